@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "helpdesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "helpdesk", targets: ["helpdesk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "HelpDeskCore"),
+        .target(
+            name: "HelpDeskStore",
+            dependencies: [
+                "HelpDeskCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "HelpDeskEngine",
+            dependencies: [
+                "HelpDeskCore",
+                "HelpDeskStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "HelpDeskServer",
+            dependencies: [
+                "HelpDeskCore",
+                "HelpDeskEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "helpdesk",
+            dependencies: [
+                "HelpDeskEngine",
+                "HelpDeskServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HelpDeskCoreTests", dependencies: ["HelpDeskCore"]),
+        .target(
+            name: "HelpDeskTestSupport",
+            dependencies: [
+                "HelpDeskEngine",
+                "HelpDeskStore",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            path: "Tests/HelpDeskTestSupport"
+        ),
+        .testTarget(
+            name: "HelpDeskEngineTests",
+            dependencies: [
+                "HelpDeskEngine",
+                "HelpDeskTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "HelpDeskServerTests",
+            dependencies: [
+                "HelpDeskServer",
+                "HelpDeskEngine",
+                "HelpDeskTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

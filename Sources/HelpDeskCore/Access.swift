@@ -1,0 +1,52 @@
+/// Decides whether a user may do something. Every API call and every page asks here first.
+public enum Access {
+    /// Something a user may or may not do.
+    public enum Action: Sendable, Equatable {
+        case readRecords(ObjectType)
+        case writeRecords(ObjectType)
+        case configurePipelines(ObjectType)
+        case configureProperties
+        case configureObjectTypes
+        case manageUsers
+        case configureAutomation
+        case readOwners
+    }
+
+    public static func check(_ user: User, may action: Action) throws(AccessDenied) {
+        if user.archived { throw AccessDenied(reason: "User \(user.email) is deactivated.") }
+        let roles = user.roles
+        if roles.contains(.superAdmin) { return }
+        switch action {
+        case .readRecords(let type), .writeRecords(let type):
+            if type.isTicket, !roles.contains(.helpDeskAccess) {
+                throw AccessDenied(reason: "Working tickets needs help-desk access, which \(user.email) does not have.")
+            }
+        case .configurePipelines, .configureProperties, .configureObjectTypes, .manageUsers:
+            if !roles.contains(.accountAccess) {
+                throw AccessDenied(reason: "Changing account settings needs super admin or account access, which \(user.email) does not have.")
+            }
+        case .configureAutomation:
+            if !roles.contains(.workflowPermission) {
+                throw AccessDenied(reason: "Configuring automation needs super admin or the workflow permission, which \(user.email) does not have.")
+            }
+        case .readOwners:
+            return
+        }
+    }
+
+    /// R8: whether the user may see a ticket with this owner and team.
+    public static func canSee(ticketOwnedBy ownerID: String?, team teamID: String?, user: User) -> Bool {
+        if user.roles.contains(.superAdmin) { return true }
+        guard user.roles.contains(.helpDeskAccess) else { return false }
+        switch user.ticketScope {
+        case .all: return true
+        case .own: return ownerID == user.id
+        case .team: return ownerID == user.id || teamID.map(user.teamIDs.contains) == true
+        }
+    }
+}
+
+/// A refused action, with the reason to show the user.
+public struct AccessDenied: Error, Sendable, Equatable {
+    public var reason: String
+}

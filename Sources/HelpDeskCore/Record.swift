@@ -1,0 +1,55 @@
+/// One stored record (ticket, contact, company, deal or custom object) with its property values.
+public struct Record: Sendable, Hashable {
+    public var id: String
+    public var objectType: String
+    public var properties: [String: String]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    public var archived: Bool
+    public var archivedAt: Timestamp?
+
+    public init(id: String, objectType: String, properties: [String: String], createdAt: Timestamp,
+                updatedAt: Timestamp, archived: Bool = false, archivedAt: Timestamp? = nil) {
+        self.id = id
+        self.objectType = objectType
+        self.properties = properties
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.archived = archived
+        self.archivedAt = archivedAt
+    }
+}
+
+/// How a record's values are indexed for search: one entry per property, text lowered and cut
+/// to a length an index can hold, numbers (and dates as milliseconds) kept for range filters.
+public struct IndexedValue: Sendable, Hashable {
+    public var name: String
+    public var text: String
+    public var number: Double?
+
+    public static let maxTextLength = 200
+
+    public static func entries(for properties: [String: String], schema: RecordSchema) -> [IndexedValue] {
+        properties.keys.sorted().compactMap { name in
+            guard let value = properties[name], !value.isEmpty else { return nil }
+            return IndexedValue(name: name, text: searchable(value),
+                                number: schema.properties[name]?.numericValue(of: value))
+        }
+    }
+
+    /// The form a value is compared in: lowercased and cut to `maxTextLength` characters.
+    public static func searchable(_ value: String) -> String {
+        String(value.lowercased().prefix(maxTextLength))
+    }
+
+    /// The text the free-text `query` of a search matches: the words of the type's searchable
+    /// properties, lowercased, split at anything that is not a letter or digit. Both databases
+    /// then see the same words, whatever their own tokenizers make of `SN-1` or an email address.
+    public static func fullText(of properties: [String: String], type: ObjectType) -> String {
+        words(of: type.searchableProperties.compactMap { properties[$0] }.joined(separator: " ")).joined(separator: " ")
+    }
+
+    public static func words(of text: String) -> [Substring] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }
+    }
+}

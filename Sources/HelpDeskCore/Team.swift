@@ -1,0 +1,16 @@
+/// A group of users. Tickets can be owned by a team (A3) and views narrow to one's teams (V1, R8).
+public struct Team: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var memberIDs: [String]
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, name: String, memberIDs: [String], createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.memberIDs = memberIDs
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,57 @@
+import HelpDeskCore
+import HelpDeskStore
+import Logging
+
+/// The running help desk: the database and the services that apply the domain rules to it.
+/// The HTTP server and the command line both work through this and nothing below it.
+public final class HelpDesk: Sendable {
+    public let database: Database
+    public let logger: Logger
+    let catalog: Catalog
+    let tokenCache = TokenCache()
+    let clock: @Sendable () -> Timestamp
+
+    init(database: Database, logger: Logger, clock: @escaping @Sendable () -> Timestamp) {
+        self.database = database
+        self.logger = logger
+        self.catalog = Catalog(database: database)
+        self.clock = clock
+    }
+
+    /// Opens (and if needed creates and migrates) the database, and sets up what a fresh install
+    /// starts with: the default ticket and deal pipelines.
+    public static func open(
+        _ location: Database.Location, logger: Logger,
+        clock: @escaping @Sendable () -> Timestamp = Timestamp.now
+    ) async throws -> HelpDesk {
+        let database = try await Database.open(location, logger: logger)
+        let desk = HelpDesk(database: database, logger: logger, clock: clock)
+        try await desk.installDefaults()
+        return desk
+    }
+
+    public func close() async {
+        await database.close()
+    }
+
+    public var records: RecordService { RecordService(desk: self) }
+    public var pipelines: PipelineService { PipelineService(desk: self) }
+    public var people: PeopleService { PeopleService(desk: self) }
+    public var schemas: SchemaService { SchemaService(desk: self) }
+    public var associations: AssociationService { AssociationService(desk: self) }
+
+    /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
+    public func objectType(_ reference: String) async throws -> ObjectType {
+        try await catalog.schema(for: reference).type
+    }
+
+    func installDefaults() async throws {
+        let now = clock()
+        try await database.write { session in
+            for pipeline in DefaultPipelines.all(at: now)
+            where try await session.pipelines(objectType: pipeline.objectType, includeArchived: true).isEmpty {
+                try await session.savePipeline(pipeline)
+            }
+        }
+    }
+}

@@ -1,0 +1,371 @@
+import HelpDeskCore
+import HelpDeskStore
+
+/// A record to create: its property values and the records to link it to.
+public struct RecordInput: Sendable {
+    public var properties: [String: String]
+    public var associations: [AssociationInput]
+
+    public init(properties: [String: String], associations: [AssociationInput] = []) {
+        self.properties = properties
+        self.associations = associations
+    }
+}
+
+/// A link to create with a new record: the target record and the association type ids, which
+/// imply the target's type.
+public struct AssociationInput: Sendable {
+    public var toID: String
+    public var typeIDs: [Int]
+
+    public init(toID: String, typeIDs: [Int]) {
+        self.toID = toID
+        self.typeIDs = typeIDs
+    }
+}
+
+/// What to return with a record.
+public struct ReadOptions: Sendable {
+    /// Properties to return; `nil` for the type's default set.
+    public var properties: [String]?
+    public var propertiesWithHistory: [String]
+    /// Object types whose linked record ids to return.
+    public var associations: [String]
+    public var archived: Bool
+
+    public init(properties: [String]? = nil, propertiesWithHistory: [String] = [], associations: [String] = [],
+                archived: Bool = false) {
+        self.properties = properties
+        self.propertiesWithHistory = propertiesWithHistory
+        self.associations = associations
+        self.archived = archived
+    }
+}
+
+/// A record as a reader gets it: the chosen properties, their history, and its links.
+public struct RecordView: Sendable {
+    public var record: Record
+    /// The chosen properties; a property without a value maps to `nil`.
+    public var properties: [(String, String?)]
+    public var history: [(String, [RecordEvent])]
+    /// Linked record ids, by the requested type name.
+    public var associations: [(String, [Association])]
+}
+
+/// Creating, reading, changing, archiving and searching records of every type.
+public struct RecordService: Sendable {
+    let desk: HelpDesk
+
+    public func create(type reference: String, _ inputs: [RecordInput], by caller: Caller) async throws -> [Record] {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.writeRecords(schema.type))
+        let now = desk.clock()
+        var writes: [RecordWrite] = []
+        var problems: [RecordInputError.Problem] = []
+        for (index, input) in inputs.enumerated() {
+            do {
+                writes.append(try RecordWrite.create(input.properties, schema: schema, now: now))
+            } catch {
+                problems += inputs.count == 1 ? error.problems
+                    : error.problems.map { .init(code: $0.code, property: $0.property, message: "Input \(index + 1): \($0.message)") }
+            }
+        }
+        guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
+        let links = try await resolveLinks(inputs, from: schema.type)
+        try await checkPeople(writes.map(\.properties))
+        let source = caller.source, actor = caller.user.id
+        let planned = writes
+        return try await desk.database.write { session in
+            var created: [Record] = []
+            for (write, links) in zip(planned, links) {
+                let id = try await session.insertRecord(
+                    type: schema.type, properties: write.properties,
+                    index: IndexedValue.entries(for: write.properties, schema: schema),
+                    ownerID: write.properties["hubspot_owner_id"], teamID: write.properties["hubspot_team_id"], now: now)
+                let recordID = String(id)
+                var events = [RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
+                                          actor: actor, source: source, occurredAt: now)]
+                events += Self.events(for: write, recordID: recordID, type: schema.type, actor: actor, source: source, now: now)
+                for link in links {
+                    guard try await session.records(type: link.type, ids: [link.id]).first != nil else {
+                        throw HelpDeskError.badRequest("Cannot associate with \(link.type.singularLabel.lowercased()) \(link.id): it does not exist.")
+                    }
+                    try await session.associate(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
+                                                type: link.association, now: now)
+                    events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
+                                              property: link.type.id, newValue: String(link.id), actor: actor,
+                                              source: source, occurredAt: now))
+                }
+                try await session.append(events)
+                created.append(Record(id: recordID, objectType: schema.type.id, properties: write.properties,
+                                      createdAt: now, updatedAt: now))
+            }
+            return created
+        }
+    }
+
+    /// Applies changes to records by id (or by a unique property, `idProperty`), all or none.
+    public func update(type reference: String, _ changes: [(id: String, properties: [String: String])],
+                       idProperty: String? = nil, by caller: Caller) async throws -> [Record] {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.writeRecords(schema.type))
+        let ids = try await resolveIDs(changes.map(\.id), idProperty: idProperty, schema: schema)
+        let now = desk.clock()
+        let source = caller.source, user = caller.user
+        try await checkPeople(changes.map(\.properties))
+        return try await desk.database.write { session in
+            let current = Dictionary(uniqueKeysWithValues: try await session.records(type: schema.type, ids: ids).map { ($0.id, $0) })
+            var problems: [RecordInputError.Problem] = []
+            var planned: [(Record, RecordWrite)] = []
+            for ((given, change), id) in zip(changes.map { ($0.id, $0.properties) }, ids) {
+                guard let record = current[String(id)], Self.visible(record, to: user, type: schema.type) else {
+                    throw HelpDeskError.notFound("\(schema.type.singularLabel) \(given) does not exist.")
+                }
+                do {
+                    planned.append((record, try RecordWrite.update(record.properties, with: change, schema: schema, now: now)))
+                } catch let error as RecordInputError {
+                    problems += changes.count == 1 ? error.problems
+                        : error.problems.map { .init(code: $0.code, property: $0.property, message: "Record \(given): \($0.message)") }
+                }
+            }
+            guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
+            var updated: [Record] = []
+            for (record, write) in planned {
+                var result = record
+                if !write.changes.isEmpty {
+                    try await session.updateRecord(
+                        id: Int64(record.id)!, type: schema.type, properties: write.properties,
+                        index: IndexedValue.entries(for: write.properties, schema: schema),
+                        ownerID: write.properties["hubspot_owner_id"], teamID: write.properties["hubspot_team_id"], now: now)
+                    try await session.append(Self.events(for: write, recordID: record.id, type: schema.type,
+                                                         actor: user.id, source: source, now: now))
+                    result.properties = write.properties
+                    result.updatedAt = now
+                }
+                updated.append(result)
+            }
+            return updated
+        }
+    }
+
+    /// Archives records. Ids that do not exist (or are already archived) are skipped.
+    public func archive(type reference: String, ids: [String], by caller: Caller) async throws {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.writeRecords(schema.type))
+        let now = desk.clock()
+        let numeric = ids.compactMap { Int64($0) }
+        let source = caller.source, user = caller.user
+        try await desk.database.write { session in
+            let records = try await session.records(type: schema.type, ids: numeric)
+                .filter { Self.visible($0, to: user, type: schema.type) }
+            try await session.archiveRecords(ids: records.compactMap { Int64($0.id) }, now: now)
+            try await session.append(records.map {
+                RecordEvent(recordID: $0.id, objectType: schema.type.id, kind: .archived, actor: user.id, source: source, occurredAt: now)
+            })
+        }
+    }
+
+    /// Reads records by id (or by a unique property). Missing ids are left out of the result.
+    public func read(type reference: String, ids: [String], idProperty: String? = nil, options: ReadOptions,
+                     by caller: Caller) async throws -> [RecordView] {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.readRecords(schema.type))
+        let user = caller.user
+        let associationTypes = try await resolveTypes(options.associations)
+        let numeric: [Int64]
+        if let idProperty, idProperty != "hs_object_id" {
+            numeric = try await desk.database.read { session in
+                let found = try await session.recordIDs(type: schema.type, property: idProperty, values: ids)
+                return ids.compactMap { found[IndexedValue.searchable($0)] }
+            }
+        } else {
+            numeric = ids.compactMap { Int64($0) }
+        }
+        return try await desk.database.read { session in
+            let records = try await session.records(type: schema.type, ids: numeric, archived: options.archived)
+                .filter { Self.visible($0, to: user, type: schema.type) }
+            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+            let ordered = numeric.compactMap { byID[String($0)] }
+            return try await Self.views(of: ordered, schema: schema, options: options, associationTypes: associationTypes, session: session)
+        }
+    }
+
+    /// One page of a type's records in id order. `after` is the cursor from the previous page.
+    public func page(type reference: String, after: String?, limit: Int, options: ReadOptions,
+                     by caller: Caller) async throws -> (views: [RecordView], next: String?) {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.readRecords(schema.type))
+        guard (1...100).contains(limit) else { throw HelpDeskError.badRequest("limit must be between 1 and 100; \(limit) given.") }
+        let afterID: Int64
+        if let after, !after.isEmpty {
+            guard let parsed = Int64(after), parsed >= 0 else {
+                throw HelpDeskError.badRequest("after must be the cursor from the previous page (a record id); \"\(after)\" is not one.")
+            }
+            afterID = parsed
+        } else {
+            afterID = 0
+        }
+        let visibility = caller.visibility(for: schema.type)
+        let associationTypes = try await resolveTypes(options.associations)
+        return try await desk.database.read { session in
+            let records = try await session.recordPage(type: schema.type, afterID: afterID, limit: limit + 1,
+                                                       archived: options.archived, visibility: visibility)
+            let page = Array(records.prefix(limit))
+            let views = try await Self.views(of: page, schema: schema, options: options, associationTypes: associationTypes, session: session)
+            return (views, records.count > limit ? page.last?.id : nil)
+        }
+    }
+
+    /// Searches a type's records; `next` is the `after` value for the following page.
+    public func search(type reference: String, _ request: SearchRequest, by caller: Caller) async throws
+        -> (total: Int, views: [RecordView], next: String?) {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.readRecords(schema.type))
+        let validated: SearchRequest
+        do {
+            validated = try request.validated(against: schema)
+        } catch {
+            throw HelpDeskError.invalidSearch(error)
+        }
+        let visibility = caller.visibility(for: schema.type)
+        let options = ReadOptions(properties: validated.properties.isEmpty ? nil : validated.properties)
+        return try await desk.database.read { session in
+            let (total, ids) = try await session.searchRecords(validated, schema: schema, visibility: visibility)
+            let records = try await session.records(type: schema.type, ids: ids)
+            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+            let views = try await Self.views(of: ids.compactMap { byID[String($0)] }, schema: schema, options: options,
+                                             associationTypes: [], session: session)
+            let end = validated.offset + ids.count
+            return (total, views, end < total && !ids.isEmpty ? String(end) : nil)
+        }
+    }
+
+    /// The activity timeline of one record, newest first (R7).
+    public func timeline(type reference: String, id: String, limit: Int = 200, by caller: Caller) async throws -> [RecordEvent] {
+        guard try await read(type: reference, ids: [id], options: ReadOptions(properties: []), by: caller).first != nil else {
+            throw HelpDeskError.notFound("Record \(id) does not exist.")
+        }
+        return try await desk.database.read { session in
+            try await session.timeline(recordID: Int64(id) ?? -1, limit: limit)
+        }
+    }
+
+    static func visible(_ record: Record, to user: User, type: ObjectType) -> Bool {
+        !type.isTicket || Access.canSee(ticketOwnedBy: record.properties["hubspot_owner_id"],
+                                        team: record.properties["hubspot_team_id"], user: user)
+    }
+
+    static func events(for write: RecordWrite, recordID: String, type: ObjectType, actor: String, source: String,
+                       now: Timestamp) -> [RecordEvent] {
+        var events = write.changes.map {
+            RecordEvent(recordID: recordID, objectType: type.id, kind: .propertyChanged, property: $0.name,
+                        oldValue: $0.oldValue, newValue: $0.newValue, actor: actor, source: source, occurredAt: now)
+        }
+        if let stage = write.enteredStage {
+            events.append(RecordEvent(recordID: recordID, objectType: type.id, kind: .stageEntered,
+                                      property: type.stageProperty, newValue: stage, actor: actor, source: source, occurredAt: now))
+        }
+        return events
+    }
+
+    static func views(of records: [Record], schema: RecordSchema, options: ReadOptions,
+                      associationTypes: [ObjectType], session: StoreSession) async throws -> [RecordView] {
+        let always = ["hs_object_id", schema.createdProperty, schema.type.lastModifiedProperty]
+        let requested = options.properties ?? BuiltInProperties.defaultReadProperties(for: schema.type)
+        var names: [String] = []
+        for name in always + requested where !names.contains(name) {
+            names.append(name)
+        }
+        let ids = records.compactMap { Int64($0.id) }
+        let historyNames = options.propertiesWithHistory.filter { schema.properties[$0] != nil }
+        let history = try await session.propertyHistory(recordIDs: ids, properties: historyNames)
+        var links: [(ObjectType, [Int64: [Association]])] = []
+        for type in associationTypes {
+            links.append((type, try await session.associations(fromType: schema.type.id, fromIDs: ids, toType: type.id)))
+        }
+        return records.map { record in
+            var properties = record.properties
+            properties["hs_object_id"] = record.id
+            let values = names.filter { schema.properties[$0] != nil }.map { ($0, properties[$0]) }
+            let own = history.filter { $0.recordID == record.id }
+            let histories = historyNames.map { name in (name, own.filter { $0.property == name }.reversed().map { $0 }) }
+            let id = Int64(record.id) ?? -1
+            return RecordView(record: record, properties: values, history: histories,
+                              associations: links.map { ($0.0.name, $0.1[id] ?? []) }.filter { !$0.1.isEmpty })
+        }
+    }
+
+    struct Link {
+        var type: ObjectType
+        var id: Int64
+        var association: AssociationType
+    }
+
+    func resolveLinks(_ inputs: [RecordInput], from type: ObjectType) async throws -> [[Link]] {
+        guard inputs.contains(where: { !$0.associations.isEmpty }) else { return inputs.map { _ in [] } }
+        let types = try await desk.catalog.objectTypes()
+        return try inputs.map { input in
+            try input.associations.map { association in
+                guard let id = Int64(association.toID) else {
+                    throw HelpDeskError.badRequest("Association target \"\(association.toID)\" is not a record id.")
+                }
+                for typeID in association.typeIDs {
+                    for target in types where AssociationType.defaultType(from: type.id, to: target.id).id == typeID {
+                        return Link(type: target, id: id, association: AssociationType.defaultType(from: type.id, to: target.id))
+                    }
+                }
+                throw HelpDeskError.badRequest("Association type ids \(association.typeIDs) do not link \(type.name) to any object type.")
+            }
+        }
+    }
+
+    func resolveTypes(_ references: [String]) async throws -> [ObjectType] {
+        var result: [ObjectType] = []
+        for reference in references {
+            result.append(try await desk.catalog.schema(for: reference).type)
+        }
+        return result
+    }
+
+    func resolveIDs(_ given: [String], idProperty: String?, schema: RecordSchema) async throws -> [Int64] {
+        if let idProperty, idProperty != "hs_object_id" {
+            guard schema.properties[idProperty]?.hasUniqueValue == true else {
+                throw HelpDeskError.badRequest("idProperty \"\(idProperty)\" is not a unique property of \(schema.type.name).")
+            }
+            let found = try await desk.database.read { session in
+                try await session.recordIDs(type: schema.type, property: idProperty, values: given)
+            }
+            return try given.map { value in
+                guard let id = found[IndexedValue.searchable(value)] else {
+                    throw HelpDeskError.notFound("No \(schema.type.singularLabel.lowercased()) has \(idProperty) \"\(value)\".")
+                }
+                return id
+            }
+        }
+        return try given.map { value in
+            guard let id = Int64(value) else {
+                throw HelpDeskError.notFound("\(schema.type.singularLabel) \"\(value)\" does not exist: ids are numbers.")
+            }
+            return id
+        }
+    }
+
+    /// Owners and teams named in writes must exist.
+    func checkPeople(_ propertySets: [[String: String]]) async throws {
+        let owners = Set(propertySets.compactMap { $0["hubspot_owner_id"] }.filter { !$0.isEmpty })
+        let teams = Set(propertySets.compactMap { $0["hubspot_team_id"] }.filter { !$0.isEmpty })
+        guard !owners.isEmpty || !teams.isEmpty else { return }
+        let (users, knownTeams) = try await desk.database.read { session in
+            (try await session.users(includeArchived: false), try await session.teams())
+        }
+        var problems: [RecordInputError.Problem] = []
+        let userIDs = Set(users.map(\.id)), teamIDs = Set(knownTeams.map(\.id))
+        for owner in owners.sorted() where !userIDs.contains(owner) {
+            problems.append(.init(code: .unknownOwner, property: "hubspot_owner_id", message: "Owner \"\(owner)\" does not exist or is deactivated."))
+        }
+        for team in teams.sorted() where !teamIDs.contains(team) {
+            problems.append(.init(code: .unknownTeam, property: "hubspot_team_id", message: "Team \"\(team)\" does not exist."))
+        }
+        guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
+    }
+}

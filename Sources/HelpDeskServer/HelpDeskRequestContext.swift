@@ -1,0 +1,18 @@
+import HelpDeskEngine
+import Hummingbird
+
+/// Per-request state: Hummingbird's own, plus the caller once the token is checked.
+public struct HelpDeskRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// The authenticated caller; routes behind `TokenAuthentication` always have one.
+    func requireCaller() throws -> Caller {
+        guard let caller else { throw APIError.unauthenticated("Authentication is required: send Authorization: Bearer TOKEN.") }
+        return caller
+    }
+}

@@ -1,0 +1,257 @@
+import HelpDeskCore
+import HelpDeskEngine
+import Hummingbird
+
+/// `/crm/v3/objects/{objectType}`: records of every type, one at a time, in batches, and search.
+struct ObjectRoutes {
+    let desk: HelpDesk
+
+    struct CreateBody: Decodable {
+        struct AssociationBody: Decodable {
+            struct To: Decodable { var id: String }
+            struct TypeBody: Decodable {
+                var associationCategory: String?
+                var associationTypeId: Int
+            }
+            var to: To
+            var types: [TypeBody]
+        }
+        var properties: [String: PropertyValue]?
+        var associations: [AssociationBody]?
+
+        var input: RecordInput {
+            RecordInput(properties: PropertyValue.strings(properties),
+                        associations: (associations ?? []).map {
+                            AssociationInput(toID: $0.to.id, typeIDs: $0.types.map(\.associationTypeId))
+                        })
+        }
+    }
+
+    struct UpdateBody: Decodable {
+        var id: String?
+        var properties: [String: PropertyValue]?
+        var idProperty: String?
+    }
+
+    struct BatchBody<Input: Decodable>: Decodable {
+        var inputs: [Input]
+        var properties: [String]?
+        var propertiesWithHistory: [String]?
+        var idProperty: String?
+    }
+
+    struct IDBody: Decodable { var id: String }
+
+    struct SearchBody: Decodable {
+        struct FilterBody: Decodable {
+            var propertyName: String
+            var `operator`: String
+            var value: PropertyValue?
+            var highValue: PropertyValue?
+            var values: [PropertyValue]?
+        }
+        struct GroupBody: Decodable { var filters: [FilterBody] }
+        struct SortBody: Decodable {
+            var propertyName: String
+            var direction: String?
+        }
+        var filterGroups: [GroupBody]?
+        var filters: [FilterBody]?
+        var sorts: [Sort]?
+        var query: String?
+        var properties: [String]?
+        var limit: Int?
+        var after: PropertyValue?
+
+        /// Sorts come as objects or as strings such as `-createdate`.
+        enum Sort: Decodable {
+            case object(SortBody)
+            case text(String)
+            init(from decoder: any Decoder) throws {
+                if let text = try? decoder.singleValueContainer().decode(String.self) {
+                    self = .text(text)
+                } else {
+                    self = .object(try SortBody(from: decoder))
+                }
+            }
+        }
+    }
+
+    func register(on group: RouterGroup<HelpDeskRequestContext>) {
+        let objects = group.group("objects")
+        objects.get(":objectType") { request, context in try await page(request, context) }
+        objects.post(":objectType") { request, context in try await create(request, context) }
+        objects.get(":objectType/:id") { request, context in try await read(request, context) }
+        objects.patch(":objectType/:id") { request, context in try await update(request, context) }
+        objects.delete(":objectType/:id") { request, context in try await archive(request, context) }
+        objects.post(":objectType/search") { request, context in try await search(request, context) }
+        objects.post(":objectType/batch/create") { request, context in try await batchCreate(request, context) }
+        objects.post(":objectType/batch/read") { request, context in try await batchRead(request, context) }
+        objects.post(":objectType/batch/update") { request, context in try await batchUpdate(request, context) }
+        objects.post(":objectType/batch/archive") { request, context in try await batchArchive(request, context) }
+    }
+
+    func type(_ context: HelpDeskRequestContext) throws -> String {
+        try context.parameters.require("objectType")
+    }
+
+    func readOptions(_ request: Request) -> ReadOptions {
+        let query = request.uri.queryParameters
+        func list(_ name: String) -> [String] {
+            query.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+        }
+        let properties = list("properties")
+        return ReadOptions(properties: properties.isEmpty ? nil : properties,
+                           propertiesWithHistory: list("propertiesWithHistory"), associations: list("associations"),
+                           archived: query.get("archived") == "true")
+    }
+
+    func page(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let limitText = query.get("limit") ?? "10"
+        guard let limit = Int(limitText) else { throw APIError.badRequest("limit must be a number; \"\(limitText)\" given.") }
+        let type = try type(context)
+        let (views, next) = try await desk.records.page(type: type, after: query.get("after"), limit: limit,
+                                                         options: readOptions(request), by: try context.requireCaller())
+        return try JSONBody.response(RecordPageJSON(results: views.map { RecordJSON($0, typeName: type) }, next: next))
+    }
+
+    func read(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let type = try type(context), id: String = try context.parameters.require("id")
+        let idProperty = request.uri.queryParameters.get("idProperty")
+        guard let view = try await desk.records.read(type: type, ids: [id], idProperty: idProperty,
+                                                     options: readOptions(request), by: try context.requireCaller()).first else {
+            throw APIError.notFound("\(try await label(type)) \(id) does not exist.")
+        }
+        return try JSONBody.response(RecordJSON(view, typeName: type))
+    }
+
+    func create(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(CreateBody.self, from: request)
+        let type = try type(context)
+        let records = try await desk.records.create(type: type, [body.input], by: try context.requireCaller())
+        return try JSONBody.response(try await json(records, type: type)[0], status: .created)
+    }
+
+    func update(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(UpdateBody.self, from: request)
+        let type = try type(context), id: String = try context.parameters.require("id")
+        let idProperty = request.uri.queryParameters.get("idProperty")
+        let records = try await desk.records.update(type: type, [(id, PropertyValue.strings(body.properties))],
+                                                    idProperty: idProperty, by: try context.requireCaller())
+        return try JSONBody.response(try await json(records, type: type).first!)
+    }
+
+    func archive(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        try await desk.records.archive(type: try type(context), ids: [try context.parameters.require("id")],
+                                       by: try context.requireCaller())
+        return JSONBody.noContent()
+    }
+
+    func search(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(SearchBody.self, from: request)
+        let type = try type(context)
+        var groups: [[SearchRequest.Filter]] = []
+        for group in (body.filterGroups ?? []).map(\.filters) + (body.filters.map { [$0] } ?? []) {
+            groups.append(try group.map { filter in
+                guard let op = SearchRequest.Operator(rawValue: filter.operator.uppercased()) else {
+                    throw APIError.badRequest("Unknown filter operator \"\(filter.operator)\"; use one of "
+                        + SearchRequest.Operator.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+                }
+                return SearchRequest.Filter(propertyName: filter.propertyName, operator: op, value: filter.value?.text,
+                                            highValue: filter.highValue?.text, values: (filter.values ?? []).map(\.text))
+            })
+        }
+        let sorts = try (body.sorts ?? []).map { sort -> SearchRequest.Sort in
+            switch sort {
+            case .text(let text):
+                return text.hasPrefix("-") ? .init(propertyName: String(text.dropFirst()), descending: true)
+                    : .init(propertyName: text, descending: false)
+            case .object(let object):
+                let direction = (object.direction ?? "ASCENDING").uppercased()
+                guard ["ASCENDING", "DESCENDING", "ASC", "DESC"].contains(direction) else {
+                    throw APIError.badRequest("Sort direction must be ASCENDING or DESCENDING; \"\(direction)\" given.")
+                }
+                return .init(propertyName: object.propertyName, descending: direction.hasPrefix("DESC"))
+            }
+        }
+        let afterText = body.after?.text ?? ""
+        guard afterText.isEmpty || Int(afterText) != nil else {
+            throw APIError.badRequest("after must be the value from the previous page's paging.next.after; \"\(afterText)\" is not.")
+        }
+        let request = SearchRequest(filterGroups: groups, sorts: sorts, query: body.query, properties: body.properties ?? [],
+                                    limit: body.limit ?? 10, offset: Int(afterText) ?? 0)
+        let (total, views, next) = try await desk.records.search(type: type, request, by: try context.requireCaller())
+        return try JSONBody.response(RecordPageJSON(total: total, results: views.map { RecordJSON($0, typeName: type) }, next: next))
+    }
+
+    func batchCreate(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BatchBody<CreateBody>.self, from: request)
+        try checkBatchSize(body.inputs.count)
+        let type = try type(context)
+        let started = Timestamp.now()
+        let records = try await desk.records.create(type: type, body.inputs.map(\.input), by: try context.requireCaller())
+        return try JSONBody.response(BatchJSON(results: try await json(records, type: type), startedAt: started.isoString,
+                                               completedAt: Timestamp.now().isoString), status: .created)
+    }
+
+    func batchRead(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BatchBody<IDBody>.self, from: request)
+        try checkBatchSize(body.inputs.count)
+        let type = try type(context)
+        let started = Timestamp.now()
+        let options = ReadOptions(properties: (body.properties ?? []).isEmpty ? nil : body.properties,
+                                  propertiesWithHistory: body.propertiesWithHistory ?? [],
+                                  archived: request.uri.queryParameters.get("archived") == "true")
+        let ids = body.inputs.map(\.id)
+        let views = try await desk.records.read(type: type, ids: ids, idProperty: body.idProperty, options: options,
+                                                by: try context.requireCaller())
+        let found = Set(views.map(\.record.id))
+        let missing = body.idProperty == nil ? ids.filter { !found.contains($0) } : []
+        var batch = BatchJSON(results: views.map { RecordJSON($0, typeName: type) }, startedAt: started.isoString,
+                              completedAt: Timestamp.now().isoString)
+        if !missing.isEmpty {
+            batch.errors = [.init(category: "OBJECT_NOT_FOUND", message: "Could not get some \(type) objects, they may be deleted or not exist.",
+                                  context: ["ids": missing])]
+            batch.numErrors = missing.count
+        }
+        return try JSONBody.response(batch, status: missing.isEmpty ? .ok : .init(code: 207, reasonPhrase: "Multi-Status"))
+    }
+
+    func batchUpdate(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BatchBody<UpdateBody>.self, from: request)
+        try checkBatchSize(body.inputs.count)
+        let type = try type(context)
+        let started = Timestamp.now()
+        let changes = try body.inputs.map { input -> (id: String, properties: [String: String]) in
+            guard let id = input.id else { throw APIError.badRequest("Every input of a batch update needs an \"id\".") }
+            return (id, PropertyValue.strings(input.properties))
+        }
+        let records = try await desk.records.update(type: type, changes, idProperty: body.idProperty ?? body.inputs.first?.idProperty,
+                                                    by: try context.requireCaller())
+        return try JSONBody.response(BatchJSON(results: try await json(records, type: type), startedAt: started.isoString,
+                                               completedAt: Timestamp.now().isoString))
+    }
+
+    func batchArchive(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(BatchBody<IDBody>.self, from: request)
+        try checkBatchSize(body.inputs.count)
+        try await desk.records.archive(type: try type(context), ids: body.inputs.map(\.id), by: try context.requireCaller())
+        return JSONBody.noContent()
+    }
+
+    func checkBatchSize(_ count: Int) throws {
+        guard (1...100).contains(count) else {
+            throw APIError.badRequest("A batch holds 1 to 100 inputs; \(count) given.")
+        }
+    }
+
+    func json(_ records: [Record], type: String) async throws -> [RecordJSON] {
+        let defaults = BuiltInProperties.defaultReadProperties(for: try await desk.objectType(type))
+        return records.map { RecordJSON($0, schemaDefaults: defaults) }
+    }
+
+    func label(_ type: String) async throws -> String {
+        try await desk.objectType(type).singularLabel
+    }
+}

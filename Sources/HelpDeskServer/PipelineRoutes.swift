@@ -1,0 +1,164 @@
+import HelpDeskCore
+import HelpDeskEngine
+import Hummingbird
+
+/// `/crm/v3/pipelines/{objectType}`: pipelines and their stages.
+struct PipelineRoutes {
+    let desk: HelpDesk
+
+    struct StageJSON: Encodable {
+        var id: String
+        var label: String
+        var displayOrder: Int
+        var metadata: [String: String]
+        var createdAt: String
+        var updatedAt: String
+        var archived: Bool
+        var writePermissions = "CRM_PERMISSIONS_ENFORCEMENT"
+
+        init(_ stage: Stage) {
+            id = stage.id
+            label = stage.label
+            displayOrder = stage.displayOrder
+            metadata = PipelineService.draft(of: stage).metadata
+            createdAt = stage.createdAt.isoString
+            updatedAt = stage.updatedAt.isoString
+            archived = stage.archived
+        }
+    }
+
+    struct PipelineJSON: Encodable {
+        var id: String
+        var label: String
+        var displayOrder: Int
+        var stages: [StageJSON]
+        var createdAt: String
+        var updatedAt: String
+        var archived: Bool
+        /// P4's switch; an addition to the CRM v3 shape that its clients ignore.
+        var setsCloseDate: Bool
+
+        init(_ pipeline: Pipeline) {
+            id = pipeline.id
+            label = pipeline.label
+            displayOrder = pipeline.displayOrder
+            stages = pipeline.activeStages.map(StageJSON.init)
+            createdAt = pipeline.createdAt.isoString
+            updatedAt = pipeline.updatedAt.isoString
+            archived = pipeline.archived
+            setsCloseDate = pipeline.setsCloseDate
+        }
+    }
+
+    struct StageBody: Decodable {
+        var id: String?
+        var label: String?
+        var displayOrder: Int?
+        var metadata: [String: PropertyValue]?
+
+        func draft() throws -> PipelineDraft.StageDraft {
+            guard let label else { throw APIError.badRequest("Every stage needs a \"label\".") }
+            return PipelineDraft.StageDraft(id: id, label: label, displayOrder: displayOrder ?? 0,
+                                            metadata: PropertyValue.strings(metadata))
+        }
+    }
+
+    struct PipelineBody: Decodable {
+        var label: String?
+        var displayOrder: Int?
+        var stages: [StageBody]?
+        var archived: Bool?
+        var setsCloseDate: Bool?
+
+        func draft() throws -> PipelineDraft {
+            guard let label else { throw APIError.badRequest("A pipeline needs a \"label\".") }
+            guard let stages else { throw APIError.badRequest("A pipeline needs \"stages\".") }
+            return PipelineDraft(label: label, displayOrder: displayOrder ?? 0,
+                                 stages: try stages.enumerated().map { index, stage in
+                                     var draft = try stage.draft()
+                                     if stage.displayOrder == nil { draft.displayOrder = index }
+                                     return draft
+                                 }, setsCloseDate: setsCloseDate)
+        }
+    }
+
+    struct ListJSON<Item: Encodable>: Encodable {
+        var results: [Item]
+    }
+
+    func register(on group: RouterGroup<HelpDeskRequestContext>) {
+        let pipelines = group.group("pipelines")
+        pipelines.get(":objectType") { _, context in
+            let list = try await desk.pipelines.list(type: try type(context), by: try context.requireCaller())
+            return try JSONBody.response(ListJSON(results: list.map(PipelineJSON.init)))
+        }
+        pipelines.post(":objectType") { request, context in
+            let body = try await JSONBody.decode(PipelineBody.self, from: request)
+            let pipeline = try await desk.pipelines.create(type: try type(context), try body.draft(), by: try context.requireCaller())
+            return try JSONBody.response(PipelineJSON(pipeline), status: .created)
+        }
+        pipelines.get(":objectType/:pipelineId") { _, context in
+            let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
+            return try JSONBody.response(PipelineJSON(pipeline))
+        }
+        pipelines.put(":objectType/:pipelineId") { request, context in
+            let body = try await JSONBody.decode(PipelineBody.self, from: request)
+            let pipeline = try await desk.pipelines.replace(type: try type(context), id: try pipelineID(context), try body.draft(),
+                                                            by: try context.requireCaller())
+            return try JSONBody.response(PipelineJSON(pipeline))
+        }
+        pipelines.patch(":objectType/:pipelineId") { request, context in
+            let body = try await JSONBody.decode(PipelineBody.self, from: request)
+            let pipeline = try await desk.pipelines.update(type: try type(context), id: try pipelineID(context), label: body.label,
+                                                           displayOrder: body.displayOrder, archived: body.archived,
+                                                           setsCloseDate: body.setsCloseDate, by: try context.requireCaller())
+            return try JSONBody.response(PipelineJSON(pipeline))
+        }
+        pipelines.delete(":objectType/:pipelineId") { _, context in
+            try await desk.pipelines.archive(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
+            return JSONBody.noContent()
+        }
+        pipelines.get(":objectType/:pipelineId/stages") { _, context in
+            let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
+            return try JSONBody.response(ListJSON(results: pipeline.activeStages.map(StageJSON.init)))
+        }
+        pipelines.post(":objectType/:pipelineId/stages") { request, context in
+            let body = try await JSONBody.decode(StageBody.self, from: request)
+            let stage = try await desk.pipelines.createStage(type: try type(context), pipelineID: try pipelineID(context),
+                                                             try body.draft(), by: try context.requireCaller())
+            return try JSONBody.response(StageJSON(stage), status: .created)
+        }
+        pipelines.get(":objectType/:pipelineId/stages/:stageId") { _, context in
+            let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
+            let stageID: String = try context.parameters.require("stageId")
+            guard let stage = pipeline.stage(stageID) else {
+                throw APIError.notFound("Stage \"\(stageID)\" does not exist in pipeline \"\(pipeline.label)\".")
+            }
+            return try JSONBody.response(StageJSON(stage))
+        }
+        for (method, replace) in [(HTTPRequest.Method.patch, false), (.put, true)] {
+            pipelines.on(":objectType/:pipelineId/stages/:stageId", method: method) { request, context in
+                let body = try await JSONBody.decode(StageBody.self, from: request)
+                if replace, body.label == nil { throw APIError.badRequest("Replacing a stage needs its \"label\".") }
+                let stage = try await desk.pipelines.updateStage(
+                    type: try type(context), pipelineID: try pipelineID(context), stageID: try context.parameters.require("stageId"),
+                    label: body.label, displayOrder: body.displayOrder, metadata: body.metadata.map(PropertyValue.strings),
+                    replace: replace, by: try context.requireCaller())
+                return try JSONBody.response(StageJSON(stage))
+            }
+        }
+        pipelines.delete(":objectType/:pipelineId/stages/:stageId") { _, context in
+            try await desk.pipelines.archiveStage(type: try type(context), pipelineID: try pipelineID(context),
+                                                  stageID: try context.parameters.require("stageId"), by: try context.requireCaller())
+            return JSONBody.noContent()
+        }
+    }
+
+    func type(_ context: HelpDeskRequestContext) throws -> String {
+        try context.parameters.require("objectType")
+    }
+
+    func pipelineID(_ context: HelpDeskRequestContext) throws -> String {
+        try context.parameters.require("pipelineId")
+    }
+}

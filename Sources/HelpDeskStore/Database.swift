@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The help desk's database: an embedded SQLite file by default, or a PostgreSQL server shared by
+/// several help desk processes. Reads may run concurrently; each write runs in one transaction.
+public final class Database: Sendable {
+    /// Where the data lives.
+    public enum Location: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+
+        /// Reads `--database`: a `postgres://` URL, `sqlite:PATH`, or a file path.
+        public init(argument: String) {
+            if argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://") {
+                self = .postgres(url: argument)
+            } else {
+                self = .sqlite(path: argument.hasPrefix("sqlite:") ? String(argument.dropFirst(7)) : argument)
+            }
+        }
+    }
+
+    public enum Dialect: Sendable {
+        case sqlite
+        case postgres
+    }
+
+    public let dialect: Dialect
+    let backend: Backend
+    let logger: Logger
+
+    enum Backend: Sendable {
+        case sqlite(SQLiteConnections)
+        case postgres(PostgresPool)
+    }
+
+    /// AsyncKit's pool predates Sendable annotations but is built to be shared across threads:
+    /// it hands out connections per event loop under its own locks.
+    final class PostgresPool: @unchecked Sendable {
+        let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+
+        init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
+            self.pool = pool
+        }
+    }
+
+    init(dialect: Dialect, backend: Backend, logger: Logger) {
+        self.dialect = dialect
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database and brings its schema up to date.
+    public static func open(_ location: Location, logger: Logger) async throws -> Database {
+        let database: Database
+        switch location {
+        case .sqlite(let path):
+            let connections = try await SQLiteConnections.open(storage: .file(path: path), logger: logger)
+            database = Database(dialect: .sqlite, backend: .sqlite(connections), logger: logger)
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StoreError.badDatabaseURL(url)
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: 4,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            database = Database(dialect: .postgres, backend: .postgres(PostgresPool(pool)), logger: logger)
+        }
+        do {
+            try await Migrations.run(on: database)
+        } catch {
+            await database.close()
+            throw error
+        }
+        return database
+    }
+
+    /// Runs `body` with a connection for reading.
+    public func read<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        let dialect = self.dialect
+        switch backend {
+        case .sqlite(let connections):
+            return try await body(StoreSession(sql: connections.reader(), dialect: dialect))
+        case .postgres(let pool):
+            return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
+                try await body(StoreSession(sql: db, dialect: dialect))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: all of its writes land, or none.
+    public func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        let dialect = self.dialect
+        switch backend {
+        case .sqlite(let connections):
+            return try await connections.withWriter { db in
+                try await self.transaction(on: db, begin: "BEGIN IMMEDIATE", body)
+            }
+        case .postgres(let pool):
+            return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
+                try await self.transaction(on: db, begin: "BEGIN", body)
+            }
+        }
+    }
+
+    func transaction<R: Sendable>(
+        on db: any SQLDatabase, begin: String, _ body: @Sendable (StoreSession) async throws -> R
+    ) async throws -> R {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(StoreSession(sql: db, dialect: dialect))
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let connections):
+            await connections.close()
+        case .postgres(let pool):
+            try? await pool.pool.shutdownAsync()
+        }
+    }
+}

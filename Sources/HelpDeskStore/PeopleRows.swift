@@ -1,0 +1,132 @@
+import HelpDeskCore
+import SQLKit
+
+/// Storage of users, teams and API tokens.
+extension StoreSession {
+    static let userColumns: SQLQueryString = """
+        id, email, first_name, last_name, roles, service_seat, ticket_scope, time_zone, archived, created_at, updated_at
+        """
+
+    public func users(includeArchived: Bool = true) async throws -> [User] {
+        let rows = try await sql.raw("SELECT \(Self.userColumns) FROM users ORDER BY id").all()
+        let memberships = try await teamMemberships()
+        return try rows.map { try Self.user($0, teams: memberships) }.filter { includeArchived || !$0.archived }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        guard let row = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE id = \(bind: id)").first() else {
+            return nil
+        }
+        return try Self.user(row, teams: try await teamMemberships(userID: id))
+    }
+
+    public func user(email: String) async throws -> User? {
+        guard let row = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE email = \(bind: email.lowercased())").first() else {
+            return nil
+        }
+        let id = try row.decode(column: "id", as: Int64.self)
+        return try Self.user(row, teams: try await teamMemberships(userID: id))
+    }
+
+    /// Inserts a user (the id in `user` is ignored) and returns the new id.
+    public func insertUser(_ user: User, passwordHash: String?) async throws -> Int64 {
+        let row = try await sql.raw("""
+            INSERT INTO users (email, first_name, last_name, password_hash, roles, service_seat, ticket_scope,
+                               time_zone, archived, created_at, updated_at)
+            VALUES (\(bind: user.email.lowercased()), \(bind: user.firstName), \(bind: user.lastName), \(bind: passwordHash),
+                    \(bind: user.roles.rawValue), \(bind: user.serviceSeat ? 1 : 0), \(bind: user.ticketScope.rawValue),
+                    \(bind: user.timeZone), 0, \(bind: user.createdAt.millisecondsSince1970),
+                    \(bind: user.updatedAt.millisecondsSince1970))
+            RETURNING id
+            """).first()
+        guard let id = try row?.decode(column: "id", as: Int64.self) else {
+            throw StoreError.corruptRow(table: "users", detail: "insert returned no id")
+        }
+        return id
+    }
+
+    public func updateUser(_ user: User) async throws {
+        try await sql.raw("""
+            UPDATE users SET first_name = \(bind: user.firstName), last_name = \(bind: user.lastName),
+                roles = \(bind: user.roles.rawValue), service_seat = \(bind: user.serviceSeat ? 1 : 0),
+                ticket_scope = \(bind: user.ticketScope.rawValue), time_zone = \(bind: user.timeZone),
+                archived = \(bind: user.archived ? 1 : 0), updated_at = \(bind: user.updatedAt.millisecondsSince1970)
+            WHERE id = \(bind: Int64(user.id) ?? -1)
+            """).run()
+    }
+
+    public func setPassword(userID: Int64, hash: String) async throws {
+        try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userID)").run()
+    }
+
+    public func teams() async throws -> [Team] {
+        let rows = try await sql.raw("SELECT id, name, created_at, updated_at FROM teams ORDER BY id").all()
+        let members = try await sql.raw("SELECT team_id, user_id FROM team_members ORDER BY user_id").all()
+        var byTeam: [Int64: [String]] = [:]
+        for row in members {
+            byTeam[try row.decode(column: "team_id", as: Int64.self), default: []]
+                .append(String(try row.decode(column: "user_id", as: Int64.self)))
+        }
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            return Team(id: String(id), name: try row.decode(column: "name", as: String.self), memberIDs: byTeam[id] ?? [],
+                        createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+                        updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))
+        }
+    }
+
+    public func insertTeam(name: String, memberIDs: [Int64], now: Timestamp) async throws -> Int64 {
+        let row = try await sql.raw("""
+            INSERT INTO teams (name, created_at, updated_at)
+            VALUES (\(bind: name), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)) RETURNING id
+            """).first()
+        guard let id = try row?.decode(column: "id", as: Int64.self) else {
+            throw StoreError.corruptRow(table: "teams", detail: "insert returned no id")
+        }
+        for member in memberIDs {
+            try await sql.raw("INSERT INTO team_members (team_id, user_id) VALUES (\(bind: id), \(bind: member))").run()
+        }
+        return id
+    }
+
+    func teamMemberships(userID: Int64? = nil) async throws -> [Int64: [String]] {
+        let filter: SQLQueryString = userID.map { "WHERE user_id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("SELECT team_id, user_id FROM team_members \(filter) ORDER BY team_id").all()
+        var result: [Int64: [String]] = [:]
+        for row in rows {
+            result[try row.decode(column: "user_id", as: Int64.self), default: []]
+                .append(String(try row.decode(column: "team_id", as: Int64.self)))
+        }
+        return result
+    }
+
+    static func user(_ row: any SQLRow, teams: [Int64: [String]]) throws -> User {
+        let id = try row.decode(column: "id", as: Int64.self)
+        return User(
+            id: String(id),
+            email: try row.decode(column: "email", as: String.self),
+            firstName: try row.decode(column: "first_name", as: String.self),
+            lastName: try row.decode(column: "last_name", as: String.self),
+            roles: Roles(rawValue: try row.decode(column: "roles", as: Int.self)),
+            serviceSeat: try row.decode(column: "service_seat", as: Int64.self) != 0,
+            ticketScope: TicketScope(rawValue: try row.decode(column: "ticket_scope", as: String.self)) ?? .own,
+            timeZone: try row.decode(column: "time_zone", as: String.self),
+            teamIDs: teams[id] ?? [],
+            archived: try row.decode(column: "archived", as: Int64.self) != 0,
+            createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    public func insertToken(userID: Int64, hash: String, label: String, now: Timestamp) async throws {
+        try await sql.raw("""
+            INSERT INTO api_tokens (user_id, token_hash, label, created_at)
+            VALUES (\(bind: userID), \(bind: hash), \(bind: label), \(bind: now.millisecondsSince1970))
+            """).run()
+    }
+
+    /// The id of the user a token (by its hash) belongs to.
+    public func tokenOwner(hash: String) async throws -> Int64? {
+        try await sql.raw("SELECT user_id FROM api_tokens WHERE token_hash = \(bind: hash)").first()?
+            .decode(column: "user_id", as: Int64.self)
+    }
+}

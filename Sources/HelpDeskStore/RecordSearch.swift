@@ -1,0 +1,132 @@
+import HelpDeskCore
+import SQLKit
+
+/// Translation of a validated `SearchRequest` into SQL over the value index.
+extension StoreSession {
+    /// Returns the total number of matches and the ids of the requested page, in order.
+    public func searchRecords(
+        _ request: SearchRequest, schema: RecordSchema, visibility: Visibility
+    ) async throws -> (total: Int, ids: [Int64]) {
+        let type = schema.type.id
+        var conditions: SQLQueryString = "r.object_type = \(bind: type) AND r.archived = 0 \(visibility.condition)"
+        if !request.filterGroups.isEmpty {
+            var groups: [SQLQueryString] = []
+            for group in request.filterGroups {
+                let parts = group.map { condition(for: $0, type: type, schema: schema) }
+                groups.append(parts.isEmpty ? "1 = 1" : "(" + parts.joined(separator: " AND ") + ")")
+            }
+            conditions += " AND (" + groups.joined(separator: " OR ") + ")"
+        }
+        if let query = request.query, let match = fullTextCondition(query) {
+            conditions += " AND " + match
+        }
+        let countRow = try await sql.raw("SELECT COUNT(*) AS n FROM records r WHERE \(conditions)").first()
+        let total = try countRow?.decode(column: "n", as: Int.self) ?? 0
+        guard request.limit > 0, request.offset < total else { return (total, []) }
+
+        var joins: SQLQueryString = ""
+        var order: [SQLQueryString] = []
+        for (position, sort) in request.sorts.enumerated() {
+            let direction = sort.descending ? "DESC" : "ASC"
+            if sort.propertyName == "hs_object_id" {
+                order.append("r.id \(unsafeRaw: direction)")
+                continue
+            }
+            let alias = "s\(position)"
+            joins += " LEFT JOIN record_values \(unsafeRaw: alias) ON \(unsafeRaw: alias).record_id = r.id AND \(unsafeRaw: alias).name = \(bind: sort.propertyName)"
+            let isNumeric = schema.properties[sort.propertyName].map { [.number, .date, .datetime, .bool].contains($0.type) } ?? false
+            let column = isNumeric ? "number_value" : "text_value"
+            order.append("\(unsafeRaw: alias).\(unsafeRaw: column) \(unsafeRaw: direction) NULLS LAST")
+        }
+        order.append("r.id ASC")
+        let rows = try await sql.raw("""
+            SELECT r.id FROM records r\(joins) WHERE \(conditions)
+            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+            """).all()
+        return (total, try rows.map { try $0.decode(column: "id", as: Int64.self) })
+    }
+
+    func condition(for filter: SearchRequest.Filter, type: String, schema: RecordSchema) -> SQLQueryString {
+        let name = filter.propertyName
+        if name == "hs_object_id" || name == "id" {
+            return idCondition(filter)
+        }
+        let definition = schema.properties[name]
+        let numeric = definition.map { [.number, .date, .datetime].contains($0.type) } ?? false
+        func matching(_ predicate: SQLQueryString) -> SQLQueryString {
+            "r.id IN (SELECT record_id FROM record_values WHERE object_type = \(bind: type) AND name = \(bind: name) AND \(predicate))"
+        }
+        func comparable(_ raw: String) -> (SQLQueryString, any Encodable & Sendable) {
+            if numeric, let number = definition.flatMap({ def in (try? def.normalize(raw)).flatMap(def.numericValue(of:)) }) ?? Double(raw) {
+                return ("number_value", number)
+            }
+            return ("text_value", IndexedValue.searchable(raw))
+        }
+        func compare(_ op: String, _ raw: String) -> SQLQueryString {
+            let (column, value) = comparable(raw)
+            return matching("\(column) \(unsafeRaw: op) \(bind: value)")
+        }
+        switch filter.operator {
+        case .eq: return compare("=", filter.value ?? "")
+        case .neq: return "NOT " + compare("=", filter.value ?? "")
+        case .lt: return compare("<", filter.value ?? "")
+        case .lte: return compare("<=", filter.value ?? "")
+        case .gt: return compare(">", filter.value ?? "")
+        case .gte: return compare(">=", filter.value ?? "")
+        case .between:
+            let (column, low) = comparable(filter.value ?? "")
+            let (_, high) = comparable(filter.highValue ?? "")
+            return matching("\(column) >= \(bind: low) AND \(column) <= \(bind: high)")
+        case .in:
+            return matching("text_value IN (\(binds: filter.values.map(IndexedValue.searchable)))")
+        case .notIn:
+            return "NOT " + matching("text_value IN (\(binds: filter.values.map(IndexedValue.searchable)))")
+        case .hasProperty:
+            return matching("1 = 1")
+        case .notHasProperty:
+            return "NOT " + matching("1 = 1")
+        case .containsToken:
+            return matching("text_value LIKE \(bind: tokenPattern(filter.value ?? ""))")
+        case .notContainsToken:
+            return "NOT " + matching("text_value LIKE \(bind: tokenPattern(filter.value ?? ""))")
+        }
+    }
+
+    func idCondition(_ filter: SearchRequest.Filter) -> SQLQueryString {
+        let value = Int64(filter.value ?? "") ?? -1
+        switch filter.operator {
+        case .eq: return "r.id = \(bind: value)"
+        case .neq: return "r.id <> \(bind: value)"
+        case .lt: return "r.id < \(bind: value)"
+        case .lte: return "r.id <= \(bind: value)"
+        case .gt: return "r.id > \(bind: value)"
+        case .gte: return "r.id >= \(bind: value)"
+        case .between: return "r.id BETWEEN \(bind: value) AND \(bind: Int64(filter.highValue ?? "") ?? -1)"
+        case .in: return "r.id IN (\(binds: filter.values.compactMap { Int64($0) } + [-1]))"
+        case .notIn: return "r.id NOT IN (\(binds: filter.values.compactMap { Int64($0) } + [-1]))"
+        case .hasProperty: return "1 = 1"
+        case .notHasProperty: return "1 = 0"
+        case .containsToken, .notContainsToken: return "CAST(r.id AS TEXT) LIKE \(bind: tokenPattern(filter.value ?? ""))"
+        }
+    }
+
+    /// CONTAINS_TOKEN matches a word inside the value; `*` stands for any run of characters.
+    func tokenPattern(_ token: String) -> String {
+        let escaped = IndexedValue.searchable(token).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+        return "%" + escaped.replacingOccurrences(of: "*", with: "%") + "%"
+    }
+
+    /// Words of the query, each matched as a prefix, all required.
+    func fullTextCondition(_ query: String) -> SQLQueryString? {
+        let words = IndexedValue.words(of: query).prefix(16).map(String.init)
+        guard !words.isEmpty else { return nil }
+        switch dialect {
+        case .sqlite:
+            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            return "r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH \(bind: match))"
+        case .postgres:
+            let match = words.map { "\($0):*" }.joined(separator: " & ")
+            return "r.search_vector @@ to_tsquery('simple', \(bind: match))"
+        }
+    }
+}

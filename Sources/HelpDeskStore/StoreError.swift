@@ -1,0 +1,14 @@
+/// Failures of the storage layer that a user can act on.
+public enum StoreError: Error, CustomStringConvertible {
+    case badDatabaseURL(String)
+    case corruptRow(table: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let url):
+            "Cannot read the database URL \"\(url)\"; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE."
+        case .corruptRow(let table, let detail):
+            "A row of table \(table) could not be read: \(detail)."
+        }
+    }
+}

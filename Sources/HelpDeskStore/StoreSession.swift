@@ -1,0 +1,18 @@
+import SQLKit
+
+/// One connection's worth of work: a read, or a write transaction. The table extensions on it are
+/// the only place SQL is written.
+public struct StoreSession: Sendable {
+    public let sql: any SQLDatabase
+    public let dialect: Database.Dialect
+
+    /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
+    public func nextValue(of sequence: String, startingAfter start: Int64 = 0) async throws -> Int64 {
+        try await sql.raw("""
+            INSERT INTO sequences (name, last_value) VALUES (\(bind: sequence), \(bind: start + 1))
+            ON CONFLICT (name) DO UPDATE SET last_value = sequences.last_value + 1
+            """).run()
+        let row = try await sql.raw("SELECT last_value FROM sequences WHERE name = \(bind: sequence)").first()
+        return try row?.decode(column: "last_value", as: Int64.self) ?? start + 1
+    }
+}

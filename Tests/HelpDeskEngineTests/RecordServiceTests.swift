@@ -1,0 +1,173 @@
+import HelpDeskCore
+import HelpDeskEngine
+import HelpDeskTestSupport
+import NIOConcurrencyHelpers
+import XCTest
+
+final class RecordServiceTests: XCTestCase {
+    func newTicket(_ desk: HelpDesk, _ caller: Caller, _ subject: String, stage: String = "1",
+                   _ extra: [String: String] = [:]) async throws -> Record {
+        try await desk.records.create(type: "tickets", [RecordInput(properties: [
+            "subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": stage,
+        ].merging(extra) { $1 })], by: caller)[0]
+    }
+
+    func testRecordsRoundTripThroughStorage() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let created = try await newTicket(desk, people.agent, "Printer on fire", ["hs_ticket_priority": "HIGH", "content": "Smoke"])
+            let read = try await desk.records.read(type: "0-5", ids: [created.id],
+                                                   options: ReadOptions(properties: ["subject", "content", "closed_date"]),
+                                                   by: people.agent)
+            XCTAssertEqual(read.count, 1)
+            let values = Dictionary(uniqueKeysWithValues: read[0].properties.map { ($0.0, $0.1) })
+            XCTAssertEqual(values["subject"], "Printer on fire")
+            XCTAssertEqual(values["content"], "Smoke")
+            XCTAssertEqual(values["closed_date"], .some(nil))
+            XCTAssertEqual(values["hs_object_id"], created.id)
+        }
+    }
+
+    func testR7EveryChangeIsLoggedWithWhoWhenOldAndNew() async throws {
+        let clock = TestClock(start: 1_000_000)
+        try await TestDatabases.each(clock: clock.now) { desk in
+            let people = try await TestPeople.make(on: desk)
+            let ticket = try await newTicket(desk, people.agent, "Printer on fire")
+            let created = clock.now().millisecondsSince1970
+            clock.advance(by: 5000)
+            _ = try await desk.records.update(type: "tickets", [(ticket.id, ["hs_pipeline_stage": "3", "content": "Toner"])],
+                                              by: people.admin)
+            let timeline = try await desk.records.timeline(type: "tickets", id: ticket.id, by: people.admin)
+            let stageChanges = timeline.filter { $0.kind == .propertyChanged && $0.property == "hs_pipeline_stage" }
+            XCTAssertEqual(stageChanges.map(\.newValue), ["3", "1"])
+            XCTAssertEqual(stageChanges[0].oldValue, "1")
+            XCTAssertEqual(stageChanges[0].actor, people.admin.user.id)
+            XCTAssertEqual(stageChanges[0].occurredAt.millisecondsSince1970, created + 5000)
+            XCTAssertEqual(stageChanges[1].occurredAt.millisecondsSince1970, created)
+            XCTAssertEqual(stageChanges[1].actor, people.agent.user.id)
+            XCTAssertEqual(timeline.filter { $0.kind == .stageEntered }.map(\.newValue), ["3", "1"])
+            XCTAssertEqual(timeline.last?.kind, .created)
+        }
+    }
+
+    func testP3RefusedStageChangeChangesNothing() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            _ = try await desk.pipelines.updateStage(type: "tickets", pipelineID: "0", stageID: "4", label: nil, displayOrder: nil,
+                                                     metadata: ["requiredProperties": "hs_resolution"], replace: false,
+                                                     by: people.admin)
+            let ticket = try await newTicket(desk, people.agent, "Printer on fire")
+            let before = try await desk.records.timeline(type: "tickets", id: ticket.id, by: people.admin)
+            do {
+                _ = try await desk.records.update(type: "tickets", [(ticket.id, ["hs_pipeline_stage": "4", "content": "x"])],
+                                                  by: people.agent)
+                XCTFail("entering a conditional stage without its property must fail")
+            } catch HelpDeskError.invalidInput(let error) {
+                XCTAssertEqual(error.problems.map(\.property), ["hs_resolution"])
+            }
+            let after = try await desk.records.read(type: "tickets", ids: [ticket.id],
+                                                    options: ReadOptions(properties: ["hs_pipeline_stage", "content"]), by: people.agent)
+            let values = Dictionary(uniqueKeysWithValues: after[0].properties.map { ($0.0, $0.1) })
+            XCTAssertEqual(values["hs_pipeline_stage"], "1")
+            XCTAssertEqual(values["content"], .some(nil))
+            let timeline = try await desk.records.timeline(type: "tickets", id: ticket.id, by: people.admin)
+            XCTAssertEqual(timeline.count, before.count)
+        }
+    }
+
+    func testBatchCreateIsAllOrNothing() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let inputs = [
+                RecordInput(properties: ["subject": "Good", "hs_pipeline": "0", "hs_pipeline_stage": "1"]),
+                RecordInput(properties: ["subject": "Bad", "hs_pipeline": "0", "hs_pipeline_stage": "99"]),
+            ]
+            do {
+                _ = try await desk.records.create(type: "tickets", inputs, by: people.agent)
+                XCTFail("a batch with a bad input must fail")
+            } catch HelpDeskError.invalidInput(let error) {
+                XCTAssertTrue(error.message.contains("Input 2"), error.message)
+            }
+            let page = try await desk.records.page(type: "tickets", after: nil, limit: 10, options: ReadOptions(), by: people.agent)
+            XCTAssertEqual(page.views.count, 0)
+        }
+    }
+
+    func testSearchFiltersSortsAndPagesOnEachDatabase() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            for (index, priority) in ["LOW", "HIGH", "HIGH", "URGENT", "LOW"].enumerated() {
+                _ = try await newTicket(desk, people.agent, "Widget \(index) jammed", ["hs_ticket_priority": priority])
+            }
+            let high = try await desk.records.search(type: "tickets", SearchRequest(filterGroups: [[
+                .init(propertyName: "hs_ticket_priority", operator: .eq, value: "high"),
+            ]]), by: people.agent)
+            XCTAssertEqual(high.total, 2)
+            let eitherGroup = try await desk.records.search(type: "tickets", SearchRequest(filterGroups: [
+                [.init(propertyName: "hs_ticket_priority", operator: .eq, value: "URGENT")],
+                [.init(propertyName: "subject", operator: .containsToken, value: "widget 0*")],
+            ]), by: people.agent)
+            XCTAssertEqual(eitherGroup.total, 2)
+            let sorted = try await desk.records.search(type: "tickets", SearchRequest(
+                sorts: [.init(propertyName: "subject", descending: true)], limit: 2), by: people.agent)
+            XCTAssertEqual(sorted.views.map { $0.record.properties["subject"] }, ["Widget 4 jammed", "Widget 3 jammed"])
+            XCTAssertEqual(sorted.next, "2")
+            let text = try await desk.records.search(type: "tickets", SearchRequest(query: "jamm"), by: people.agent)
+            XCTAssertEqual(text.total, 5)
+            let last = try await desk.records.search(type: "tickets", SearchRequest(limit: 2, offset: 4), by: people.agent)
+            XCTAssertEqual(last.views.count, 1)
+            XCTAssertNil(last.next)
+        }
+    }
+
+    func testR8OwnScopeHidesOtherAgentsTickets() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk, agentScope: .own)
+            let mine = try await newTicket(desk, people.admin, "Mine", ["hubspot_owner_id": people.agent.user.id])
+            let theirs = try await newTicket(desk, people.admin, "Theirs", ["hubspot_owner_id": people.admin.user.id])
+            let page = try await desk.records.page(type: "tickets", after: nil, limit: 10, options: ReadOptions(), by: people.agent)
+            XCTAssertEqual(page.views.map(\.record.id), [mine.id])
+            let read = try await desk.records.read(type: "tickets", ids: [theirs.id], options: ReadOptions(), by: people.agent)
+            XCTAssertTrue(read.isEmpty)
+            let search = try await desk.records.search(type: "tickets", SearchRequest(), by: people.agent)
+            XCTAssertEqual(search.total, 1)
+            do {
+                _ = try await desk.records.update(type: "tickets", [(theirs.id, ["content": "mine now"])], by: people.agent)
+                XCTFail("an agent limited to own tickets must not change others'")
+            } catch HelpDeskError.notFound {}
+        }
+    }
+
+    func testSeveralServersShareOneDatabase() async throws {
+        try await TestDatabases.eachLocation { location in
+            async let first = HelpDesk.open(location, logger: TestDatabases.logger)
+            async let second = HelpDesk.open(location, logger: TestDatabases.logger)
+            let (one, two) = try await (first, second)
+            let people = try await TestPeople.make(on: one)
+            let ticket = try await newTicket(one, people.agent, "Seen by both")
+            let read = try await two.records.read(type: "tickets", ids: [ticket.id], options: ReadOptions(), by: people.agent)
+            XCTAssertEqual(read.first?.record.properties["subject"], "Seen by both")
+            let pipelines = try await two.pipelines.list(type: "tickets", by: people.agent)
+            XCTAssertEqual(pipelines.map(\.id), ["0"], "defaults are installed once")
+            await one.close()
+            await two.close()
+        }
+    }
+}
+
+/// A clock that tests move by hand.
+final class TestClock: Sendable {
+    private let millis: NIOLockedValueBox<Int64>
+
+    init(start: Int64) {
+        millis = NIOLockedValueBox(start)
+    }
+
+    var now: @Sendable () -> Timestamp {
+        { [millis] in Timestamp(millisecondsSince1970: millis.withLockedValue { $0 }) }
+    }
+
+    func advance(by amount: Int64) {
+        millis.withLockedValue { $0 += amount }
+    }
+}
