@@ -61,6 +61,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HelpDeskCoreTests", dependencies: ["HelpDeskCore"]),
+        .executableTarget(name: "helpdesk-bench"),
         .target(
             name: "HelpDeskTestSupport",
             dependencies: [
@@ -84,7 +85,6 @@ let package = Package(
                 "HelpDeskServer",
                 "HelpDeskEngine",
                 "HelpDeskTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

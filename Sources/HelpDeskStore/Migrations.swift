@@ -52,6 +52,9 @@ enum Migrations {
                 created_at {INT} NOT NULL, updated_at {INT} NOT NULL {SEARCHCOLUMNS})
             """,
             "CREATE INDEX records_type ON records (object_type, archived, id)",
+            "CREATE INDEX records_created ON records (object_type, archived, created_at)",
+            "CREATE INDEX records_updated ON records (object_type, archived, updated_at)",
+            "CREATE INDEX records_owner ON records (owner_id)",
             """
             CREATE TABLE record_values (
                 record_id {INT} NOT NULL, object_type TEXT NOT NULL, name TEXT NOT NULL,

@@ -28,8 +28,8 @@ extension StoreSession {
         var order: [SQLQueryString] = []
         for (position, sort) in request.sorts.enumerated() {
             let direction = sort.descending ? "DESC" : "ASC"
-            if sort.propertyName == "hs_object_id" {
-                order.append("r.id \(unsafeRaw: direction)")
+            if let (column, _) = recordColumn(for: sort.propertyName, schema: schema) {
+                order.append("\(unsafeRaw: column) \(unsafeRaw: direction)")
                 continue
             }
             let alias = "s\(position)"
@@ -48,8 +48,8 @@ extension StoreSession {
 
     func condition(for filter: SearchRequest.Filter, type: String, schema: RecordSchema) -> SQLQueryString {
         let name = filter.propertyName
-        if name == "hs_object_id" || name == "id" {
-            return idCondition(filter)
+        if let (column, parse) = recordColumn(for: name, schema: schema) {
+            return columnCondition(filter, column: column, parse: parse)
         }
         let definition = schema.properties[name]
         let numeric = definition.map { [.number, .date, .datetime].contains($0.type) } ?? false
@@ -92,21 +92,36 @@ extension StoreSession {
         }
     }
 
-    func idCondition(_ filter: SearchRequest.Filter) -> SQLQueryString {
-        let value = Int64(filter.value ?? "") ?? -1
+    /// Properties that are also columns of `records` (id, creation and modification times) are
+    /// filtered and sorted there, on indexed integers, instead of through the value index.
+    func recordColumn(for property: String, schema: RecordSchema) -> (String, @Sendable (String) -> Int64?)? {
+        switch property {
+        case "hs_object_id": ("r.id", { Int64($0) })
+        case schema.createdProperty: ("r.created_at", Timestamp.parse)
+        case schema.type.lastModifiedProperty: ("r.updated_at", Timestamp.parse)
+        default: nil
+        }
+    }
+
+    func columnCondition(_ filter: SearchRequest.Filter, column: String, parse: (String) -> Int64?) -> SQLQueryString {
+        // A value that is not a number or date matches nothing, as no stored value equals it.
+        let value = parse(filter.value ?? "") ?? Int64.min
+        let values = filter.values.compactMap(parse) + [Int64.min]
+        let c = column
         switch filter.operator {
-        case .eq: return "r.id = \(bind: value)"
-        case .neq: return "r.id <> \(bind: value)"
-        case .lt: return "r.id < \(bind: value)"
-        case .lte: return "r.id <= \(bind: value)"
-        case .gt: return "r.id > \(bind: value)"
-        case .gte: return "r.id >= \(bind: value)"
-        case .between: return "r.id BETWEEN \(bind: value) AND \(bind: Int64(filter.highValue ?? "") ?? -1)"
-        case .in: return "r.id IN (\(binds: filter.values.compactMap { Int64($0) } + [-1]))"
-        case .notIn: return "r.id NOT IN (\(binds: filter.values.compactMap { Int64($0) } + [-1]))"
+        case .eq: return "\(unsafeRaw: c) = \(bind: value)"
+        case .neq: return "\(unsafeRaw: c) <> \(bind: value)"
+        case .lt: return "\(unsafeRaw: c) < \(bind: value)"
+        case .lte: return "\(unsafeRaw: c) <= \(bind: value)"
+        case .gt: return "\(unsafeRaw: c) > \(bind: value)"
+        case .gte: return "\(unsafeRaw: c) >= \(bind: value)"
+        case .between: return "\(unsafeRaw: c) BETWEEN \(bind: value) AND \(bind: parse(filter.highValue ?? "") ?? Int64.min)"
+        case .in: return "\(unsafeRaw: c) IN (\(binds: values))"
+        case .notIn: return "\(unsafeRaw: c) NOT IN (\(binds: values))"
         case .hasProperty: return "1 = 1"
         case .notHasProperty: return "1 = 0"
-        case .containsToken, .notContainsToken: return "CAST(r.id AS TEXT) LIKE \(bind: tokenPattern(filter.value ?? ""))"
+        case .containsToken: return "CAST(\(unsafeRaw: c) AS TEXT) LIKE \(bind: tokenPattern(filter.value ?? ""))"
+        case .notContainsToken: return "CAST(\(unsafeRaw: c) AS TEXT) NOT LIKE \(bind: tokenPattern(filter.value ?? ""))"
         }
     }
 
