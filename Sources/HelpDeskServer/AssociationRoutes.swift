@@ -47,9 +47,9 @@ struct AssociationRoutes {
         var paging: RecordPageJSON.Paging?
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        let objects = group.group("objects")
-        objects.put(":fromType/:fromId/associations/default/:toType/:toId") { _, context in
+    func register(_ objects: RouteBook.Section) {
+        objects.add(.put, ":fromType/:fromId/associations/default/:toType/:toId", "createDefaultAssociation",
+                    "Link two records with the default association type", response: "DefaultAssociationResponse") { _, context in
             let (fromType, fromID, toType, toID) = try parameters(context)
             let type = try await desk.associations.associate(fromType, fromID, with: toType, toID, by: try context.requireCaller())
             let now = Timestamp.now().isoString
@@ -58,7 +58,9 @@ struct AssociationRoutes {
                                       associationSpec: SpecJSON(associationCategory: type.category, associationTypeId: type.id))],
                 startedAt: now, completedAt: now))
         }
-        objects.put(":fromType/:fromId/associations/:toType/:toId") { request, context in
+        objects.add(.put, ":fromType/:fromId/associations/:toType/:toId", "createAssociation",
+                    "Link two records with the given association types", request: "AssociationSpec[]",
+                    response: "LabelsBetweenObjectPair", status: 201) { request, context in
             let specs = try await JSONBody.decode([SpecBody].self, from: request)
             let (fromType, fromID, toType, toID) = try parameters(context)
             _ = try await desk.associations.associate(fromType, fromID, with: toType, toID, typeIDs: specs.map(\.associationTypeId),
@@ -67,12 +69,14 @@ struct AssociationRoutes {
                 fromObjectTypeId: try await desk.objectType(fromType).id, fromObjectId: Int(fromID) ?? 0,
                 toObjectTypeId: try await desk.objectType(toType).id, toObjectId: Int(toID) ?? 0, labels: []), status: .created)
         }
-        objects.delete(":fromType/:fromId/associations/:toType/:toId") { _, context in
+        objects.add(.delete, ":fromType/:fromId/associations/:toType/:toId", "archiveAssociation", "Unlink two records",
+                    status: 204) { _, context in
             let (fromType, fromID, toType, toID) = try parameters(context)
             try await desk.associations.dissociate(fromType, fromID, from: toType, toID, by: try context.requireCaller())
             return JSONBody.noContent()
         }
-        objects.get(":fromType/:fromId/associations/:toType") { request, context in
+        objects.add(.get, ":fromType/:fromId/associations/:toType", "getAssociations", "List the records linked to a record",
+                    response: "AssociationPage", query: [("limit", "1 to 500"), ("after", "Cursor")]) { request, context in
             let query = request.uri.queryParameters
             let limitText = query.get("limit") ?? "500"
             guard let limit = Int(limitText) else { throw APIError.badRequest("limit must be a number; \"\(limitText)\" given.") }

@@ -1,6 +1,7 @@
 import HelpDeskEngine
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The HTTP side of the help desk: the CRM-compatible JSON API and the health check.
 public enum HTTPServer {
@@ -9,20 +10,28 @@ public enum HTTPServer {
     public static func router(desk: HelpDesk) -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
         router.add(middleware: ErrorTranslation())
-        router.get("health") { _, _ in
-            try JSONBody.response(["status": "ok"])
+        let book = RouteBook()
+        book.section(router.group(), prefix: "", tag: "Server", authenticated: false)
+            .add(.get, "health", "health", "Answers 200 once the server is ready", response: "Health") { _, _ in
+                try JSONBody.response(["status": "ok"])
+            }
+        let authentication = TokenAuthentication(desk: desk)
+        func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
+            book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)
         }
-        let crm = router.group("crm").add(middleware: TokenAuthentication(desk: desk))
-        let v3 = crm.group("v3")
-        ObjectRoutes(desk: desk).register(on: v3)
-        PipelineRoutes(desk: desk).register(on: v3)
-        OwnerRoutes(desk: desk).register(on: v3)
-        PropertyRoutes(desk: desk).register(on: v3)
+        ObjectRoutes(desk: desk).register(section("crm/v3/objects", "Records"))
+        PipelineRoutes(desk: desk).register(section("crm/v3/pipelines", "Pipelines"))
+        OwnerRoutes(desk: desk).register(section("crm/v3/owners", "Owners"))
+        PropertyRoutes(desk: desk).register(section("crm/v3/properties", "Properties"))
         // The official clients reach custom object schemas under their own prefix.
-        let schemas = router.group("crm-object-schemas/v3").add(middleware: TokenAuthentication(desk: desk))
-        SchemaRoutes(desk: desk).register(on: schemas)
-        SchemaRoutes(desk: desk).register(on: v3)
-        AssociationRoutes(desk: desk).register(on: crm.group("v4"))
+        SchemaRoutes(desk: desk).register(section("crm-object-schemas/v3/schemas", "Object types"))
+        AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
+        let document = Result { try OpenAPIDocument.json(for: book) }
+        router.get("openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try document.get())))
+        }
         return router
     }
 

@@ -77,18 +77,37 @@ struct ObjectRoutes {
         }
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        let objects = group.group("objects")
-        objects.get(":objectType") { request, context in try await page(request, context) }
-        objects.post(":objectType") { request, context in try await create(request, context) }
-        objects.get(":objectType/:id") { request, context in try await read(request, context) }
-        objects.patch(":objectType/:id") { request, context in try await update(request, context) }
-        objects.delete(":objectType/:id") { request, context in try await archive(request, context) }
-        objects.post(":objectType/search") { request, context in try await search(request, context) }
-        objects.post(":objectType/batch/create") { request, context in try await batchCreate(request, context) }
-        objects.post(":objectType/batch/read") { request, context in try await batchRead(request, context) }
-        objects.post(":objectType/batch/update") { request, context in try await batchUpdate(request, context) }
-        objects.post(":objectType/batch/archive") { request, context in try await batchArchive(request, context) }
+    static let readQuery = [("properties", "Comma-separated properties to return"),
+                            ("propertiesWithHistory", "Properties to return with their change history"),
+                            ("associations", "Object types whose associated record ids to return"),
+                            ("archived", "true to read archived records")]
+
+    func register(_ routes: RouteBook.Section) {
+        routes.add(.get, ":objectType", "getPage", "List a type's records, a page at a time", response: "CollectionResponse",
+                   query: Self.readQuery + [("limit", "1 to 100, default 10"), ("after", "Cursor from paging.next.after")]) {
+            try await page($0, $1)
+        }
+        routes.add(.post, ":objectType", "create", "Create a record", request: "SimplePublicObjectInputForCreate",
+                   response: "SimplePublicObject", status: 201) { try await create($0, $1) }
+        routes.add(.get, ":objectType/:id", "getById", "Read a record", response: "SimplePublicObject",
+                   query: Self.readQuery + [("idProperty", "A unique property to find the record by instead of its id")]) {
+            try await read($0, $1)
+        }
+        routes.add(.patch, ":objectType/:id", "update", "Change a record's properties", request: "SimplePublicObjectInput",
+                   response: "SimplePublicObject", query: [("idProperty", "A unique property to find the record by")]) {
+            try await update($0, $1)
+        }
+        routes.add(.delete, ":objectType/:id", "archive", "Archive a record", status: 204) { try await archive($0, $1) }
+        routes.add(.post, ":objectType/search", "doSearch", "Search records with filters, sorts and a free-text query",
+                   request: "PublicObjectSearchRequest", response: "CollectionResponseWithTotal") { try await search($0, $1) }
+        routes.add(.post, ":objectType/batch/create", "batchCreate", "Create up to 100 records, all or none",
+                   request: "BatchInputForCreate", response: "BatchResponse", status: 201) { try await batchCreate($0, $1) }
+        routes.add(.post, ":objectType/batch/read", "batchRead", "Read up to 100 records", request: "BatchInputIds",
+                   response: "BatchResponse") { try await batchRead($0, $1) }
+        routes.add(.post, ":objectType/batch/update", "batchUpdate", "Change up to 100 records, all or none",
+                   request: "BatchInputUpdate", response: "BatchResponse") { try await batchUpdate($0, $1) }
+        routes.add(.post, ":objectType/batch/archive", "batchArchive", "Archive up to 100 records", request: "BatchInputIds",
+                   status: 204) { try await batchArchive($0, $1) }
     }
 
     func type(_ context: HelpDeskRequestContext) throws -> String {

@@ -41,9 +41,11 @@ struct OwnerRoutes {
         }
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        group.get("owners") { request, context in try await list(request, context) }
-        group.get("owners/:ownerId") { request, context in
+    func register(_ owners: RouteBook.Section) {
+        owners.add(.get, "", "getOwners", "List the users records can be assigned to", response: "OwnerPage",
+                   query: [("email", "Only the owner with this email"), ("limit", "1 to 500"), ("after", "Cursor"),
+                           ("archived", "true for deactivated users")]) { request, context in try await list(request, context) }
+        owners.add(.get, ":ownerId", "getOwnerById", "Read an owner", response: "Owner") { request, context in
             let caller = try context.requireCaller()
             try Access.check(caller.user, may: .readOwners)
             let id: String = try context.parameters.require("ownerId")

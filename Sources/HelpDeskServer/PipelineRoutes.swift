@@ -86,49 +86,55 @@ struct PipelineRoutes {
         var results: [Item]
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        let pipelines = group.group("pipelines")
-        pipelines.get(":objectType") { _, context in
+    func register(_ pipelines: RouteBook.Section) {
+        pipelines.add(.get, ":objectType", "getAllPipelines", "List a type's pipelines", response: "PipelineList") { _, context in
             let list = try await desk.pipelines.list(type: try type(context), by: try context.requireCaller())
             return try JSONBody.response(ListJSON(results: list.map(PipelineJSON.init)))
         }
-        pipelines.post(":objectType") { request, context in
+        pipelines.add(.post, ":objectType", "createPipeline", "Create a pipeline", request: "PipelineInput", response: "Pipeline",
+                      status: 201) { request, context in
             let body = try await JSONBody.decode(PipelineBody.self, from: request)
             let pipeline = try await desk.pipelines.create(type: try type(context), try body.draft(), by: try context.requireCaller())
             return try JSONBody.response(PipelineJSON(pipeline), status: .created)
         }
-        pipelines.get(":objectType/:pipelineId") { _, context in
+        pipelines.add(.get, ":objectType/:pipelineId", "getPipeline", "Read a pipeline", response: "Pipeline") { _, context in
             let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             return try JSONBody.response(PipelineJSON(pipeline))
         }
-        pipelines.put(":objectType/:pipelineId") { request, context in
+        pipelines.add(.put, ":objectType/:pipelineId", "replacePipeline", "Replace a pipeline and its stages", request: "PipelineInput",
+                      response: "Pipeline") { request, context in
             let body = try await JSONBody.decode(PipelineBody.self, from: request)
             let pipeline = try await desk.pipelines.replace(type: try type(context), id: try pipelineID(context), try body.draft(),
                                                             by: try context.requireCaller())
             return try JSONBody.response(PipelineJSON(pipeline))
         }
-        pipelines.patch(":objectType/:pipelineId") { request, context in
+        pipelines.add(.patch, ":objectType/:pipelineId", "updatePipeline", "Rename, reorder, switch close dates or restore a pipeline",
+                      request: "PipelinePatchInput", response: "Pipeline") { request, context in
             let body = try await JSONBody.decode(PipelineBody.self, from: request)
             let pipeline = try await desk.pipelines.update(type: try type(context), id: try pipelineID(context), label: body.label,
                                                            displayOrder: body.displayOrder, archived: body.archived,
                                                            setsCloseDate: body.setsCloseDate, by: try context.requireCaller())
             return try JSONBody.response(PipelineJSON(pipeline))
         }
-        pipelines.delete(":objectType/:pipelineId") { _, context in
+        pipelines.add(.delete, ":objectType/:pipelineId", "archivePipeline", "Archive a pipeline that holds no records",
+                      status: 204) { _, context in
             try await desk.pipelines.archive(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             return JSONBody.noContent()
         }
-        pipelines.get(":objectType/:pipelineId/stages") { _, context in
+        pipelines.add(.get, ":objectType/:pipelineId/stages", "getAllStages", "List a pipeline's stages",
+                      response: "PipelineStageList") { _, context in
             let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             return try JSONBody.response(ListJSON(results: pipeline.activeStages.map(StageJSON.init)))
         }
-        pipelines.post(":objectType/:pipelineId/stages") { request, context in
+        pipelines.add(.post, ":objectType/:pipelineId/stages", "createStage", "Add a stage", request: "PipelineStageInput",
+                      response: "PipelineStage", status: 201) { request, context in
             let body = try await JSONBody.decode(StageBody.self, from: request)
             let stage = try await desk.pipelines.createStage(type: try type(context), pipelineID: try pipelineID(context),
                                                              try body.draft(), by: try context.requireCaller())
             return try JSONBody.response(StageJSON(stage), status: .created)
         }
-        pipelines.get(":objectType/:pipelineId/stages/:stageId") { _, context in
+        pipelines.add(.get, ":objectType/:pipelineId/stages/:stageId", "getStage", "Read a stage",
+                      response: "PipelineStage") { _, context in
             let pipeline = try await desk.pipelines.get(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             let stageID: String = try context.parameters.require("stageId")
             guard let stage = pipeline.stage(stageID) else {
@@ -137,7 +143,9 @@ struct PipelineRoutes {
             return try JSONBody.response(StageJSON(stage))
         }
         for (method, replace) in [(HTTPRequest.Method.patch, false), (.put, true)] {
-            pipelines.on(":objectType/:pipelineId/stages/:stageId", method: method) { request, context in
+            pipelines.add(method, ":objectType/:pipelineId/stages/:stageId", replace ? "replaceStage" : "updateStage",
+                          replace ? "Replace a stage" : "Change a stage's label, order or metadata",
+                          request: "PipelineStageInput", response: "PipelineStage") { request, context in
                 let body = try await JSONBody.decode(StageBody.self, from: request)
                 if replace, body.label == nil { throw APIError.badRequest("Replacing a stage needs its \"label\".") }
                 let stage = try await desk.pipelines.updateStage(
@@ -147,7 +155,8 @@ struct PipelineRoutes {
                 return try JSONBody.response(StageJSON(stage))
             }
         }
-        pipelines.delete(":objectType/:pipelineId/stages/:stageId") { _, context in
+        pipelines.add(.delete, ":objectType/:pipelineId/stages/:stageId", "archiveStage", "Remove a stage that holds no records",
+                      status: 204) { _, context in
             try await desk.pipelines.archiveStage(type: try type(context), pipelineID: try pipelineID(context),
                                                   stageID: try context.parameters.require("stageId"), by: try context.requireCaller())
             return JSONBody.noContent()

@@ -92,24 +92,25 @@ struct PropertyRoutes {
         }
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        let properties = group.group("properties")
-        properties.get(":objectType") { _, context in
+    func register(_ properties: RouteBook.Section) {
+        properties.add(.get, ":objectType", "getAllProperties", "List a type's properties", response: "PropertyList") { _, context in
             let list = try await desk.schemas.properties(of: try type(context), by: try context.requireCaller())
             return try JSONBody.response(PipelineRoutes.ListJSON(results: list.map(PropertyJSON.init)))
         }
-        properties.post(":objectType") { request, context in
+        properties.add(.post, ":objectType", "createProperty", "Create a custom property", request: "PropertyCreate",
+                       response: "Property", status: 201) { request, context in
             let body = try await JSONBody.decode(PropertyBody.self, from: request)
             let view = try await desk.schemas.saveProperty(try body.definition(base: nil), of: try type(context), isNew: true,
                                                            by: try context.requireCaller())
             return try JSONBody.response(PropertyJSON(view), status: .created)
         }
-        properties.get(":objectType/:propertyName") { _, context in
+        properties.add(.get, ":objectType/:propertyName", "getProperty", "Read a property", response: "Property") { _, context in
             let view = try await desk.schemas.property(try context.parameters.require("propertyName"), of: try type(context),
                                                        by: try context.requireCaller())
             return try JSONBody.response(PropertyJSON(view))
         }
-        properties.patch(":objectType/:propertyName") { request, context in
+        properties.add(.patch, ":objectType/:propertyName", "updateProperty", "Change a custom property", request: "PropertyCreate",
+                       response: "Property") { request, context in
             let body = try await JSONBody.decode(PropertyBody.self, from: request)
             let caller = try context.requireCaller()
             let name: String = try context.parameters.require("propertyName")
@@ -119,7 +120,8 @@ struct PropertyRoutes {
             let view = try await desk.schemas.saveProperty(definition, of: try type(context), isNew: false, by: caller)
             return try JSONBody.response(PropertyJSON(view))
         }
-        properties.delete(":objectType/:propertyName") { _, context in
+        properties.add(.delete, ":objectType/:propertyName", "archiveProperty", "Archive a custom property",
+                       status: 204) { _, context in
             try await desk.schemas.archiveProperty(try context.parameters.require("propertyName"), of: try type(context),
                                                    by: try context.requireCaller())
             return JSONBody.noContent()

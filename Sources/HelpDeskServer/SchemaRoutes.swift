@@ -76,15 +76,15 @@ struct SchemaRoutes {
         }
     }
 
-    func register(on group: RouterGroup<HelpDeskRequestContext>) {
-        let schemas = group.group("schemas")
-        schemas.get("") { _, context in
+    func register(_ schemas: RouteBook.Section) {
+        schemas.add(.get, "", "getAllSchemas", "List custom object types", response: "ObjectSchemaList") { _, context in
             let caller = try context.requireCaller()
             let views = try await desk.schemas.objectTypes(customOnly: true, by: caller)
             let all = try await desk.schemas.objectTypes(customOnly: false, by: caller).map(\.type)
             return try JSONBody.response(PipelineRoutes.ListJSON(results: views.map { SchemaJSON($0, allTypes: all) }))
         }
-        schemas.post("") { request, context in
+        schemas.add(.post, "", "createSchema", "Define a custom object type", request: "ObjectSchemaEgg", response: "ObjectSchema",
+                    status: 201) { request, context in
             let body = try await JSONBody.decode(SchemaBody.self, from: request)
             guard let name = body.name else { throw APIError.badRequest("An object type needs a \"name\".") }
             let caller = try context.requireCaller()
@@ -98,13 +98,14 @@ struct SchemaRoutes {
             let all = try await desk.schemas.objectTypes(customOnly: false, by: caller).map(\.type)
             return try JSONBody.response(SchemaJSON(view, allTypes: all), status: .created)
         }
-        schemas.get(":objectType") { _, context in
+        schemas.add(.get, ":objectType", "getSchema", "Read an object type", response: "ObjectSchema") { _, context in
             let caller = try context.requireCaller()
             let view = try await desk.schemas.objectType(try context.parameters.require("objectType"), by: caller)
             let all = try await desk.schemas.objectTypes(customOnly: false, by: caller).map(\.type)
             return try JSONBody.response(SchemaJSON(view, allTypes: all))
         }
-        schemas.delete(":objectType") { _, context in
+        schemas.add(.delete, ":objectType", "archiveSchema", "Archive a custom object type that has no records",
+                    status: 204) { _, context in
             try await desk.schemas.archiveObjectType(try context.parameters.require("objectType"), by: try context.requireCaller())
             return JSONBody.noContent()
         }

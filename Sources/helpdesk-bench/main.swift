@@ -105,7 +105,7 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 func wrk(_ url: String, clients: Int, seconds: Int, script: String? = nil) throws -> Load {
-    var arguments = ["-t", "2", "-c", String(clients), "-d", "\(seconds)s", "--latency"]
+    var arguments = ["-t", String(min(2, clients)), "-c", String(clients), "-d", "\(seconds)s", "--latency"]
     var scriptURL: URL?
     if let script {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("helpdesk-bench-\(UUID().uuidString).lua")

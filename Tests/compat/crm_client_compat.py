@@ -373,6 +373,21 @@ if LIMITED:
             label="Nope", display_order=9, stages=[PipelineStageInput(label="A", display_order=0, metadata={})])))
 
 
+@check("the server describes its API in a valid OpenAPI document")
+def _():
+    import json
+    import urllib.request
+    from openapi_spec_validator import validate
+    with urllib.request.urlopen(BASE + "/openapi.json") as response:
+        document = json.load(response)
+    validate(document)
+    paths = document["paths"]
+    for path, method in [("/crm/v3/objects/{objectType}/search", "post"), ("/crm/v3/pipelines/{objectType}", "get"),
+                         ("/crm/v4/objects/{fromType}/{fromId}/associations/{toType}", "get"), ("/crm/v3/owners", "get"),
+                         ("/crm-object-schemas/v3/schemas", "post"), ("/crm/v3/properties/{objectType}", "post")]:
+        assert method in paths.get(path, {}), f"{method.upper()} {path} is not documented"
+
+
 @check("a bad token gets 401")
 def _():
     stranger = hubspot.Client.create(access_token="hd_wrong", host=BASE)

@@ -1,0 +1,188 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI 3.0 description of the JSON API, built from the routes as they are registered
+/// (`RouteBook`), so that it lists exactly what the server answers. Served at `/openapi.json`.
+enum OpenAPIDocument {
+    static func json(for book: RouteBook) throws -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for entry in book.entries {
+            var operation: [String: Any] = [
+                "operationId": entry.operationID,
+                "summary": entry.summary,
+                "tags": [entry.tag],
+                "responses": responses(for: entry),
+            ]
+            let parameters = entry.pathParameters.map { name -> [String: Any] in
+                ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+            } + entry.query.map { name, description -> [String: Any] in
+                ["name": name, "in": "query", "required": false, "description": description, "schema": ["type": "string"]]
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let request = entry.request {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": reference(request)]]]
+            }
+            if entry.authenticated { operation["security"] = [["bearer": [String]()]] }
+            paths[entry.openAPIPath, default: [:]][entry.method.lowercased()] = operation
+        }
+        let document: [String: Any] = [
+            "openapi": "3.0.3",
+            "info": [
+                "title": "Help desk API",
+                "version": "1",
+                "description": "Records, pipelines, owners, properties, object types and associations, in the shape of the CRM v3 API.",
+            ],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+                "schemas": schemas,
+            ],
+        ]
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+    }
+
+    static func responses(for entry: RouteBook.Entry) -> [String: Any] {
+        var responses: [String: Any] = [
+            "default": ["description": "An error", "content": ["application/json": ["schema": reference("Error")]]],
+        ]
+        if let response = entry.response {
+            responses[String(entry.status)] = ["description": "Success", "content": ["application/json": ["schema": reference(response)]]]
+        } else {
+            responses[String(entry.status)] = ["description": "Success"]
+        }
+        return responses
+    }
+
+    static func reference(_ name: String) -> [String: Any] {
+        if name.hasSuffix("[]") {
+            return ["type": "array", "items": reference(String(name.dropLast(2)))]
+        }
+        return ["$ref": "#/components/schemas/\(name)"]
+    }
+
+    static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        var schema: [String: Any] = ["type": "object", "properties": properties]
+        if !required.isEmpty { schema["required"] = required }
+        return schema
+    }
+
+    static var string: [String: Any] { ["type": "string"] }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
+    static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    static var stringMap: [String: Any] { ["type": "object", "additionalProperties": ["type": "string"]] }
+    static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    static var paging: [String: Any] { object(["next": object(["after": string, "link": string], required: ["after"])]) }
+
+    static var schemas: [String: Any] { [
+        "Error": object([
+            "status": string, "message": string, "correlationId": string, "category": string,
+            "errors": array(object(["message": string, "code": string, "context": ["type": "object"]])),
+        ], required: ["status", "message", "correlationId", "category"]),
+        "Health": object(["status": string]),
+        "SimplePublicObject": object([
+            "id": string, "properties": ["type": "object", "additionalProperties": ["type": "string", "nullable": true]],
+            "propertiesWithHistory": ["type": "object", "additionalProperties": array(object([
+                "value": string, "timestamp": dateTime, "sourceType": string, "sourceId": string, "updatedByUserId": integer,
+            ]))],
+            "associations": ["type": "object", "additionalProperties": object(["results": array(object(["id": string, "type": string]))])],
+            "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean, "archivedAt": dateTime,
+        ], required: ["id", "properties", "createdAt", "updatedAt"]),
+        "SimplePublicObjectInput": object(["properties": stringMap], required: ["properties"]),
+        "SimplePublicObjectInputForCreate": object([
+            "properties": stringMap,
+            "associations": array(object([
+                "to": object(["id": string], required: ["id"]),
+                "types": array(object(["associationCategory": string, "associationTypeId": integer])),
+            ])),
+        ], required: ["properties"]),
+        "BatchInputForCreate": object(["inputs": reference("SimplePublicObjectInputForCreate[]")], required: ["inputs"]),
+        "BatchInputUpdate": object(["inputs": array(object(["id": string, "properties": stringMap], required: ["id", "properties"])),
+                                    "idProperty": string], required: ["inputs"]),
+        "BatchInputIds": object(["inputs": array(object(["id": string], required: ["id"])), "properties": array(string),
+                                 "propertiesWithHistory": array(string), "idProperty": string], required: ["inputs"]),
+        "BatchResponse": object([
+            "status": string, "results": reference("SimplePublicObject[]"), "startedAt": dateTime, "completedAt": dateTime,
+            "numErrors": integer, "errors": array(reference("Error")),
+        ], required: ["status", "results", "startedAt", "completedAt"]),
+        "CollectionResponse": object(["results": reference("SimplePublicObject[]"), "paging": paging], required: ["results"]),
+        "CollectionResponseWithTotal": object(["total": integer, "results": reference("SimplePublicObject[]"), "paging": paging],
+                                              required: ["total", "results"]),
+        "PublicObjectSearchRequest": object([
+            "filterGroups": array(object(["filters": array(object([
+                "propertyName": string,
+                "operator": ["type": "string", "enum": ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
+                                                        "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"]],
+                "value": string, "highValue": string, "values": array(string),
+            ], required: ["propertyName", "operator"]))])),
+            "sorts": array(["oneOf": [string, object(["propertyName": string, "direction": ["type": "string", "enum": ["ASCENDING", "DESCENDING"]]])]]),
+            "query": string, "properties": array(string), "limit": ["type": "integer", "maximum": 200], "after": string,
+        ]),
+        "PipelineStage": object([
+            "id": string, "label": string, "displayOrder": integer, "metadata": stringMap, "createdAt": dateTime,
+            "updatedAt": dateTime, "archived": boolean, "writePermissions": string,
+        ], required: ["id", "label", "displayOrder", "metadata", "createdAt", "updatedAt", "archived"]),
+        "Pipeline": object([
+            "id": string, "label": string, "displayOrder": integer, "stages": reference("PipelineStage[]"),
+            "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
+            "setsCloseDate": ["type": "boolean", "description": "Set a ticket's close date when it enters a CLOSED status."],
+        ], required: ["id", "label", "displayOrder", "stages", "createdAt", "updatedAt", "archived"]),
+        "PipelineStageInput": object([
+            "label": string, "displayOrder": integer,
+            "metadata": ["type": "object", "additionalProperties": ["type": "string"],
+                         "description": "ticketState (OPEN or CLOSED) for ticket statuses; requiredProperties lists properties, separated by ;, a record needs to enter the stage."],
+        ], required: ["label", "metadata"]),
+        "PipelineInput": object(["label": string, "displayOrder": integer, "stages": reference("PipelineStageInput[]"),
+                                 "setsCloseDate": boolean], required: ["label", "stages"]),
+        "PipelinePatchInput": object(["label": string, "displayOrder": integer, "archived": boolean, "setsCloseDate": boolean]),
+        "PipelineList": object(["results": reference("Pipeline[]")], required: ["results"]),
+        "PipelineStageList": object(["results": reference("PipelineStage[]")], required: ["results"]),
+        "Owner": object([
+            "id": string, "email": string, "type": string, "firstName": string, "lastName": string, "userId": integer,
+            "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
+            "teams": array(object(["id": string, "name": string, "primary": boolean])),
+        ], required: ["id", "type", "createdAt", "updatedAt", "archived"]),
+        "OwnerPage": object(["results": reference("Owner[]"), "paging": paging], required: ["results"]),
+        "Property": object([
+            "name": string, "label": string,
+            "type": ["type": "string", "enum": ["string", "number", "date", "datetime", "enumeration", "bool"]],
+            "fieldType": string, "description": string, "groupName": string, "hasUniqueValue": boolean,
+            "options": array(object(["label": string, "value": string, "displayOrder": integer, "hidden": boolean])),
+            "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
+        ], required: ["name", "label", "type", "fieldType", "groupName", "options"]),
+        "PropertyCreate": object([
+            "name": string, "label": string, "type": string, "fieldType": string, "groupName": string, "description": string,
+            "hasUniqueValue": boolean, "options": array(object(["label": string, "value": string, "displayOrder": integer, "hidden": boolean])),
+        ], required: ["name", "label", "type", "fieldType"]),
+        "PropertyList": object(["results": reference("Property[]")], required: ["results"]),
+        "ObjectSchema": object([
+            "id": string, "objectTypeId": string, "fullyQualifiedName": string, "name": string,
+            "labels": object(["singular": string, "plural": string]), "primaryDisplayProperty": string,
+            "requiredProperties": array(string), "searchableProperties": array(string), "properties": reference("Property[]"),
+            "associations": array(object(["id": string, "fromObjectTypeId": string, "toObjectTypeId": string, "name": string])),
+            "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
+        ], required: ["id", "name", "labels", "requiredProperties", "properties", "associations"]),
+        "ObjectSchemaEgg": object([
+            "name": string, "labels": object(["singular": string, "plural": string]), "primaryDisplayProperty": string,
+            "requiredProperties": array(string), "searchableProperties": array(string), "properties": reference("PropertyCreate[]"),
+            "associatedObjects": array(string),
+        ], required: ["name", "labels", "requiredProperties", "properties"]),
+        "ObjectSchemaList": object(["results": reference("ObjectSchema[]")], required: ["results"]),
+        "AssociationSpec": object(["associationCategory": string, "associationTypeId": integer], required: ["associationTypeId"]),
+        "DefaultAssociationResponse": object([
+            "status": string, "startedAt": dateTime, "completedAt": dateTime,
+            "results": array(object(["from": object(["id": string]), "to": object(["id": string]),
+                                     "associationSpec": reference("AssociationSpec")])),
+        ], required: ["status", "results", "startedAt", "completedAt"]),
+        "LabelsBetweenObjectPair": object([
+            "fromObjectTypeId": string, "fromObjectId": integer, "toObjectTypeId": string, "toObjectId": integer,
+            "labels": array(string),
+        ], required: ["fromObjectTypeId", "fromObjectId", "toObjectTypeId", "toObjectId", "labels"]),
+        "AssociationPage": object([
+            "results": array(object(["toObjectId": integer, "associationTypes": array(object([
+                "category": string, "typeId": integer, "label": ["type": "string", "nullable": true],
+            ]))])),
+            "paging": paging,
+        ], required: ["results"]),
+    ] }
+}
