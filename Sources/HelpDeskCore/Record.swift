@@ -18,6 +18,11 @@ public struct Record: Sendable, Hashable {
         self.archived = archived
         self.archivedAt = archivedAt
     }
+
+    /// The property holding the owner's user id, on every type.
+    public static let ownerProperty = "hubspot_owner_id"
+    /// The property holding the owning team's id, on every type.
+    public static let teamProperty = "hubspot_team_id"
 }
 
 /// How a record's values are indexed for search: one entry per property, text lowered and cut

@@ -9,12 +9,14 @@ public final class HelpDesk: Sendable {
     public let logger: Logger
     let catalog: Catalog
     let tokenCache = TokenCache()
+    let creationQueue: CreationQueue
     let clock: @Sendable () -> Timestamp
 
     init(database: Database, logger: Logger, clock: @escaping @Sendable () -> Timestamp) {
         self.database = database
         self.logger = logger
         self.catalog = Catalog(database: database)
+        self.creationQueue = CreationQueue(database: database)
         self.clock = clock
     }
 

@@ -56,52 +56,77 @@ public struct RecordView: Sendable {
 public struct RecordService: Sendable {
     let desk: HelpDesk
 
+    /// Creates records, all or none. A single record joins others being created at the same moment
+    /// (see `CreationQueue`), so that a busy server stores many per transaction.
     public func create(type reference: String, _ inputs: [RecordInput], by caller: Caller) async throws -> [Record] {
         let schema = try await desk.catalog.schema(for: reference)
         try caller.check(.writeRecords(schema.type))
         let now = desk.clock()
-        var writes: [RecordWrite] = []
+        var creations: [Creation] = []
         var problems: [RecordInputError.Problem] = []
+        let links = try await resolveLinks(inputs, from: schema.type)
         for (index, input) in inputs.enumerated() {
             do {
-                writes.append(try RecordWrite.create(input.properties, schema: schema, now: now))
+                let write = try RecordWrite.create(input.properties, schema: schema, now: now)
+                creations.append(Creation(write: write, links: links[index], caller: caller, at: now))
             } catch {
                 problems += inputs.count == 1 ? error.problems
                     : error.problems.map { .init(code: $0.code, property: $0.property, message: "Input \(index + 1): \($0.message)") }
             }
         }
         guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
-        let links = try await resolveLinks(inputs, from: schema.type)
-        try await checkPeople(writes.map(\.properties))
-        let source = caller.source, actor = caller.user.id
-        let planned = writes
-        return try await desk.database.write { session in
-            var created: [Record] = []
-            for (write, links) in zip(planned, links) {
-                let id = try await session.insertRecord(
-                    type: schema.type, properties: write.properties,
-                    index: IndexedValue.entries(for: write.properties, schema: schema),
-                    ownerID: write.properties["hubspot_owner_id"], teamID: write.properties["hubspot_team_id"], now: now)
-                let recordID = String(id)
-                var events = [RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
-                                          actor: actor, source: source, occurredAt: now)]
-                events += Self.events(for: write, recordID: recordID, type: schema.type, actor: actor, source: source, now: now)
-                for link in links {
-                    guard try await session.records(type: link.type, ids: [link.id]).first != nil else {
-                        throw HelpDeskError.badRequest("Cannot associate with \(link.type.singularLabel.lowercased()) \(link.id): it does not exist.")
-                    }
-                    try await session.associate(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
-                                                type: link.association, now: now)
-                    events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
-                                              property: link.type.id, newValue: String(link.id), actor: actor,
-                                              source: source, occurredAt: now))
-                }
-                try await session.append(events)
-                created.append(Record(id: recordID, objectType: schema.type.id, properties: write.properties,
-                                      createdAt: now, updatedAt: now))
-            }
-            return created
+        try await checkPeople(creations.map(\.write.properties))
+        if creations.count == 1 {
+            return [try await desk.creationQueue.submit(creations[0], schema: schema)]
         }
+        let planned = creations
+        return try await desk.database.write { session in
+            try await Self.store(planned, schema: schema, session: session)
+        }
+    }
+
+    /// One checked record waiting to be stored, with who creates it.
+    struct Creation: Sendable {
+        var write: RecordWrite
+        var links: [Link]
+        var caller: Caller
+        var at: Timestamp
+    }
+
+    /// Stores checked records with their links and events in a few statements.
+    static func store(_ creations: [Creation], schema: RecordSchema, session: StoreSession) async throws -> [Record] {
+        var targets: [String: (ObjectType, Set<Int64>)] = [:]
+        for link in creations.flatMap(\.links) {
+            targets[link.type.id, default: (link.type, [])].1.insert(link.id)
+        }
+        for (type, ids) in targets.values {
+            let found = Set(try await session.records(type: type, ids: Array(ids)).compactMap { Int64($0.id) })
+            if let missing = ids.subtracting(found).sorted().first {
+                throw HelpDeskError.badRequest("Cannot associate with \(type.singularLabel.lowercased()) \(missing): it does not exist.")
+            }
+        }
+        let ids = try await session.insertRecords(type: schema.type, creations.map { creation in
+            (creation.write.properties, IndexedValue.entries(for: creation.write.properties, schema: schema), creation.at)
+        })
+        var events: [RecordEvent] = []
+        var records: [Record] = []
+        for (id, creation) in zip(ids, creations) {
+            let recordID = String(id), actor = creation.caller.user.id, source = creation.caller.source, now = creation.at
+            events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created, actor: actor,
+                                      source: source, occurredAt: now))
+            events += Self.events(for: creation.write, recordID: recordID, type: schema.type, actor: actor, source: source, now: now)
+            for link in creation.links {
+                try await session.associate(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
+                                            type: link.association, now: now)
+                events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
+                                          property: link.type.id, newValue: String(link.id), actor: actor,
+                                          source: source, occurredAt: now))
+            }
+            records.append(Record(id: recordID, objectType: schema.type.id, properties: creation.write.properties,
+                                  createdAt: now, updatedAt: now))
+        }
+        try await session.append(events)
+        return records
     }
 
     /// Applies changes to records by id (or by a unique property, `idProperty`), all or none.
@@ -129,22 +154,20 @@ public struct RecordService: Sendable {
                 }
             }
             guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
-            var updated: [Record] = []
-            for (record, write) in planned {
+            let changed = planned.filter { !$0.1.changes.isEmpty }
+            try await session.updateRecords(type: schema.type, changed.map { record, write in
+                (Int64(record.id)!, write.properties, IndexedValue.entries(for: write.properties, schema: schema))
+            }, now: now)
+            try await session.append(changed.flatMap { record, write in
+                Self.events(for: write, recordID: record.id, type: schema.type, actor: user.id, source: source, now: now)
+            })
+            return planned.map { record, write in
+                guard !write.changes.isEmpty else { return record }
                 var result = record
-                if !write.changes.isEmpty {
-                    try await session.updateRecord(
-                        id: Int64(record.id)!, type: schema.type, properties: write.properties,
-                        index: IndexedValue.entries(for: write.properties, schema: schema),
-                        ownerID: write.properties["hubspot_owner_id"], teamID: write.properties["hubspot_team_id"], now: now)
-                    try await session.append(Self.events(for: write, recordID: record.id, type: schema.type,
-                                                         actor: user.id, source: source, now: now))
-                    result.properties = write.properties
-                    result.updatedAt = now
-                }
-                updated.append(result)
+                result.properties = write.properties
+                result.updatedAt = now
+                return result
             }
-            return updated
         }
     }
 
@@ -295,7 +318,7 @@ public struct RecordService: Sendable {
         }
     }
 
-    struct Link {
+    struct Link: Sendable {
         var type: ObjectType
         var id: Int64
         var association: AssociationType

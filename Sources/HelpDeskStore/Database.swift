@@ -102,20 +102,18 @@ public final class Database: Sendable {
         let dialect = self.dialect
         switch backend {
         case .sqlite(let connections):
-            return try await connections.withWriter { db in
-                try await self.transaction(on: db, begin: "BEGIN IMMEDIATE", body)
-            }
+            return try await connections.write(body)
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
-                try await self.transaction(on: db, begin: "BEGIN", body)
+                try await self.transaction(on: db, body)
             }
         }
     }
 
     func transaction<R: Sendable>(
-        on db: any SQLDatabase, begin: String, _ body: @Sendable (StoreSession) async throws -> R
+        on db: any SQLDatabase, _ body: @Sendable (StoreSession) async throws -> R
     ) async throws -> R {
-        try await db.raw(SQLQueryString(begin)).run()
+        try await db.raw("BEGIN").run()
         do {
             let result = try await body(StoreSession(sql: db, dialect: dialect))
             try await db.raw("COMMIT").run()

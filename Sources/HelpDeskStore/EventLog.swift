@@ -4,20 +4,13 @@ import SQLKit
 /// The append-only event log.
 extension StoreSession {
     public func append(_ events: [RecordEvent]) async throws {
-        for chunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
-            var query: SQLQueryString = """
-                INSERT INTO events (record_id, object_type, kind, property, old_value, new_value, actor, source, occurred_at) VALUES 
-                """
-            for (position, event) in chunk.enumerated() {
-                if position > 0 { query += ", " }
-                query += """
-                    (\(bind: Int64(event.recordID) ?? 0), \(bind: event.objectType), \(bind: event.kind.rawValue), \
-                    \(bind: event.property), \(bind: event.oldValue), \(bind: event.newValue), \(bind: event.actor), \
-                    \(bind: event.source), \(bind: event.occurredAt.millisecondsSince1970))
-                    """
-            }
-            try await sql.raw(query).run()
-        }
+        try await insertRows(
+            into: "events",
+            columns: ["record_id", "object_type", "kind", "property", "old_value", "new_value", "actor", "source", "occurred_at"],
+            events.map { event in
+                [Int64(event.recordID) ?? 0, event.objectType, event.kind.rawValue, event.property, event.oldValue,
+                 event.newValue, event.actor, event.source, event.occurredAt.millisecondsSince1970]
+            })
     }
 
     /// The property changes of the given records, oldest first, for `propertiesWithHistory`.

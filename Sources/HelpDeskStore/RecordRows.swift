@@ -4,60 +4,87 @@ import SQLKit
 
 /// Storage of records, their search index and their full-text index.
 extension StoreSession {
-    /// Inserts a record and returns its new id.
-    public func insertRecord(
-        type: ObjectType, properties: [String: String], index: [IndexedValue], ownerID: String?, teamID: String?,
-        now: Timestamp
-    ) async throws -> Int64 {
-        let json = try Self.encode(properties)
-        let text = IndexedValue.fullText(of: properties, type: type)
-        let search: SQLQueryString = dialect == .postgres ? ", search_text" : ""
-        let searchValue: SQLQueryString = dialect == .postgres ? ", \(bind: text)" : ""
-        let row = try await sql.raw("""
-            INSERT INTO records (object_type, properties, owner_id, team_id, created_at, updated_at\(search))
-            VALUES (\(bind: type.id), \(bind: json), \(bind: ownerID), \(bind: teamID),
-                    \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)\(searchValue))
-            RETURNING id
-            """).first()
-        guard let id = try row?.decode(column: "id", as: Int64.self) else {
-            throw StoreError.corruptRow(table: "records", detail: "insert returned no id")
+    /// Inserts records of one type, each with the index entries of its values, and returns their
+    /// new ids in the same order. A handful of statements whatever the number of records.
+    public func insertRecords(
+        type: ObjectType, _ records: [(properties: [String: String], index: [IndexedValue], createdAt: Timestamp)]
+    ) async throws -> [Int64] {
+        guard !records.isEmpty else { return [] }
+        let ids = try await allocateRecordIDs(records.count)
+        var rows: [[any Encodable & Sendable]] = []
+        for (id, record) in zip(ids, records) {
+            let millis = record.createdAt.millisecondsSince1970
+            var row: [any Encodable & Sendable] = [
+                id, type.id, try Self.encode(record.properties), record.properties[Record.ownerProperty],
+                record.properties[Record.teamProperty], millis, millis,
+            ]
+            if dialect == .postgres { row.append(IndexedValue.fullText(of: record.properties, type: type)) }
+            rows.append(row)
         }
-        try await insertIndex(recordID: id, type: type, index: index)
+        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at"]
+            + (dialect == .postgres ? ["search_text"] : [])
+        try await insertRows(into: "records", columns: columns, rows)
+        try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
         if dialect == .sqlite {
-            try await sql.raw("INSERT INTO record_search (rowid, body) VALUES (\(bind: id), \(bind: text))").run()
+            try await insertRows(into: "record_search", columns: ["rowid", "body"], zip(ids, records).map { id, record in
+                [id, IndexedValue.fullText(of: record.properties, type: type)]
+            })
         }
-        return id
+        return ids
     }
 
-    /// Replaces a record's values (and index entries) with new ones.
-    public func updateRecord(
-        id: Int64, type: ObjectType, properties: [String: String], index: [IndexedValue], ownerID: String?,
-        teamID: String?, now: Timestamp
+    /// Record ids are handed out before the insert, so that one statement can insert many records
+    /// and each caller still knows which id is theirs.
+    func allocateRecordIDs(_ count: Int) async throws -> [Int64] {
+        switch dialect {
+        case .sqlite:
+            // Only the single writer inserts, inside this transaction: the next ids are free.
+            let row = try await sql.raw("SELECT COALESCE(MAX(id), 0) AS last FROM records").first()
+            let last = try row?.decode(column: "last", as: Int64.self) ?? 0
+            return (1...Int64(count)).map { last + $0 }
+        case .postgres:
+            let rows = try await sql.raw("""
+                SELECT nextval(pg_get_serial_sequence('records', 'id')) AS id FROM generate_series(1, \(bind: count))
+                """).all()
+            return try rows.map { try $0.decode(column: "id", as: Int64.self) }
+        }
+    }
+
+    /// Replaces records' values (and index entries) with new ones.
+    public func updateRecords(
+        type: ObjectType, _ records: [(id: Int64, properties: [String: String], index: [IndexedValue])], now: Timestamp
     ) async throws {
-        let json = try Self.encode(properties)
-        let text = IndexedValue.fullText(of: properties, type: type)
-        let search: SQLQueryString = dialect == .postgres ? ", search_text = \(bind: text)" : ""
-        try await sql.raw("""
-            UPDATE records SET properties = \(bind: json), owner_id = \(bind: ownerID), team_id = \(bind: teamID),
-                updated_at = \(bind: now.millisecondsSince1970)\(search)
-            WHERE id = \(bind: id)
-            """).run()
-        try await sql.raw("DELETE FROM record_values WHERE record_id = \(bind: id)").run()
-        try await insertIndex(recordID: id, type: type, index: index)
+        guard !records.isEmpty else { return }
+        for record in records {
+            let search: SQLQueryString = dialect == .postgres
+                ? ", search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))" : ""
+            try await sql.raw("""
+                UPDATE records SET properties = \(bind: try Self.encode(record.properties)),
+                    owner_id = \(bind: record.properties[Record.ownerProperty]),
+                    team_id = \(bind: record.properties[Record.teamProperty]),
+                    updated_at = \(bind: now.millisecondsSince1970)\(search)
+                WHERE id = \(bind: record.id)
+                """).run()
+        }
+        let ids = records.map(\.id)
+        try await sql.raw("DELETE FROM record_values WHERE record_id IN (\(binds: ids))").run()
+        try await insertIndex(records.map { ($0.id, $0.index) }, type: type)
         if dialect == .sqlite {
-            try await sql.raw("DELETE FROM record_search WHERE rowid = \(bind: id)").run()
-            try await sql.raw("INSERT INTO record_search (rowid, body) VALUES (\(bind: id), \(bind: text))").run()
+            try await sql.raw("DELETE FROM record_search WHERE rowid IN (\(binds: ids))").run()
+            try await insertRows(into: "record_search", columns: ["rowid", "body"], records.map { record in
+                [record.id, IndexedValue.fullText(of: record.properties, type: type)]
+            })
         }
     }
 
-    func insertIndex(recordID: Int64, type: ObjectType, index: [IndexedValue]) async throws {
-        guard !index.isEmpty else { return }
-        var query: SQLQueryString = "INSERT INTO record_values (record_id, object_type, name, text_value, number_value) VALUES "
-        for (position, entry) in index.enumerated() {
-            if position > 0 { query += ", " }
-            query += "(\(bind: recordID), \(bind: type.id), \(bind: entry.name), \(bind: entry.text), \(bind: entry.number))"
+    func insertIndex(_ entries: [(Int64, [IndexedValue])], type: ObjectType) async throws {
+        var rows: [[any Encodable & Sendable]] = []
+        for (id, index) in entries {
+            for entry in index {
+                rows.append([id, type.id, entry.name, entry.text, entry.number])
+            }
         }
-        try await sql.raw(query).run()
+        try await insertRows(into: "record_values", columns: ["record_id", "object_type", "name", "text_value", "number_value"], rows)
     }
 
     /// Moves records to the archive; they no longer show in lists and searches.
@@ -155,5 +182,24 @@ extension StoreSession {
               AND v.text_value = \(bind: IndexedValue.searchable(value))
             """).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+}
+
+extension StoreSession {
+    /// Both databases take at least 32,766 bound values in one statement; stay well below.
+    static let maxBindsPerStatement = 30_000
+
+    /// Inserts rows with as few multi-row statements as the bind limit allows.
+    func insertRows(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, Self.maxBindsPerStatement / columns.count)
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
+            for (position, row) in rows[start..<min(start + perStatement, rows.count)].enumerated() {
+                if position > 0 { query += ", " }
+                query += "(\(binds: row))"
+            }
+            try await sql.raw(query).run()
+        }
     }
 }

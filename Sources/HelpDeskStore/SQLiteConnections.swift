@@ -10,28 +10,56 @@ import SQLiteKit
 final class SQLiteConnections: Sendable {
     let writer: SQLiteConnection
     let readers: [SQLiteConnection]
-    let gate = WriterGate()
+    let queue: WriteQueue
     let nextReader = NIOLockedValueBox(0)
 
     init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
         self.readers = readers
+        self.queue = WriteQueue(session: StoreSession(sql: writer.sql(queryLogLevel: nil), dialect: .sqlite))
     }
 
     static func open(storage: SQLiteConnection.Storage, logger: Logger) async throws -> SQLiteConnections {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        let writer = try await SQLiteConnection.open(storage: storage, threadPool: .singleton, logger: logger, on: eventLoop)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-                       "PRAGMA busy_timeout=5000"] {
-            _ = try await writer.query(pragma)
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await SQLiteConnection.open(storage: storage, threadPool: .singleton, logger: logger, on: eventLoop)
+            opened.append(writer)
+            try await useWriteAheadLog(writer)
+            for pragma in ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
+                _ = try await writer.query(pragma)
+            }
+            for _ in 0..<4 {
+                let reader = try await SQLiteConnection.open(storage: storage, threadPool: .singleton, logger: logger, on: eventLoop)
+                opened.append(reader)
+                _ = try await reader.query("PRAGMA query_only=ON")
+            }
+            return SQLiteConnections(writer: writer, readers: Array(opened.dropFirst()))
+        } catch {
+            for connection in opened {
+                try? await connection.close()
+            }
+            throw error
         }
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<4 {
-            let reader = try await SQLiteConnection.open(storage: storage, threadPool: .singleton, logger: logger, on: eventLoop)
-            _ = try await reader.query("PRAGMA query_only=ON")
-            readers.append(reader)
+    }
+
+    /// Write-ahead logging lets readers go on while one connection writes. The mode is kept in the
+    /// file; switching needs a moment alone with it, so another process opening the same file at
+    /// the same time makes us wait a little and try again.
+    static func useWriteAheadLog(_ connection: SQLiteConnection) async throws {
+        var attempt = 0
+        while true {
+            do {
+                let mode = try await connection.query("PRAGMA journal_mode").first?.column("journal_mode")?.string
+                if mode?.lowercased() == "wal" { return }
+                _ = try await connection.query("PRAGMA journal_mode=WAL")
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 50 { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
-        return SQLiteConnections(writer: writer, readers: readers)
     }
 
     func reader() -> any SQLDatabase {
@@ -42,50 +70,14 @@ final class SQLiteConnections: Sendable {
         return readers[index].sql(queryLogLevel: nil)
     }
 
-    func withWriter<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        await gate.enter()
-        defer { gate.leave() }
-        return try await body(writer.sql(queryLogLevel: nil))
+    /// Runs `body` in a transaction of the single writer; see `WriteQueue`.
+    func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        try await queue.submit(body)
     }
 
     func close() async {
         for connection in readers + [writer] {
             try? await connection.close()
         }
-    }
-}
-
-/// Lets one task at a time through, in arrival order.
-final class WriterGate: Sendable {
-    private struct State {
-        var busy = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = NIOLockedValueBox(State())
-
-    func enter() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let admitted = state.withLockedValue { state in
-                if state.busy {
-                    state.waiting.append(continuation)
-                    return false
-                }
-                state.busy = true
-                return true
-            }
-            if admitted { continuation.resume() }
-        }
-    }
-
-    func leave() {
-        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            if state.waiting.isEmpty {
-                state.busy = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
     }
 }
