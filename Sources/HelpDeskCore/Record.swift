@@ -34,9 +34,11 @@ public struct IndexedValue: Sendable, Hashable {
 
     public static let maxTextLength = 200
 
+    /// The creation and modification times are not among them: records keep those in columns of
+    /// their own, which search uses instead.
     public static func entries(for properties: [String: String], schema: RecordSchema) -> [IndexedValue] {
         properties.keys.sorted().compactMap { name in
-            guard let value = properties[name], !value.isEmpty else { return nil }
+            guard let value = properties[name], !value.isEmpty, !schema.isTimestamp(name) else { return nil }
             return IndexedValue(name: name, text: searchable(value),
                                 number: schema.properties[name]?.numericValue(of: value))
         }

@@ -27,4 +27,9 @@ public struct RecordSchema: Sendable {
     }
 
     public var createdProperty: String { type.isCustom ? "hs_createdate" : "createdate" }
+
+    /// Whether a property is the creation or last-modification time, which the help desk sets.
+    public func isTimestamp(_ name: String) -> Bool {
+        name == createdProperty || name == type.lastModifiedProperty
+    }
 }

@@ -29,7 +29,9 @@ public struct RecordWrite: Sendable, Equatable {
         let stamp = now.isoString
         properties[schema.createdProperty] = stamp
         properties[schema.type.lastModifiedProperty] = stamp
-        let changes = properties.keys.sorted().map { PropertyChange(name: $0, oldValue: nil, newValue: properties[$0]) }
+        // The creation event carries the time; the timestamps need no change entries of their own.
+        let changes = properties.keys.sorted().filter { !schema.isTimestamp($0) }
+            .map { PropertyChange(name: $0, oldValue: nil, newValue: properties[$0]) }
         return RecordWrite(properties: properties, changes: changes, enteredStage: entered)
     }
 

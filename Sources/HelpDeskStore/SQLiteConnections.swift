@@ -26,7 +26,9 @@ final class SQLiteConnections: Sendable {
             let writer = try await SQLiteConnection.open(storage: storage, threadPool: .singleton, logger: logger, on: eventLoop)
             opened.append(writer)
             try await useWriteAheadLog(writer)
-            for pragma in ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
+            // optimize=0x10002 gathers the statistics the query planner needs, where they are missing.
+            for pragma in ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA analysis_limit=1000",
+                           "PRAGMA optimize=0x10002"] {
                 _ = try await writer.query(pragma)
             }
             for _ in 0..<4 {
@@ -76,6 +78,7 @@ final class SQLiteConnections: Sendable {
     }
 
     func close() async {
+        _ = try? await writer.query("PRAGMA optimize")
         for connection in readers + [writer] {
             try? await connection.close()
         }

@@ -21,7 +21,12 @@ final class WriteQueue: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
+        var writesSinceOptimize = 0
     }
+
+    /// After this many writes the planner's statistics are refreshed (`PRAGMA optimize`), so that
+    /// searches keep good plans as the data grows.
+    static let writesBetweenOptimize = 10_000
 
     static let maxBatch = 256
 
@@ -77,6 +82,15 @@ final class WriteQueue: Sendable {
             }
             if batch.isEmpty { return }
             await run(batch)
+            let optimize = state.withLockedValue { state in
+                state.writesSinceOptimize += batch.count
+                guard state.writesSinceOptimize >= Self.writesBetweenOptimize else { return false }
+                state.writesSinceOptimize = 0
+                return true
+            }
+            if optimize {
+                _ = try? await session.sql.raw("PRAGMA optimize").run()
+            }
         }
     }
 

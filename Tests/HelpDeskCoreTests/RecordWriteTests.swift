@@ -55,8 +55,7 @@ final class RecordWriteTests: XCTestCase {
         XCTAssertEqual(write.properties["createdate"], now.isoString)
         XCTAssertEqual(write.properties["hs_lastmodifieddate"], now.isoString)
         XCTAssertEqual(write.enteredStage, "1")
-        XCTAssertEqual(Set(write.changes.map(\.name)),
-                       ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "createdate", "hs_lastmodifieddate"])
+        XCTAssertEqual(Set(write.changes.map(\.name)), ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority"])
         XCTAssertTrue(write.changes.allSatisfy { $0.oldValue == nil })
     }
 
