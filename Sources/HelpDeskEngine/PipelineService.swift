@@ -25,7 +25,7 @@ public struct PipelineService: Sendable {
         let pipeline = try await desk.database.write { session in
             let id = String(try await session.nextValue(of: "pipeline", startingAfter: 1000))
             var stageIDs: [String] = []
-            for _ in draft.stages where true {
+            for _ in draft.stages {
                 stageIDs.append(String(try await session.nextValue(of: "stage", startingAfter: 1000)))
             }
             let pipeline = try Self.build(draft, id: id, schema: schema, previous: nil, now: now, stageIDs: stageIDs)
@@ -44,7 +44,7 @@ public struct PipelineService: Sendable {
         let now = desk.clock()
         let pipeline = try await desk.database.write { session in
             var stageIDs: [String] = []
-            for _ in draft.stages where true {
+            for _ in draft.stages {
                 stageIDs.append(String(try await session.nextValue(of: "stage", startingAfter: 1000)))
             }
             var pipeline = try Self.build(draft, id: id, schema: schema, previous: previous, now: now, stageIDs: stageIDs)

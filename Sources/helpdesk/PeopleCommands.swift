@@ -27,9 +27,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             CommandLogging.bootstrap
-            guard var granted = Roles(names: roles) else {
-                throw ValidationError("Unknown role in \"\(roles)\"; use super-admin, account-access, workflow, help-desk.")
-            }
+            var granted = try Roles.parsing(roles)
             if superAdmin { granted.insert(.superAdmin) }
             let token = try await storage.withHelpDesk { desk in
             let people = desk.people
@@ -84,9 +82,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             CommandLogging.bootstrap
-            guard let parsedRoles = Roles(names: roles) else {
-                throw ValidationError("Unknown role in \"\(roles)\"; use super-admin, account-access, workflow, help-desk.")
-            }
+            let parsedRoles = try Roles.parsing(roles)
             guard let scope = TicketScope(rawValue: ticketScope) else {
                 throw ValidationError("--ticket-scope must be all, team or own.")
             }
@@ -122,5 +118,15 @@ struct TeamCommand: AsyncParsableCommand {
             }
             print(team.id)
         }
+    }
+}
+
+extension Roles {
+    /// Reads `--roles`, or says which names are allowed.
+    static func parsing(_ list: String) throws -> Roles {
+        guard let roles = Roles(names: list) else {
+            throw ValidationError("Unknown role in \"\(list)\"; use " + Roles.names.map(\.0).joined(separator: ", ") + ".")
+        }
+        return roles
     }
 }
