@@ -17,6 +17,8 @@ public struct RecordEvent: Sendable, Hashable {
     public var property: String?
     public var oldValue: String?
     public var newValue: String?
+    /// For a creation: the record's first values, all in one event rather than one per property.
+    public var values: [String: String]
     /// The user id, or `system` for the help desk's own changes.
     public var actor: String
     /// Where the change came from: `API`, `CLI`, `EMAIL`, `AUTOMATION`, ...
@@ -24,7 +26,8 @@ public struct RecordEvent: Sendable, Hashable {
     public var occurredAt: Timestamp
 
     public init(id: Int64 = 0, recordID: String, objectType: String, kind: Kind, property: String? = nil,
-                oldValue: String? = nil, newValue: String? = nil, actor: String, source: String, occurredAt: Timestamp) {
+                oldValue: String? = nil, newValue: String? = nil, values: [String: String] = [:], actor: String,
+                source: String, occurredAt: Timestamp) {
         self.id = id
         self.recordID = recordID
         self.objectType = objectType
@@ -32,6 +35,7 @@ public struct RecordEvent: Sendable, Hashable {
         self.property = property
         self.oldValue = oldValue
         self.newValue = newValue
+        self.values = values
         self.actor = actor
         self.source = source
         self.occurredAt = occurredAt

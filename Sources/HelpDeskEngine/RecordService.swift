@@ -112,9 +112,14 @@ public struct RecordService: Sendable {
         var records: [Record] = []
         for (id, creation) in zip(ids, creations) {
             let recordID = String(id), actor = creation.caller.user.id, source = creation.caller.source, now = creation.at
-            events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created, actor: actor,
-                                      source: source, occurredAt: now))
-            events += Self.events(for: creation.write, recordID: recordID, type: schema.type, actor: actor, source: source, now: now)
+            events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
+                                      values: creation.write.properties.filter { !schema.isTimestamp($0.key) },
+                                      actor: actor, source: source, occurredAt: now))
+            if let stage = creation.write.enteredStage {
+                events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .stageEntered,
+                                          property: schema.type.stageProperty, newValue: stage, actor: actor,
+                                          source: source, occurredAt: now))
+            }
             for link in creation.links {
                 try await session.associate(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
                                             type: link.association, now: now)

@@ -1,3 +1,4 @@
+import Foundation
 import HelpDeskCore
 import SQLKit
 
@@ -7,22 +8,33 @@ extension StoreSession {
         try await insertRows(
             into: "events",
             columns: ["record_id", "object_type", "kind", "property", "old_value", "new_value", "actor", "source", "occurred_at"],
-            events.map { event in
-                [Int64(event.recordID) ?? 0, event.objectType, event.kind.rawValue, event.property, event.oldValue,
-                 event.newValue, event.actor, event.source, event.occurredAt.millisecondsSince1970]
+            try events.map { event in
+                let newValue = event.values.isEmpty ? event.newValue : try Self.encode(event.values)
+                return [Int64(event.recordID) ?? 0, event.objectType, event.kind.rawValue, event.property, event.oldValue,
+                        newValue, event.actor, event.source, event.occurredAt.millisecondsSince1970]
             })
     }
 
-    /// The property changes of the given records, oldest first, for `propertiesWithHistory`.
+    /// The values the given properties of the given records have had, oldest first, for
+    /// `propertiesWithHistory`: their first values from each creation, then every change.
     public func propertyHistory(recordIDs: [Int64], properties: [String]) async throws -> [RecordEvent] {
         guard !recordIDs.isEmpty, !properties.isEmpty else { return [] }
         let rows = try await sql.raw("""
             SELECT id, record_id, object_type, kind, property, old_value, new_value, actor, source, occurred_at
-            FROM events WHERE record_id IN (\(binds: recordIDs)) AND property IN (\(binds: properties))
-              AND kind = \(bind: RecordEvent.Kind.propertyChanged.rawValue)
+            FROM events WHERE record_id IN (\(binds: recordIDs))
+              AND (kind = \(bind: RecordEvent.Kind.created.rawValue)
+                   OR (kind = \(bind: RecordEvent.Kind.propertyChanged.rawValue) AND property IN (\(binds: properties))))
             ORDER BY id
             """).all()
-        return try rows.map(Self.event)
+        let wanted = Set(properties)
+        return try rows.map(Self.event).flatMap { event -> [RecordEvent] in
+            guard event.kind == .created else { return [event] }
+            return event.values.keys.sorted().filter(wanted.contains).map { name in
+                RecordEvent(id: event.id, recordID: event.recordID, objectType: event.objectType, kind: .propertyChanged,
+                            property: name, newValue: event.values[name], actor: event.actor, source: event.source,
+                            occurredAt: event.occurredAt)
+            }
+        }
     }
 
     /// A record's whole timeline, newest first.
@@ -39,6 +51,14 @@ extension StoreSession {
         guard let parsed = RecordEvent.Kind(rawValue: kind) else {
             throw StoreError.corruptRow(table: "events", detail: "unknown kind \(kind)")
         }
+        let newValue = try row.decode(column: "new_value", as: String?.self)
+        var values: [String: String] = [:]
+        if parsed == .created, let json = newValue {
+            guard let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
+                throw StoreError.corruptRow(table: "events", detail: "creation values are not a JSON object of strings")
+            }
+            values = decoded
+        }
         return RecordEvent(
             id: try row.decode(column: "id", as: Int64.self),
             recordID: String(try row.decode(column: "record_id", as: Int64.self)),
@@ -46,7 +66,8 @@ extension StoreSession {
             kind: parsed,
             property: try row.decode(column: "property", as: String?.self),
             oldValue: try row.decode(column: "old_value", as: String?.self),
-            newValue: try row.decode(column: "new_value", as: String?.self),
+            newValue: parsed == .created ? nil : newValue,
+            values: values,
             actor: try row.decode(column: "actor", as: String.self),
             source: try row.decode(column: "source", as: String.self),
             occurredAt: Timestamp(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self)))

@@ -39,13 +39,20 @@ final class RecordServiceTests: XCTestCase {
                                               by: people.admin)
             let timeline = try await desk.records.timeline(type: "tickets", id: ticket.id, by: people.admin)
             let stageChanges = timeline.filter { $0.kind == .propertyChanged && $0.property == "hs_pipeline_stage" }
-            XCTAssertEqual(stageChanges.map(\.newValue), ["3", "1"])
+            XCTAssertEqual(stageChanges.map(\.newValue), ["3"])
             XCTAssertEqual(stageChanges[0].oldValue, "1")
             XCTAssertEqual(stageChanges[0].actor, people.admin.user.id)
             XCTAssertEqual(stageChanges[0].occurredAt.millisecondsSince1970, created + 5000)
-            XCTAssertEqual(stageChanges[1].occurredAt.millisecondsSince1970, created)
-            XCTAssertEqual(stageChanges[1].actor, people.agent.user.id)
+            let creation = try XCTUnwrap(timeline.last)
+            XCTAssertEqual(creation.values["hs_pipeline_stage"], "1")
+            XCTAssertEqual(creation.values["subject"], "Printer on fire")
+            XCTAssertEqual(creation.actor, people.agent.user.id)
+            XCTAssertEqual(creation.occurredAt.millisecondsSince1970, created)
             XCTAssertEqual(timeline.filter { $0.kind == .stageEntered }.map(\.newValue), ["3", "1"])
+            let history = try await desk.records.read(type: "tickets", ids: [ticket.id],
+                                                      options: ReadOptions(propertiesWithHistory: ["hs_pipeline_stage"]),
+                                                      by: people.admin)
+            XCTAssertEqual(history.first?.history.first?.1.map(\.newValue), ["3", "1"])
             XCTAssertEqual(timeline.last?.kind, .created)
         }
     }
