@@ -68,8 +68,9 @@ public struct RecordService: Sendable {
         for (index, input) in inputs.enumerated() {
             do {
                 let write = try RecordWrite.create(input.properties, schema: schema, now: now)
-                creations.append(Creation(write: write, links: links[index], caller: caller, at: now))
-            } catch {
+                creations.append(Creation(write: write, stored: try NewRecord(properties: write.properties, schema: schema, createdAt: now),
+                                          links: links[index], caller: caller, at: now))
+            } catch let error as RecordInputError {
                 problems += inputs.count == 1 ? error.problems
                     : error.problems.map { .init(code: $0.code, property: $0.property, message: "Input \(index + 1): \($0.message)") }
             }
@@ -88,6 +89,7 @@ public struct RecordService: Sendable {
     /// One checked record waiting to be stored, with who creates it.
     struct Creation: Sendable {
         var write: RecordWrite
+        var stored: NewRecord
         var links: [Link]
         var caller: Caller
         var at: Timestamp
@@ -105,9 +107,7 @@ public struct RecordService: Sendable {
                 throw HelpDeskError.badRequest("Cannot associate with \(type.singularLabel.lowercased()) \(missing): it does not exist.")
             }
         }
-        let ids = try await session.insertRecords(type: schema.type, creations.map { creation in
-            (creation.write.properties, IndexedValue.entries(for: creation.write.properties, schema: schema), creation.at)
-        })
+        let ids = try await session.insertRecords(type: schema.type, creations.map(\.stored))
         var events: [RecordEvent] = []
         var records: [Record] = []
         for (id, creation) in zip(ids, creations) {

@@ -6,19 +6,17 @@ import SQLKit
 extension StoreSession {
     /// Inserts records of one type, each with the index entries of its values, and returns their
     /// new ids in the same order. A handful of statements whatever the number of records.
-    public func insertRecords(
-        type: ObjectType, _ records: [(properties: [String: String], index: [IndexedValue], createdAt: Timestamp)]
-    ) async throws -> [Int64] {
+    public func insertRecords(type: ObjectType, _ records: [NewRecord]) async throws -> [Int64] {
         guard !records.isEmpty else { return [] }
         let ids = try await allocateRecordIDs(records.count)
         var rows: [[any Encodable & Sendable]] = []
         for (id, record) in zip(ids, records) {
             let millis = record.createdAt.millisecondsSince1970
             var row: [any Encodable & Sendable] = [
-                id, type.id, try Self.encode(record.properties), record.properties[Record.ownerProperty],
+                id, type.id, record.json, record.properties[Record.ownerProperty],
                 record.properties[Record.teamProperty], millis, millis,
             ]
-            if dialect == .postgres { row.append(IndexedValue.fullText(of: record.properties, type: type)) }
+            if dialect == .postgres { row.append(record.fullText) }
             rows.append(row)
         }
         let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at"]
@@ -27,7 +25,7 @@ extension StoreSession {
         try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
         if dialect == .sqlite {
             try await insertRows(into: "record_search", columns: ["rowid", "body"], zip(ids, records).map { id, record in
-                [id, IndexedValue.fullText(of: record.properties, type: type)]
+                [id, record.fullText]
             })
         }
         return ids
@@ -201,5 +199,23 @@ extension StoreSession {
             }
             try await sql.raw(query).run()
         }
+    }
+}
+
+/// A record ready to be inserted: its values already encoded the way they are stored, so that
+/// this work happens in the caller's task and not in the single writer's.
+public struct NewRecord: Sendable {
+    public let properties: [String: String]
+    public let index: [IndexedValue]
+    public let createdAt: Timestamp
+    let json: String
+    let fullText: String
+
+    public init(properties: [String: String], schema: RecordSchema, createdAt: Timestamp) throws {
+        self.properties = properties
+        self.index = IndexedValue.entries(for: properties, schema: schema)
+        self.createdAt = createdAt
+        self.json = try StoreSession.encode(properties)
+        self.fullText = IndexedValue.fullText(of: properties, type: schema.type)
     }
 }
