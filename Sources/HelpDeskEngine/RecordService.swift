@@ -68,9 +68,9 @@ public struct RecordService: Sendable {
         for (index, input) in inputs.enumerated() {
             do {
                 let write = try RecordWrite.create(input.properties, schema: schema, now: now)
-                creations.append(Creation(write: write, stored: try NewRecord(properties: write.properties, schema: schema, createdAt: now),
+                creations.append(Creation(write: write, stored: NewRecord(properties: write.properties, schema: schema, createdAt: now),
                                           links: links[index], caller: caller, at: now))
-            } catch let error as RecordInputError {
+            } catch {
                 problems += inputs.count == 1 ? error.problems
                     : error.problems.map { .init(code: $0.code, property: $0.property, message: "Input \(index + 1): \($0.message)") }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HelpDeskCore
 import Hummingbird
 import NIOCore
 
@@ -62,6 +63,25 @@ enum JSONBody {
         var headers = HTTPFields()
         headers[.contentType] = "application/json;charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A record, or a page of records, written without a general-purpose encoder.
+    static func response(_ record: RecordJSON, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter(capacity: 1024)
+        record.write(to: &writer)
+        return response(bytes: writer.bytes, status: status)
+    }
+
+    static func response(_ page: RecordPageJSON) -> Response {
+        var writer = JSONWriter(capacity: 1024 * max(1, page.results.count))
+        page.write(to: &writer)
+        return response(bytes: writer.bytes, status: .ok)
+    }
+
+    static func response(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json;charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func noContent() -> Response {

@@ -132,7 +132,7 @@ struct ObjectRoutes {
         let type = try type(context)
         let (views, next) = try await desk.records.page(type: type, after: query.get("after"), limit: limit,
                                                          options: readOptions(request), by: try context.requireCaller())
-        return try JSONBody.response(RecordPageJSON(results: views.map { RecordJSON($0, typeName: type) }, next: next))
+        return JSONBody.response(RecordPageJSON(results: views.map { RecordJSON($0, typeName: type) }, next: next))
     }
 
     func read(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
@@ -142,14 +142,14 @@ struct ObjectRoutes {
                                                      options: readOptions(request), by: try context.requireCaller()).first else {
             throw APIError.notFound("\(try await label(type)) \(id) does not exist.")
         }
-        return try JSONBody.response(RecordJSON(view, typeName: type))
+        return JSONBody.response(RecordJSON(view, typeName: type))
     }
 
     func create(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(CreateBody.self, from: request)
         let type = try type(context)
         let records = try await desk.records.create(type: type, [body.input], by: try context.requireCaller())
-        return try JSONBody.response(try await json(records, type: type)[0], status: .created)
+        return JSONBody.response(try await json(records, type: type)[0], status: .created)
     }
 
     func update(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
@@ -158,7 +158,7 @@ struct ObjectRoutes {
         let idProperty = request.uri.queryParameters.get("idProperty")
         let records = try await desk.records.update(type: type, [(id, PropertyValue.strings(body.properties))],
                                                     idProperty: idProperty, by: try context.requireCaller())
-        return try JSONBody.response(try await json(records, type: type).first!)
+        return JSONBody.response(try await json(records, type: type).first!)
     }
 
     func archive(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
@@ -201,7 +201,7 @@ struct ObjectRoutes {
         let request = SearchRequest(filterGroups: groups, sorts: sorts, query: body.query, properties: body.properties ?? [],
                                     limit: body.limit ?? 10, offset: Int(afterText) ?? 0)
         let (total, views, next) = try await desk.records.search(type: type, request, by: try context.requireCaller())
-        return try JSONBody.response(RecordPageJSON(total: total, results: views.map { RecordJSON($0, typeName: type) }, next: next))
+        return JSONBody.response(RecordPageJSON(total: total, results: views.map { RecordJSON($0, typeName: type) }, next: next))
     }
 
     func batchCreate(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {

@@ -73,6 +73,77 @@ struct RecordJSON: Encodable {
     }
 }
 
+extension RecordJSON {
+    /// The same text `Encodable` would give, written directly: records are most of what the API
+    /// sends.
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("id", first: true)
+        writer.string(id)
+        writer.key("properties")
+        writer.object(properties)
+        if let propertiesWithHistory {
+            writer.key("propertiesWithHistory")
+            writer.raw("{")
+            for (index, name) in propertiesWithHistory.keys.sorted().enumerated() {
+                writer.key(name, first: index == 0)
+                writer.raw("[")
+                for (position, entry) in propertiesWithHistory[name]!.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.raw("{")
+                    writer.key("value", first: true)
+                    writer.string(entry.value)
+                    writer.key("timestamp")
+                    writer.string(entry.timestamp)
+                    writer.key("sourceType")
+                    writer.string(entry.sourceType)
+                    if let sourceId = entry.sourceId {
+                        writer.key("sourceId")
+                        writer.string(sourceId)
+                    }
+                    if let user = entry.updatedByUserId {
+                        writer.key("updatedByUserId")
+                        writer.number(user)
+                    }
+                    writer.raw("}")
+                }
+                writer.raw("]")
+            }
+            writer.raw("}")
+        }
+        if let associations {
+            writer.key("associations")
+            writer.raw("{")
+            for (index, name) in associations.keys.sorted().enumerated() {
+                writer.key(name, first: index == 0)
+                writer.raw("{\"results\":[")
+                for (position, link) in associations[name]!.results.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.raw("{")
+                    writer.key("id", first: true)
+                    writer.string(link.id)
+                    writer.key("type")
+                    writer.string(link.type)
+                    writer.raw("}")
+                }
+                writer.raw("]}")
+            }
+            writer.raw("}")
+        }
+        writer.key("createdAt")
+        writer.string(createdAt)
+        writer.key("updatedAt")
+        writer.string(updatedAt)
+        writer.key("archived")
+        writer.bool(archived)
+        if let archivedAt {
+            writer.key("archivedAt")
+            writer.string(archivedAt)
+        }
+        writer.raw("}")
+    }
+}
+
 /// A page of records (`CollectionResponse...ForwardPaging`), with `total` for searches.
 struct RecordPageJSON: Encodable {
     struct Paging: Encodable {
@@ -91,6 +162,31 @@ struct RecordPageJSON: Encodable {
         self.total = total
         self.results = results
         self.paging = next.map { Paging(next: .init(after: $0)) }
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        if let total {
+            writer.key("total", first: true)
+            writer.number(total)
+            writer.key("results")
+        } else {
+            writer.key("results", first: true)
+        }
+        writer.raw("[")
+        for (index, record) in results.enumerated() {
+            if index > 0 { writer.raw(",") }
+            record.write(to: &writer)
+        }
+        writer.raw("]")
+        if let paging {
+            writer.key("paging")
+            writer.raw("{\"next\":{")
+            writer.key("after", first: true)
+            writer.string(paging.next.after)
+            writer.raw("}}")
+        }
+        writer.raw("}")
     }
 }
 

@@ -8,8 +8,8 @@ extension StoreSession {
         try await insertRows(
             into: "events",
             columns: ["record_id", "object_type", "kind", "property", "old_value", "new_value", "actor", "source", "occurred_at"],
-            try events.map { event in
-                let newValue = event.values.isEmpty ? event.newValue : try Self.encode(event.values)
+            events.map { event in
+                let newValue = event.values.isEmpty ? event.newValue : Self.encode(event.values)
                 return [Int64(event.recordID) ?? 0, event.objectType, event.kind.rawValue, event.property, event.oldValue,
                         newValue, event.actor, event.source, event.occurredAt.millisecondsSince1970]
             })

@@ -57,7 +57,7 @@ extension StoreSession {
             let search: SQLQueryString = dialect == .postgres
                 ? ", search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))" : ""
             try await sql.raw("""
-                UPDATE records SET properties = \(bind: try Self.encode(record.properties)),
+                UPDATE records SET properties = \(bind: Self.encode(record.properties)),
                     owner_id = \(bind: record.properties[Record.ownerProperty]),
                     team_id = \(bind: record.properties[Record.teamProperty]),
                     updated_at = \(bind: now.millisecondsSince1970)\(search)
@@ -145,10 +145,10 @@ extension StoreSession {
             archivedAt: archivedAt.map(Timestamp.init(millisecondsSince1970:)))
     }
 
-    static func encode(_ properties: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(properties), as: UTF8.self)
+    static func encode(_ properties: [String: String]) -> String {
+        var writer = JSONWriter(capacity: 512)
+        writer.object(properties)
+        return writer.text
     }
 }
 
@@ -211,11 +211,11 @@ public struct NewRecord: Sendable {
     let json: String
     let fullText: String
 
-    public init(properties: [String: String], schema: RecordSchema, createdAt: Timestamp) throws {
+    public init(properties: [String: String], schema: RecordSchema, createdAt: Timestamp) {
         self.properties = properties
         self.index = IndexedValue.entries(for: properties, schema: schema)
         self.createdAt = createdAt
-        self.json = try StoreSession.encode(properties)
+        self.json = StoreSession.encode(properties)
         self.fullText = IndexedValue.fullText(of: properties, type: schema.type)
     }
 }

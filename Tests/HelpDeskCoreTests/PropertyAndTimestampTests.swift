@@ -1,3 +1,4 @@
+import Foundation
 import HelpDeskCore
 import XCTest
 
@@ -61,5 +62,18 @@ final class PropertyAndTimestampTests: XCTestCase {
         for definition in cases {
             XCTAssertThrowsError(try PropertyRules.check(definition, schema: schema, isNew: true), definition.name)
         }
+    }
+}
+
+final class JSONWriterTests: XCTestCase {
+    func testWritesValidEscapedJSONWithSortedKeys() throws {
+        var writer = JSONWriter()
+        writer.object(["b": "line\nbreak \"quoted\" back\\slash", "a": "tab\there \u{1}", "c": "éè✓"])
+        XCTAssertEqual(writer.text, #"{"a":"tab\there \u0001","b":"line\nbreak \"quoted\" back\\slash","c":"éè✓"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: String]
+        XCTAssertEqual(decoded?["b"], "line\nbreak \"quoted\" back\\slash")
+        var nulls = JSONWriter()
+        nulls.object(["x": nil, "y": "1"] as [String: String?])
+        XCTAssertEqual(nulls.text, #"{"x":null,"y":"1"}"#)
     }
 }
