@@ -12,22 +12,14 @@ extension StoreSession {
         var rows: [[any Encodable & Sendable]] = []
         for (id, record) in zip(ids, records) {
             let millis = record.createdAt.millisecondsSince1970
-            var row: [any Encodable & Sendable] = [
+            rows.append([
                 id, type.id, record.json, record.properties[Record.ownerProperty],
-                record.properties[Record.teamProperty], millis, millis,
-            ]
-            if dialect == .postgres { row.append(record.fullText) }
-            rows.append(row)
+                record.properties[Record.teamProperty], millis, millis, record.fullText,
+            ])
         }
-        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at"]
-            + (dialect == .postgres ? ["search_text"] : [])
+        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at", "search_text"]
         try await insertRows(into: "records", columns: columns, rows)
         try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
-        if dialect == .sqlite {
-            try await insertRows(into: "record_search", columns: ["rowid", "body"], zip(ids, records).map { id, record in
-                [id, record.fullText]
-            })
-        }
         return ids
     }
 
@@ -54,25 +46,18 @@ extension StoreSession {
     ) async throws {
         guard !records.isEmpty else { return }
         for record in records {
-            let search: SQLQueryString = dialect == .postgres
-                ? ", search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))" : ""
             try await sql.raw("""
                 UPDATE records SET properties = \(bind: Self.encode(record.properties)),
                     owner_id = \(bind: record.properties[Record.ownerProperty]),
                     team_id = \(bind: record.properties[Record.teamProperty]),
-                    updated_at = \(bind: now.millisecondsSince1970)\(search)
+                    updated_at = \(bind: now.millisecondsSince1970),
+                    search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))
                 WHERE id = \(bind: record.id)
                 """).run()
         }
         let ids = records.map(\.id)
         try await sql.raw("DELETE FROM record_values WHERE record_id IN (\(binds: ids))").run()
         try await insertIndex(records.map { ($0.id, $0.index) }, type: type)
-        if dialect == .sqlite {
-            try await sql.raw("DELETE FROM record_search WHERE rowid IN (\(binds: ids))").run()
-            try await insertRows(into: "record_search", columns: ["rowid", "body"], records.map { record in
-                [record.id, IndexedValue.fullText(of: record.properties, type: type)]
-            })
-        }
     }
 
     func insertIndex(_ entries: [(Int64, [IndexedValue])], type: ObjectType) async throws {

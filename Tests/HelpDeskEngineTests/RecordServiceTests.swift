@@ -124,6 +124,11 @@ final class RecordServiceTests: XCTestCase {
             let last = try await desk.records.search(type: "tickets", SearchRequest(limit: 2, offset: 4), by: people.agent)
             XCTAssertEqual(last.views.count, 1)
             XCTAssertNil(last.next)
+            _ = try await desk.records.update(type: "tickets", [(last.views[0].record.id, ["subject": "Toner empty"])], by: people.agent)
+            let renamed = try await desk.records.search(type: "tickets", SearchRequest(query: "toner"), by: people.agent)
+            XCTAssertEqual(renamed.views.map(\.record.id), [last.views[0].record.id])
+            let stale = try await desk.records.search(type: "tickets", SearchRequest(query: "jammed"), by: people.agent)
+            XCTAssertEqual(stale.total, 4, "the old words of a changed record no longer match")
         }
     }
 
