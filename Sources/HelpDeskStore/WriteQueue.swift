@@ -24,9 +24,10 @@ final class WriteQueue: Sendable {
         var writesSinceOptimize = 0
     }
 
-    /// After this many writes the planner's statistics are refreshed (`PRAGMA optimize`), so that
-    /// searches keep good plans as the data grows.
-    static let writesBetweenOptimize = 10_000
+    /// After this many writes (a batch of records counts once) the planner's statistics are
+    /// refreshed (`PRAGMA optimize`, cheap when little changed), so that searches keep good plans
+    /// as the data grows.
+    static let writesBetweenOptimize = 1000
 
     static let maxBatch = 256
 
