@@ -27,11 +27,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         return "\(Self.pad(y, 4))-\(Self.pad(m, 2))-\(Self.pad(d, 2))"
     }
 
-    /// Midnight UTC of this instant's day.
-    public var startOfDay: Timestamp {
-        Timestamp(millisecondsSince1970: Self.floorDivide(millisecondsSince1970, 86_400_000).0 * 86_400_000)
-    }
-
     /// Reads milliseconds since 1970 (`1709285400000`), a date (`2024-03-01`) or a date and time
     /// (`2024-03-01T09:30:00Z`, with optional fraction and `+hh:mm` offset).
     public static func parse(_ text: String) -> Int64? {

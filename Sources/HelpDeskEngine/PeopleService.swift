@@ -73,11 +73,6 @@ public struct PeopleService: Sendable {
         try await desk.database.read { session in try await session.user(email: email) }
     }
 
-    public func user(id: String) async throws -> User? {
-        guard let numeric = Int64(id) else { return nil }
-        return try await desk.database.read { session in try await session.user(id: numeric) }
-    }
-
     public func users(includeArchived: Bool = false) async throws -> [User] {
         try await desk.database.read { session in try await session.users(includeArchived: includeArchived) }
     }

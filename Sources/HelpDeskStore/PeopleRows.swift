@@ -55,10 +55,6 @@ extension StoreSession {
             """).run()
     }
 
-    public func setPassword(userID: Int64, hash: String) async throws {
-        try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userID)").run()
-    }
-
     public func teams() async throws -> [Team] {
         let rows = try await sql.raw("SELECT id, name, created_at, updated_at FROM teams ORDER BY id").all()
         let members = try await sql.raw("SELECT team_id, user_id FROM team_members ORDER BY user_id").all()
