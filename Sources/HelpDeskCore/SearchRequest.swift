@@ -1,8 +1,8 @@
 /// A record search as the CRM v3 search endpoint takes it: filter groups (OR of ANDs), sorts,
 /// a free-text query, paging. `validated` enforces the same limits as the commercial API.
-public struct SearchRequest: Sendable, Equatable {
+public struct SearchRequest: Sendable, Hashable {
     /// One condition on one property.
-    public struct Filter: Sendable, Equatable {
+    public struct Filter: Sendable, Hashable {
         public var propertyName: String
         public var `operator`: Operator
         public var value: String?
@@ -19,14 +19,14 @@ public struct SearchRequest: Sendable, Equatable {
         }
     }
 
-    public enum Operator: String, Sendable, CaseIterable {
+    public enum Operator: String, Sendable, Hashable, CaseIterable {
         case eq = "EQ", neq = "NEQ", lt = "LT", lte = "LTE", gt = "GT", gte = "GTE"
         case between = "BETWEEN", `in` = "IN", notIn = "NOT_IN"
         case hasProperty = "HAS_PROPERTY", notHasProperty = "NOT_HAS_PROPERTY"
         case containsToken = "CONTAINS_TOKEN", notContainsToken = "NOT_CONTAINS_TOKEN"
     }
 
-    public struct Sort: Sendable, Equatable {
+    public struct Sort: Sendable, Hashable {
         public var propertyName: String
         public var descending: Bool
 

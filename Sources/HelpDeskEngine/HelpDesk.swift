@@ -9,6 +9,7 @@ public final class HelpDesk: Sendable {
     public let logger: Logger
     let catalog: Catalog
     let tokenCache = TokenCache()
+    let searchCounts = SearchCounts()
     let creationQueue: CreationQueue
     let clock: @Sendable () -> Timestamp
 
@@ -45,6 +46,12 @@ public final class HelpDesk: Sendable {
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {
         try await catalog.schema(for: reference).type
+    }
+
+    /// Called after a change to pipelines, properties or types: they shape how searches are read.
+    func configurationChanged() {
+        catalog.invalidate()
+        searchCounts.removeAll()
     }
 
     func installDefaults() async throws {

@@ -32,7 +32,7 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return pipeline
     }
 
@@ -62,7 +62,7 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return pipeline
     }
 
@@ -96,7 +96,7 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return pipeline
     }
 
@@ -164,7 +164,7 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline.stage(stageID)!
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return stage
     }
 

@@ -258,7 +258,8 @@ public struct RecordService: Sendable {
         let visibility = caller.visibility(for: schema.type)
         let options = ReadOptions(properties: validated.properties.isEmpty ? nil : validated.properties)
         return try await desk.database.read { session in
-            let (total, ids) = try await session.searchRecords(validated, schema: schema, visibility: visibility)
+            let total = try await desk.searchCounts.total(of: validated, schema: schema, visibility: visibility, session: session)
+            let ids = try await session.searchRecords(validated, schema: schema, visibility: visibility, total: total)
             let records = try await session.records(type: schema.type, ids: ids)
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             let views = try await Self.views(of: ids.compactMap { byID[String($0)] }, schema: schema, options: options,

@@ -109,7 +109,7 @@ public struct SchemaService: Sendable {
             }
             return type
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return try await view(of: type)
     }
 
@@ -126,7 +126,7 @@ public struct SchemaService: Sendable {
             }
             try await session.saveObjectType(schema.type, archived: true, now: now)
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
     }
 
     public func properties(of reference: String, by caller: Caller) async throws -> [PropertyView] {
@@ -158,7 +158,7 @@ public struct SchemaService: Sendable {
         try await desk.database.write { session in
             try await session.saveProperty(definition, objectType: schema.type.id, now: now)
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
         return try await property(definition.name, of: reference, by: caller)
     }
 
@@ -173,7 +173,7 @@ public struct SchemaService: Sendable {
         try await desk.database.write { session in
             try await session.saveProperty(definition, objectType: schema.type.id, archived: true, now: now)
         }
-        desk.catalog.invalidate()
+        desk.configurationChanged()
     }
 
     func view(of type: ObjectType) async throws -> ObjectTypeView {

@@ -138,7 +138,7 @@ extension StoreSession {
 }
 
 /// R8: which records of the help desk a reader may see, as a condition on `records`.
-public enum Visibility: Sendable {
+public enum Visibility: Sendable, Hashable {
     case everything
     case ownedBy(String)
     case ownedByOrTeams(String, [String])

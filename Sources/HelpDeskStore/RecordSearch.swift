@@ -3,16 +3,23 @@ import SQLKit
 
 /// Translation of a validated `SearchRequest` into SQL over the value index.
 extension StoreSession {
-    /// Returns the total number of matches and the ids of the requested page, in order.
-    public func searchRecords(
-        _ request: SearchRequest, schema: RecordSchema, visibility: Visibility
-    ) async throws -> (total: Int, ids: [Int64]) {
-        let countRow = try await sql.raw(
+    /// The number of records that match the request's filters and query.
+    public func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility) async throws -> Int {
+        let row = try await sql.raw(
             "SELECT COUNT(*) AS n FROM records r WHERE \(conditions(request, schema: schema, visibility: visibility, style: .sets))"
         ).first()
-        let total = try countRow?.decode(column: "n", as: Int.self) ?? 0
-        guard request.limit > 0, request.offset < total else { return (total, []) }
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
 
+    /// The ids of the requested page, in order. `total` is the count of all matches: it chooses
+    /// the plan. Few matches are found first and then sorted; many are met by walking records in
+    /// sort order and stopping at the page's end. The database cannot tell the two apart (it
+    /// guesses from the filters' shape) and sorted all 100,000 matches of a broad date filter.
+    public func searchRecords(
+        _ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int
+    ) async throws -> [Int64] {
+        guard request.limit > 0, request.offset < total else { return [] }
+        let walk = total > max(5_000, 50 * (request.offset + request.limit))
         var joins: SQLQueryString = ""
         var order: [SQLQueryString] = []
         for (position, sort) in request.sorts.enumerated() {
@@ -28,17 +35,25 @@ extension StoreSession {
             order.append("\(unsafeRaw: alias).\(unsafeRaw: column) \(unsafeRaw: direction) NULLS LAST")
         }
         order.append("r.id ASC")
-        let conditions = conditions(request, schema: schema, visibility: visibility, style: .probes)
+        let conditions = conditions(request, schema: schema, visibility: visibility, style: walk ? .probes : .sets)
         let rows = try await sql.raw("""
             SELECT r.id FROM records r\(joins) WHERE \(conditions)
             ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
             """).all()
-        return (total, try rows.map { try $0.decode(column: "id", as: Int64.self) })
+        return try rows.map { try $0.decode(column: "id", as: Int64.self) }
     }
 
-    /// How a filter on the value index is written. Counting all matches is fastest with each
-    /// filter as a set of record ids (`IN (SELECT ...)`); finding one page is fastest when records
-    /// are walked in order and each is probed by its key (`EXISTS (...)`), stopping at the page's end.
+    /// The id of the latest event. Every change to a record writes an event in its transaction,
+    /// so while this stays the same no search result can have changed.
+    public func latestEventID() async throws -> Int64 {
+        let row = try await sql.raw("SELECT COALESCE(MAX(id), 0) AS id FROM events").first()
+        return try row?.decode(column: "id", as: Int64.self) ?? 0
+    }
+
+    /// How a filter is written. Counting all matches, or finding few, is fastest with each filter
+    /// as a set of record ids (`IN (SELECT ...)`); walking records in sort order is fastest when
+    /// each is probed by its key (`EXISTS (...)`) and record columns are not offered as an index
+    /// (a unary `+`), so that the database keeps to the sort's index.
     enum FilterStyle {
         case sets
         case probes
@@ -64,7 +79,7 @@ extension StoreSession {
         let type = schema.type.id
         let name = filter.propertyName
         if let (column, parse) = recordColumn(for: name, schema: schema) {
-            return columnCondition(filter, column: column, parse: parse)
+            return columnCondition(filter, column: style == .probes ? "+" + column : column, parse: parse)
         }
         let definition = schema.properties[name]
         let numeric = definition.map { [.number, .date, .datetime].contains($0.type) } ?? false

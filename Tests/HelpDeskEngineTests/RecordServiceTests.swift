@@ -132,6 +132,53 @@ final class RecordServiceTests: XCTestCase {
         }
     }
 
+    func testSearchTotalsFollowEveryChange() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let urgent = SearchRequest(filterGroups: [[.init(propertyName: "hs_ticket_priority", operator: .eq, value: "URGENT")]])
+            func total() async throws -> Int { try await desk.records.search(type: "tickets", urgent, by: people.agent).total }
+            let none = try await total()
+            XCTAssertEqual(none, 0)
+            let first = try await newTicket(desk, people.agent, "Outage", ["hs_ticket_priority": "URGENT"])
+            let one = try await total()
+            XCTAssertEqual(one, 1)
+            _ = try await newTicket(desk, people.agent, "Outage again", ["hs_ticket_priority": "URGENT"])
+            let two = try await total()
+            XCTAssertEqual(two, 2)
+            _ = try await desk.records.update(type: "tickets", [(first.id, ["hs_ticket_priority": "LOW"])], by: people.agent)
+            let afterUpdate = try await total()
+            XCTAssertEqual(afterUpdate, 1)
+            let second = try await desk.records.search(type: "tickets", urgent, by: people.agent).views[0].record.id
+            try await desk.records.archive(type: "tickets", ids: [second], by: people.agent)
+            let afterArchive = try await total()
+            XCTAssertEqual(afterArchive, 0)
+        }
+    }
+
+    func testBroadSearchesPageInSortOrder() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let priorities = ["LOW", "MEDIUM", "HIGH"]
+            var ids: [Int] = []
+            for batch in 0..<56 {
+                let inputs = (0..<100).map { offset in
+                    RecordInput(properties: ["subject": "Ticket \(batch * 100 + offset)", "hs_pipeline": "0", "hs_pipeline_stage": "1",
+                                             "hs_ticket_priority": priorities[(batch * 100 + offset) % 3]])
+                }
+                ids += try await desk.records.create(type: "tickets", inputs, by: people.agent).compactMap { Int($0.id) }
+            }
+            // More than 5,000 matches: the page is found by walking the sort order.
+            let newest = try await desk.records.search(type: "tickets", SearchRequest(
+                filterGroups: [[.init(propertyName: "createdate", operator: .gte, value: "2000-01-01T00:00:00Z"),
+                                .init(propertyName: "hs_ticket_priority", operator: .neq, value: "LOW")]],
+                sorts: [.init(propertyName: "hs_object_id", descending: true)], limit: 5, offset: 10), by: people.agent)
+            let expected = ids.enumerated().filter { $0.offset % 3 != 0 }.map(\.element).sorted(by: >)
+            XCTAssertEqual(newest.total, expected.count)
+            XCTAssertEqual(newest.views.compactMap { Int($0.record.id) }, Array(expected[10..<15]))
+            XCTAssertEqual(newest.next, "15")
+        }
+    }
+
     func testR8OwnScopeHidesOtherAgentsTickets() async throws {
         try await TestDatabases.each { desk in
             let people = try await TestPeople.make(on: desk, agentScope: .own)
