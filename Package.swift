@@ -17,9 +17,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "HelpDeskCore"),
+        .target(
+            name: "HelpDeskMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "HelpDeskStore",
             dependencies: [
@@ -37,6 +48,7 @@ let package = Package(
             name: "HelpDeskEngine",
             dependencies: [
                 "HelpDeskCore",
+                "HelpDeskMail",
                 "HelpDeskStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -50,18 +62,27 @@ let package = Package(
                 "HelpDeskCore",
                 "HelpDeskEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "helpdesk",
             dependencies: [
                 "HelpDeskEngine",
+                "HelpDeskMail",
                 "HelpDeskServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "HelpDeskCoreTests", dependencies: ["HelpDeskCore"]),
-        .executableTarget(name: "helpdesk-bench"),
+        .testTarget(name: "HelpDeskMailTests", dependencies: ["HelpDeskMail"], resources: [.copy("Fixtures")]),
+        .executableTarget(
+            name: "helpdesk-bench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "HelpDeskTestSupport",
             dependencies: [
@@ -75,6 +96,7 @@ let package = Package(
             name: "HelpDeskEngineTests",
             dependencies: [
                 "HelpDeskEngine",
+                "HelpDeskMail",
                 "HelpDeskTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

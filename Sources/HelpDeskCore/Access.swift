@@ -9,7 +9,10 @@ public enum Access {
         case configureObjectTypes
         case manageUsers
         case configureAutomation
+        case configureChannels
         case readOwners
+        /// Reading and answering conversations: the inbox and tickets' threads.
+        case workConversations
     }
 
     public static func check(_ user: User, may action: Action) throws(AccessDenied) {
@@ -21,7 +24,11 @@ public enum Access {
             if type.isTicket, !roles.contains(.helpDeskAccess) {
                 throw AccessDenied(reason: "Working tickets needs help-desk access, which \(user.email) does not have.")
             }
-        case .configurePipelines, .configureProperties, .configureObjectTypes, .manageUsers:
+        case .workConversations:
+            if !roles.contains(.helpDeskAccess) {
+                throw AccessDenied(reason: "Working conversations needs help-desk access, which \(user.email) does not have.")
+            }
+        case .configurePipelines, .configureProperties, .configureObjectTypes, .manageUsers, .configureChannels:
             if !roles.contains(.accountAccess) {
                 throw AccessDenied(reason: "Changing account settings needs super admin or account access, which \(user.email) does not have.")
             }

@@ -8,6 +8,8 @@ public struct RecordEvent: Sendable, Hashable {
         case archived = "record.archived"
         case associated = "association.added"
         case dissociated = "association.removed"
+        /// A customer's message arrived in one of the ticket's conversations; `newValue` is its id.
+        case messageReceived = "message.received"
     }
 
     public var id: Int64

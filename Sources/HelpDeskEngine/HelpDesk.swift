@@ -10,6 +10,7 @@ public final class HelpDesk: Sendable {
     let catalog: Catalog
     let tokenCache = TokenCache()
     let searchCounts = SearchCounts()
+    let channelDirectory: ChannelDirectory
     let creationQueue: CreationQueue
     let clock: @Sendable () -> Timestamp
 
@@ -17,6 +18,7 @@ public final class HelpDesk: Sendable {
         self.database = database
         self.logger = logger
         self.catalog = Catalog(database: database)
+        self.channelDirectory = ChannelDirectory(database: database)
         self.creationQueue = CreationQueue(database: database)
         self.clock = clock
     }
@@ -42,6 +44,9 @@ public final class HelpDesk: Sendable {
     public var people: PeopleService { PeopleService(desk: self) }
     public var schemas: SchemaService { SchemaService(desk: self) }
     public var associations: AssociationService { AssociationService(desk: self) }
+    public var channels: ChannelService { ChannelService(desk: self) }
+    public var conversations: ConversationService { ConversationService(desk: self) }
+    public var inboundMail: InboundMail { InboundMail(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {

@@ -34,6 +34,12 @@ public struct Caller: Sendable {
         self.source = source
     }
 
+    /// The help desk itself, for changes no user made (mail arriving, automation).
+    public static func system(source: String) -> Caller {
+        Caller(user: User(id: "system", email: "system", roles: [.superAdmin], createdAt: Timestamp(millisecondsSince1970: 0),
+                          updatedAt: Timestamp(millisecondsSince1970: 0)), source: source)
+    }
+
     func check(_ action: Access.Action) throws(HelpDeskError) {
         do {
             try Access.check(user, may: action)

@@ -2,6 +2,7 @@ import HelpDeskEngine
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP side of the help desk: the CRM-compatible JSON API and the health check.
 public enum HTTPServer {
@@ -26,6 +27,7 @@ public enum HTTPServer {
         // The official clients reach custom object schemas under their own prefix.
         SchemaRoutes(desk: desk).register(section("crm-object-schemas/v3/schemas", "Object types"))
         AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
+        ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
         let document = Result { try OpenAPIDocument.json(for: book) }
         router.get("openapi.json") { _, _ in
             var headers = HTTPFields()
@@ -36,11 +38,12 @@ public enum HTTPServer {
     }
 
     public static func application(
-        desk: HelpDesk, host: String, port: Int, logger: Logger
+        desk: HelpDesk, host: String, port: Int, services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
             router: router(desk: desk),
             configuration: .init(address: .hostname(host, port: port), serverName: "helpdesk"),
+            services: services,
             logger: logger)
     }
 }

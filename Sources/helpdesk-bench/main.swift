@@ -12,20 +12,27 @@ struct Options {
     var clients = 32
     var seconds = 10
     var searchTickets = 100_000
+    var mailConnections = 16
+    var mailOnly = false
     var postgres: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let flag = iterator.next() {
+            if flag == "--mail-only" {
+                mailOnly = true
+                continue
+            }
             let value = iterator.next() ?? ""
             switch flag {
             case "--binary": binary = value
             case "--clients": clients = Int(value) ?? clients
             case "--seconds": seconds = Int(value) ?? seconds
             case "--search-tickets": searchTickets = Int(value) ?? searchTickets
+            case "--mail-connections": mailConnections = Int(value) ?? mailConnections
             case "--postgres": postgres = value
             default:
-                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--postgres URL]")
+                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--postgres URL]")
                 exit(2)
             }
         }
@@ -67,6 +74,7 @@ func which(_ name: String) -> String? {
 final class Server {
     let process = Process()
     let base: String
+    let smtpPort: Int
     let token: String
 
     init(binary: String, storage: [String]) throws {
@@ -75,17 +83,21 @@ final class Server {
         guard status == 0 else { throw BenchError("could not create a token") }
         self.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--http-port", "0", "--log-level", "info"] + storage
+        process.arguments = ["serve", "--host", "127.0.0.1", "--http-port", "0", "--smtp-port", "0", "--log-level", "info"] + storage
         let log = Pipe()
         process.standardError = log
         try process.run()
         var seen = ""
+        func port(after words: String) -> String? {
+            seen.range(of: words + #" 127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(seen[$0].split(separator: ":").last!) }
+        }
         while true {
             let chunk = log.fileHandleForReading.availableData
             if chunk.isEmpty { throw BenchError("server exited:\n\(seen)") }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"listening on 127\.0\.0\.1:\d+"#, options: .regularExpression) {
-                base = "http://127.0.0.1:" + seen[range].split(separator: ":").last!
+            if let http = port(after: "Server started and listening on"), let smtp = port(after: "accepting mail on") {
+                base = "http://127.0.0.1:" + http
+                smtpPort = Int(smtp)!
                 break
             }
         }
@@ -204,6 +216,26 @@ func benchmark(_ name: String, storage: [String], options: Options) async throws
     print("\n== \(name)")
     let server = try Server(binary: options.binary, storage: storage)
     defer { server.stop() }
+    if !options.mailOnly {
+        try await benchmarkHTTP(server, options: options)
+    }
+    let (status, output) = run(options.binary, ["channel", "create", "email", "--address", "support@bench.example",
+                                                "--log-level", "error"] + storage)
+    guard status == 0 else { throw BenchError("could not connect the team address: \(output)") }
+    let mail = try await mailLoad(port: server.smtpPort, recipient: "support@bench.example",
+                                  connections: options.mailConnections, seconds: Double(options.seconds))
+    print("inbound mail (SMTP)     \(options.mailConnections) connections: \(mail.line)")
+    var request = URLRequest(url: URL(string: server.base + "/crm/v3/objects/tickets/search")!)
+    request.httpMethod = "POST"
+    request.setValue("Bearer \(server.token)", forHTTPHeaderField: "Authorization")
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(#"{"filterGroups":[{"filters":[{"propertyName":"source_type","operator":"EQ","value":"EMAIL"}]}],"limit":1}"#.utf8)
+    let (data, _) = try await URLSession.shared.data(for: request)
+    let total = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["total"] as? Int ?? -1
+    print("  \(mail.messages) messages stored as \(total) tickets (every second message is a reply in its thread)")
+}
+
+func benchmarkHTTP(_ server: Server, options: Options) async throws {
     let ceiling = try wrk(server.base + "/health", clients: options.clients, seconds: options.seconds)
     print("no-op GET /health       \(options.clients) clients: \(ceiling.line)")
     let create = try wrk(server.base + "/crm/v3/objects/tickets", clients: options.clients, seconds: options.seconds,
@@ -222,7 +254,7 @@ func benchmark(_ name: String, storage: [String], options: Options) async throws
 }
 
 let options = Options(CommandLine.arguments)
-guard which("wrk") != nil else {
+guard options.mailOnly || which("wrk") != nil else {
     print("helpdesk-bench needs wrk: apt-get install wrk")
     exit(2)
 }

@@ -6,6 +6,7 @@ import XCTest
 final class RunningServer {
     let process: Process
     let baseURL: String
+    let smtpPort: Int
     let storageArguments: [String]
     let binary: String
 
@@ -19,7 +20,7 @@ final class RunningServer {
         return built
     }
 
-    static func start(binary: String, location: Database.Location) throws -> RunningServer {
+    static func start(binary: String, location: Database.Location, arguments: [String] = []) throws -> RunningServer {
         let storage: [String]
         switch location {
         case .sqlite(let path): storage = ["--data-dir", (path as NSString).deletingLastPathComponent]
@@ -27,30 +28,34 @@ final class RunningServer {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--http-port", "0"] + storage
+        process.arguments = ["serve", "--host", "127.0.0.1", "--http-port", "0", "--smtp-port", "0"] + storage + arguments
         let log = Pipe()
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // The server logs the port it was given; wait for that line.
+        // The server logs the ports it was given; wait for both lines.
         var seen = ""
+        func port(after words: String) -> String? {
+            seen.range(of: words + #" 127\.0\.0\.1:(\d+)"#, options: .regularExpression).map { String(seen[$0].split(separator: ":").last!) }
+        }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let chunk = log.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                let port = seen[range].split(separator: ":").last!
-                return RunningServer(process: process, baseURL: "http://127.0.0.1:\(port)", storageArguments: storage, binary: binary)
+            if let http = port(after: "Server started and listening on"), let smtp = port(after: "accepting mail on") {
+                return RunningServer(process: process, baseURL: "http://127.0.0.1:\(http)", smtpPort: Int(smtp)!,
+                                     storageArguments: storage, binary: binary)
             }
         }
         process.terminate()
         throw NSError(domain: "RunningServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start:\n\(seen)"])
     }
 
-    init(process: Process, baseURL: String, storageArguments: [String], binary: String) {
+    init(process: Process, baseURL: String, smtpPort: Int, storageArguments: [String], binary: String) {
         self.process = process
         self.baseURL = baseURL
+        self.smtpPort = smtpPort
         self.storageArguments = storageArguments
         self.binary = binary
     }

@@ -1,0 +1,141 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskMail
+import HelpDeskStore
+
+/// Turns mail received by the SMTP listener into conversations and tickets (C2, C3): a reply
+/// joins the thread it answers, a new message opens a conversation, with a ticket when its
+/// channel's switch is on. Machine-sent mail never creates a ticket. Each message is stored in
+/// one transaction before the sending server is told it was accepted.
+public struct InboundMail: Sendable {
+    let desk: HelpDesk
+
+    /// What became of one incoming message.
+    public struct Receipt: Sendable {
+        public var conversationID: String
+        public var messageID: String
+        public var ticketID: String?
+        /// The same message was already stored (the sending server retried after a lost reply).
+        public var duplicate: Bool
+    }
+
+    /// Whether mail to this address is taken: a live email channel has it.
+    public func accepts(recipient: String) async -> Bool {
+        (try? await desk.channelDirectory.emailChannel(for: recipient)) != nil
+    }
+
+    /// Stores one message received over SMTP.
+    public func receive(_ envelope: SMTPEnvelope, raw: [UInt8]) async throws -> Receipt {
+        var channel: Channel?
+        for recipient in envelope.recipients {
+            if let found = try await desk.channelDirectory.emailChannel(for: recipient) {
+                channel = found
+                break
+            }
+        }
+        guard let channel else {
+            throw SMTPDeliveryRefusal(permanent: true, message: "None of the recipients is a team address of this help desk")
+        }
+        let mail: MailMessage
+        do {
+            mail = try MailMessage(parsing: raw)
+        } catch {
+            throw SMTPDeliveryRefusal(permanent: true, message: "The message cannot be read: \(error.message)")
+        }
+        return try await receive(mail, envelopeSender: envelope.sender, on: channel)
+    }
+
+    func receive(_ mail: MailMessage, envelopeSender: String, on channel: Channel) async throws -> Receipt {
+        let now = desk.clock()
+        let sender = Channel.normalizedAddress(mail.from?.address ?? envelopeSender)
+        let automatic: ConversationMessage.Automatic? = switch mail.automatic(envelopeSender: envelopeSender) {
+        case .autoReply: .autoReply
+        case .bounce: .bounce
+        case .bulk: .bulk
+        case nil: nil
+        }
+        let text = mail.text ?? mail.html.map(HTMLText.plain) ?? ""
+        let html = mail.html.map { HTMLSanitizer.clean($0) }
+        let attachments = mail.attachments.map {
+            NewAttachment(filename: $0.filename, contentType: $0.contentType, contentID: $0.contentID, inline: $0.inline,
+                          data: Data($0.data))
+        }
+        let threadIDs = mail.inReplyTo + mail.references.reversed()
+        let tokenTicket = TicketToken.ticketID(inSubject: mail.subject)
+        let tickets = try await desk.catalog.schema(for: "tickets")
+        let contacts = try await desk.catalog.schema(for: "contacts")
+        let system = Caller.system(source: "EMAIL")
+
+        return try await desk.database.write { session in
+            if let id = mail.messageID, try await session.hasIncomingMessage(messageID: id),
+               let existing = try await session.conversationID(forMessageIDs: [id]) {
+                return Receipt(conversationID: existing, messageID: id, ticketID: nil, duplicate: true)
+            }
+            var conversation: Conversation?
+            if let id = try await session.conversationID(forMessageIDs: threadIDs) {
+                conversation = try await session.conversation(id: id)
+            } else if let tokenTicket {
+                conversation = try await session.conversations(ticketID: tokenTicket, limit: 50)
+                    .first { $0.customerAddress == sender }
+            }
+            if var existing = conversation {
+                existing.latestMessageAt = now
+                try await session.updateConversation(existing)
+            } else {
+                var ticketID: String?
+                var contactID: String?
+                let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline
+                if automatic == nil, !sender.isEmpty {
+                    contactID = try await Self.contact(for: sender, name: mail.from?.name, schema: contacts, by: system,
+                                                       now: now, session: session)
+                }
+                if automatic == nil, channel.createsTickets, let pipeline, let stage = pipeline.firstOpenStage {
+                    let subject = mail.subject.isEmpty ? "(no subject)" : mail.subject
+                    let properties = ["subject": subject, "content": String(text.prefix(65_536)),
+                                      "hs_pipeline": pipeline.id, "hs_pipeline_stage": stage.id, "source_type": "EMAIL"]
+                    let write = try RecordWrite.create(properties, schema: tickets, now: now)
+                    let links = contactID.flatMap { Int64($0) }.map {
+                        [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
+                    } ?? []
+                    let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: tickets, createdAt: now),
+                                                          links: links, caller: system, at: now)
+                    ticketID = try await RecordService.store([creation], schema: tickets, session: session).first?.id
+                }
+                conversation = try await session.insertConversation(Conversation(
+                    id: "", channelID: channel.id, ticketID: ticketID, status: automatic == nil ? .open : .closed,
+                    ownerID: nil, contactID: contactID, customerAddress: sender, subject: mail.subject,
+                    createdAt: now, latestMessageAt: now, closedAt: automatic == nil ? nil : now))
+            }
+            guard let conversation else { throw HelpDeskError.notFound("The conversation of this message disappeared.") }
+            let message = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: sender,
+                senderName: mail.from?.name, to: mail.to.map(\.address), cc: mail.cc.map(\.address), subject: mail.subject,
+                text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
+                automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
+            if let ticketID = conversation.ticketID {
+                try await session.append([RecordEvent(
+                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
+                    newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now)])
+            }
+            return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
+        }
+    }
+
+    /// The contact with this email address, created if there is none yet.
+    static func contact(for address: String, name: String?, schema: RecordSchema, by caller: Caller, now: Timestamp,
+                        session: StoreSession) async throws -> String? {
+        if let id = try await session.recordIDs(type: .contacts, property: "email", values: [address])[IndexedValue.searchable(address)] {
+            return String(id)
+        }
+        var properties = ["email": address]
+        let words = (name ?? "").split(separator: " ")
+        if let first = words.first {
+            properties["firstname"] = String(first)
+            if words.count > 1 { properties["lastname"] = words.dropFirst().joined(separator: " ") }
+        }
+        let write = try RecordWrite.create(properties, schema: schema, now: now)
+        let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: schema, createdAt: now),
+                                              links: [], caller: caller, at: now)
+        return try await RecordService.store([creation], schema: schema, session: session).first?.id
+    }
+}

@@ -1,0 +1,58 @@
+import NIOCore
+
+/// One line of an SMTP conversation, without its line end; or a line longer than the limit,
+/// whose bytes were dropped.
+enum SMTPLine: Sendable {
+    case line(ByteBuffer)
+    case tooLong
+}
+
+/// Splits the byte stream into lines at LF (a CR before it is dropped too, as senders differ).
+/// A line longer than `maxLength` is reported once and skipped up to its end, so one hostile line
+/// cannot make the server hold unbounded memory.
+struct SMTPLineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = SMTPLine
+
+    let maxLength: Int
+    private var skipping = false
+
+    init(maxLength: Int) {
+        self.maxLength = maxLength
+    }
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > maxLength {
+                if !skipping {
+                    context.fireChannelRead(wrapInboundOut(.tooLong))
+                    skipping = true
+                }
+                buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            }
+            return .needMoreData
+        }
+        let length = newline - buffer.readerIndex
+        if skipping {
+            skipping = false
+            buffer.moveReaderIndex(forwardBy: length + 1)
+            return .continue
+        }
+        guard length <= maxLength else {
+            buffer.moveReaderIndex(forwardBy: length + 1)
+            context.fireChannelRead(wrapInboundOut(.tooLong))
+            return .continue
+        }
+        var line = buffer.readSlice(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.readableBytesView.last == UInt8(ascii: "\r") {
+            line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)!
+        }
+        context.fireChannelRead(wrapInboundOut(.line(line)))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskEngine
+import Hummingbird
+
+/// `/conversations/v3/conversations`: connected channels (channel accounts), threads and their
+/// messages, shaped like the commercial product's Conversations API.
+struct ConversationRoutes {
+    let desk: HelpDesk
+
+    struct DeliveryIdentifierJSON: Codable {
+        var type: String
+        var value: String
+    }
+
+    struct ChannelAccountJSON: Encodable {
+        var id: String
+        var channelId: String
+        var name: String
+        var active: Bool
+        var archived: Bool
+        var createdAt: String
+        var deliveryIdentifier: DeliveryIdentifierJSON
+        var pipelineId: String
+        var createsTickets: Bool
+
+        init(_ channel: Channel) {
+            id = channel.id
+            channelId = channel.kind.rawValue
+            name = channel.name
+            active = !channel.archived
+            archived = channel.archived
+            createdAt = channel.createdAt.isoString
+            deliveryIdentifier = DeliveryIdentifierJSON(type: channel.kind == .email ? "HS_EMAIL_ADDRESS" : "CHANNEL_SPECIFIC_OPAQUE_ID",
+                                                        value: channel.address)
+            pipelineId = channel.pipelineID
+            createsTickets = channel.createsTickets
+        }
+    }
+
+    struct ChannelAccountInput: Decodable {
+        var channelId: String?
+        var name: String?
+        var deliveryIdentifier: DeliveryIdentifierJSON?
+        var pipelineId: String?
+        var createsTickets: Bool?
+    }
+
+    struct ThreadJSON: Encodable {
+        var id: String
+        var createdAt: String
+        var status: String
+        var closedAt: String?
+        var originalChannelId: String
+        var originalChannelAccountId: String
+        var latestMessageTimestamp: String
+        var spam = false
+        var archived = false
+        var assignedTo: String?
+        var associatedContactId: String?
+        var associatedTicketId: String?
+        var subject: String
+
+        init(_ conversation: Conversation, channels: [String: Channel]) {
+            id = conversation.id
+            createdAt = conversation.createdAt.isoString
+            status = conversation.status.rawValue
+            closedAt = conversation.closedAt?.isoString
+            originalChannelId = channels[conversation.channelID]?.kind.rawValue ?? Channel.Kind.custom.rawValue
+            originalChannelAccountId = conversation.channelID
+            latestMessageTimestamp = conversation.latestMessageAt.isoString
+            assignedTo = conversation.ownerID
+            associatedContactId = conversation.contactID
+            associatedTicketId = conversation.ticketID
+            subject = conversation.subject
+        }
+    }
+
+    struct Paging: Encodable {
+        struct Next: Encodable { var after: String }
+        var next: Next
+    }
+
+    struct ThreadPageJSON: Encodable {
+        var results: [ThreadJSON]
+        var paging: Paging?
+    }
+
+    struct MessageJSON: Encodable {
+        struct Actor: Encodable {
+            var actorId: String
+            var name: String?
+            var deliveryIdentifier: DeliveryIdentifierJSON?
+        }
+
+        struct Recipient: Encodable {
+            var deliveryIdentifier: DeliveryIdentifierJSON
+            var recipientField: String
+        }
+
+        struct Attachment: Encodable {
+            var id: String
+            var name: String
+            var type = "FILE"
+            var contentType: String
+            var size: Int
+            var inline: Bool
+            var url: String
+        }
+
+        struct Status: Encodable { var statusType: String }
+
+        var type: String
+        var id: String
+        var conversationsThreadId: String
+        var createdAt: String
+        var createdBy: String
+        var senders: [Actor]
+        var recipients: [Recipient]
+        var archived = false
+        var text: String
+        var richText: String?
+        var subject: String
+        var truncationStatus = "NOT_TRUNCATED"
+        var inReplyToId: String?
+        var status: Status
+        var direction: String
+        var channelId: String
+        var channelAccountId: String
+        var attachments: [Attachment]
+        var isForward: Bool
+        var automatic: String?
+
+        init(_ message: ConversationMessage, channel: Channel?) {
+            let email = (channel?.kind ?? .email) == .email
+            func identifier(_ address: String) -> DeliveryIdentifierJSON {
+                DeliveryIdentifierJSON(type: email ? "HS_EMAIL_ADDRESS" : "CHANNEL_SPECIFIC_OPAQUE_ID", value: address)
+            }
+            type = message.direction == .comment ? "COMMENT" : "MESSAGE"
+            id = message.id
+            conversationsThreadId = message.conversationID
+            createdAt = message.createdAt.isoString
+            createdBy = message.authorID.map { "A-\($0)" } ?? "V-\(message.senderAddress)"
+            senders = [Actor(actorId: createdBy, name: message.senderName, deliveryIdentifier: identifier(message.senderAddress))]
+            recipients = message.to.map { Recipient(deliveryIdentifier: identifier($0), recipientField: "TO") }
+                + message.cc.map { Recipient(deliveryIdentifier: identifier($0), recipientField: "CC") }
+            text = message.text
+            richText = message.html
+            subject = message.subject
+            inReplyToId = message.inReplyTo
+            status = Status(statusType: message.direction == .incoming ? "RECEIVED" : "SENT")
+            direction = message.direction == .comment ? "OUTGOING" : message.direction.rawValue
+            channelId = channel?.kind.rawValue ?? Channel.Kind.custom.rawValue
+            channelAccountId = channel?.id ?? ""
+            attachments = message.attachments.map {
+                Attachment(id: $0.id, name: $0.filename, contentType: $0.contentType, size: $0.size, inline: $0.inline,
+                           url: "/conversations/v3/conversations/attachments/\($0.id)")
+            }
+            isForward = message.isForward
+            automatic = message.automatic?.rawValue
+        }
+    }
+
+    struct MessagePageJSON: Encodable {
+        var results: [MessageJSON]
+    }
+
+    func register(_ section: RouteBook.Section) {
+        section.add(.get, "channel-accounts", "getChannelAccounts", "List the connected channels", response: "ChannelAccountList") { _, context in
+            let channels = try await desk.channels.list(by: try context.requireCaller())
+            return try JSONBody.response(["results": channels.map(ChannelAccountJSON.init)])
+        }
+        section.add(.post, "channel-accounts", "createChannelAccount", "Connect a channel, such as a team email address",
+                    request: "ChannelAccountInput", response: "ChannelAccount", status: 201) { request, context in
+            let input = try await JSONBody.decode(ChannelAccountInput.self, from: request)
+            guard let address = input.deliveryIdentifier?.value else {
+                throw APIError.badRequest("Give the channel's address in deliveryIdentifier.value, e.g. support@example.com.")
+            }
+            let kindName = (input.channelId ?? "EMAIL").uppercased()
+            guard let kind = Channel.Kind(rawValue: kindName) else {
+                throw APIError.badRequest("channelId \"\(kindName)\" is not a channel kind; use one of "
+                    + Channel.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            let channel = try await desk.channels.create(
+                ChannelDraft(kind: kind, address: address, name: input.name, pipelineID: input.pipelineId,
+                             createsTickets: input.createsTickets ?? true), by: try context.requireCaller())
+            return try JSONBody.response(ChannelAccountJSON(channel), status: .created)
+        }
+        section.add(.get, "channel-accounts/:channelAccountId", "getChannelAccount", "Read a connected channel",
+                    response: "ChannelAccount") { _, context in
+            let channel = try await desk.channels.get(id: try context.parameters.require("channelAccountId"), by: try context.requireCaller())
+            return try JSONBody.response(ChannelAccountJSON(channel))
+        }
+        section.add(.patch, "channel-accounts/:channelAccountId", "updateChannelAccount",
+                    "Rename a channel, move it to another pipeline, or switch its ticket creation (C1)",
+                    request: "ChannelAccountInput", response: "ChannelAccount") { request, context in
+            let input = try await JSONBody.decode(ChannelAccountInput.self, from: request)
+            let channel = try await desk.channels.update(
+                id: try context.parameters.require("channelAccountId"), name: input.name, pipelineID: input.pipelineId,
+                createsTickets: input.createsTickets, by: try context.requireCaller())
+            return try JSONBody.response(ChannelAccountJSON(channel))
+        }
+        section.add(.delete, "channel-accounts/:channelAccountId", "archiveChannelAccount",
+                    "Disconnect a channel; its conversations stay", status: 204) { _, context in
+            try await desk.channels.archive(id: try context.parameters.require("channelAccountId"), by: try context.requireCaller())
+            return JSONBody.noContent()
+        }
+        section.add(.get, "threads", "getThreads", "List conversations, most recently active first", response: "ThreadPage",
+                    query: [("limit", "1 to 500"), ("after", "Cursor"), ("threadStatus", "OPEN or CLOSED"),
+                            ("associatedTicketId", "Only this ticket's conversations"),
+                            ("inbox", "true for conversations without a ticket")]) { request, context in
+            try await threads(request, context)
+        }
+        section.add(.get, "threads/:threadId", "getThread", "Read a conversation", response: "Thread") { _, context in
+            let caller = try context.requireCaller()
+            let conversation = try await desk.conversations.get(id: try context.parameters.require("threadId"), by: caller)
+            return try JSONBody.response(ThreadJSON(conversation, channels: try await channelsByID(caller)))
+        }
+        section.add(.get, "threads/:threadId/messages", "getThreadMessages", "A conversation's messages and comments, oldest first",
+                    response: "MessagePage") { _, context in
+            let caller = try context.requireCaller()
+            let id: String = try context.parameters.require("threadId")
+            let conversation = try await desk.conversations.get(id: id, by: caller)
+            let messages = try await desk.conversations.messages(conversationID: id, by: caller)
+            let channel = try await channelsByID(caller)[conversation.channelID]
+            return try JSONBody.response(MessagePageJSON(results: messages.map { MessageJSON($0, channel: channel) }))
+        }
+        section.add(.get, "attachments/:attachmentId", "getAttachment", "Download a message's attachment") { _, context in
+            let (summary, data) = try await desk.conversations.attachment(id: try context.parameters.require("attachmentId"),
+                                                                           by: try context.requireCaller())
+            var response = JSONBody.response(bytes: Array(data), status: .ok)
+            // Never rendered inline by the browser: the bytes come from strangers.
+            response.headers[.contentType] = "application/octet-stream"
+            response.headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.percentEncoded(summary.filename)
+            response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+            return response
+        }
+    }
+
+    func threads(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let query = request.uri.queryParameters
+        let limit = Int(query.get("limit") ?? "50") ?? -1
+        var after: ConversationService.Cursor?
+        if let text = query.get("after"), !text.isEmpty {
+            guard let cursor = ConversationService.Cursor(text) else {
+                throw APIError.badRequest("after must be the cursor from the previous page; \"\(text)\" is not one.")
+            }
+            after = cursor
+        }
+        var status: Conversation.Status?
+        if let text = query.get("threadStatus") {
+            guard let parsed = Conversation.Status(rawValue: text.uppercased()) else {
+                throw APIError.badRequest("threadStatus must be OPEN or CLOSED; \"\(text)\" given.")
+            }
+            status = parsed
+        }
+        let (conversations, next) = try await desk.conversations.list(
+            inboxOnly: query.get("inbox") == "true", ticketID: query.get("associatedTicketId"), status: status,
+            limit: limit, after: after, by: caller)
+        let channels = try await channelsByID(caller)
+        return try JSONBody.response(ThreadPageJSON(results: conversations.map { ThreadJSON($0, channels: channels) },
+                                                    paging: next.map { Paging(next: .init(after: $0.text)) }))
+    }
+
+    func channelsByID(_ caller: Caller) async throws -> [String: Channel] {
+        Dictionary(uniqueKeysWithValues: try await desk.channels.list(by: caller).map { ($0.id, $0) })
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "attachment"
+    }
+}

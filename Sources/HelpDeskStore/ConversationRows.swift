@@ -1,0 +1,244 @@
+import Foundation
+import HelpDeskCore
+import SQLKit
+
+/// Storage of channels, conversations, their messages and attachments.
+extension StoreSession {
+    public func insertChannel(_ channel: Channel) async throws -> Channel {
+        let row = try await sql.raw("""
+            INSERT INTO channels (kind, name, address, pipeline_id, creates_tickets, archived, created_at)
+            VALUES (\(bind: channel.kind.rawValue), \(bind: channel.name), \(bind: channel.address), \(bind: channel.pipelineID),
+                    \(bind: channel.createsTickets ? 1 : 0), 0, \(bind: channel.createdAt.millisecondsSince1970))
+            RETURNING id
+            """).first()
+        var stored = channel
+        stored.id = String(try row?.decode(column: "id", as: Int64.self) ?? 0)
+        return stored
+    }
+
+    /// Live channels, oldest first.
+    public func channels(kind: Channel.Kind? = nil) async throws -> [Channel] {
+        let filter: SQLQueryString = kind.map { "AND kind = \(bind: $0.rawValue)" } ?? ""
+        return try await sql.raw("SELECT * FROM channels WHERE archived = 0 \(filter) ORDER BY id").all().map(Self.channel)
+    }
+
+    public func channel(id: String) async throws -> Channel? {
+        guard let numeric = Int64(id) else { return nil }
+        return try await sql.raw("SELECT * FROM channels WHERE id = \(bind: numeric)").first().map(Self.channel)
+    }
+
+    /// The live channel of a kind at an address (for email: the team address, normalised).
+    public func channel(kind: Channel.Kind, address: String) async throws -> Channel? {
+        try await sql.raw("""
+            SELECT * FROM channels WHERE kind = \(bind: kind.rawValue) AND address = \(bind: address) AND archived = 0
+            """).first().map(Self.channel)
+    }
+
+    public func updateChannel(_ channel: Channel) async throws {
+        try await sql.raw("""
+            UPDATE channels SET name = \(bind: channel.name), pipeline_id = \(bind: channel.pipelineID),
+                creates_tickets = \(bind: channel.createsTickets ? 1 : 0), archived = \(bind: channel.archived ? 1 : 0)
+            WHERE id = \(bind: Int64(channel.id) ?? -1)
+            """).run()
+    }
+
+    public func insertConversation(_ conversation: Conversation) async throws -> Conversation {
+        let row = try await sql.raw("""
+            INSERT INTO conversations (channel_id, ticket_id, status, owner_id, contact_id, customer_address, subject,
+                                       created_at, latest_message_at, closed_at)
+            VALUES (\(bind: Int64(conversation.channelID) ?? -1), \(bind: conversation.ticketID.flatMap { Int64($0) }),
+                    \(bind: conversation.status.rawValue), \(bind: conversation.ownerID),
+                    \(bind: conversation.contactID.flatMap { Int64($0) }), \(bind: conversation.customerAddress),
+                    \(bind: conversation.subject), \(bind: conversation.createdAt.millisecondsSince1970),
+                    \(bind: conversation.latestMessageAt.millisecondsSince1970),
+                    \(bind: conversation.closedAt?.millisecondsSince1970))
+            RETURNING id
+            """).first()
+        var stored = conversation
+        stored.id = String(try row?.decode(column: "id", as: Int64.self) ?? 0)
+        return stored
+    }
+
+    public func updateConversation(_ conversation: Conversation) async throws {
+        try await sql.raw("""
+            UPDATE conversations SET ticket_id = \(bind: conversation.ticketID.flatMap { Int64($0) }),
+                status = \(bind: conversation.status.rawValue), owner_id = \(bind: conversation.ownerID),
+                contact_id = \(bind: conversation.contactID.flatMap { Int64($0) }),
+                latest_message_at = \(bind: conversation.latestMessageAt.millisecondsSince1970),
+                closed_at = \(bind: conversation.closedAt?.millisecondsSince1970)
+            WHERE id = \(bind: Int64(conversation.id) ?? -1)
+            """).run()
+    }
+
+    public func conversation(id: String) async throws -> Conversation? {
+        guard let numeric = Int64(id) else { return nil }
+        return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND trashed_at IS NULL")
+            .first().map(Self.conversation)
+    }
+
+    /// Conversations, most recently active first. `after` pages: the previous page's last position.
+    public func conversations(ticketID: String? = nil, withoutTicket: Bool = false, status: Conversation.Status? = nil,
+                              limit: Int, after cursor: (at: Int64, id: Int64)? = nil) async throws -> [Conversation] {
+        var conditions: SQLQueryString = "trashed_at IS NULL"
+        if let ticketID { conditions += " AND ticket_id = \(bind: Int64(ticketID) ?? -1)" }
+        if withoutTicket { conditions += " AND ticket_id IS NULL" }
+        if let status { conditions += " AND status = \(bind: status.rawValue)" }
+        if let cursor {
+            conditions += " AND (latest_message_at < \(bind: cursor.at) OR (latest_message_at = \(bind: cursor.at) AND id < \(bind: cursor.id)))"
+        }
+        return try await sql.raw("""
+            SELECT * FROM conversations WHERE \(conditions) ORDER BY latest_message_at DESC, id DESC LIMIT \(bind: limit)
+            """).all().map(Self.conversation)
+    }
+
+    /// The conversation a message with one of these Message-IDs belongs to, trying them in order.
+    public func conversationID(forMessageIDs ids: [String]) async throws -> String? {
+        guard !ids.isEmpty else { return nil }
+        let rows = try await sql.raw("""
+            SELECT m.message_id, m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.message_id IN (\(binds: ids)) AND c.trashed_at IS NULL
+            """).all()
+        var found: [String: Int64] = [:]
+        for row in rows {
+            found[try row.decode(column: "message_id", as: String.self)] = try row.decode(column: "conversation_id", as: Int64.self)
+        }
+        return ids.lazy.compactMap { found[$0] }.first.map(String.init)
+    }
+
+    /// Whether an incoming message with this Message-ID is already stored (a sender retrying).
+    public func hasIncomingMessage(messageID: String) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS found FROM messages WHERE message_id = \(bind: messageID) AND direction = 'INCOMING'
+            """).first() != nil
+    }
+
+    /// Stores a message and its attachments' bytes; returns it with its id and attachment ids.
+    public func insertMessage(_ message: ConversationMessage, attachments: [NewAttachment]) async throws -> ConversationMessage {
+        let row = try await sql.raw("""
+            INSERT INTO messages (conversation_id, direction, sender_address, sender_name, to_addresses, cc_addresses,
+                                  subject, text, html, message_id, in_reply_to, is_forward, automatic, author_id, created_at)
+            VALUES (\(bind: Int64(message.conversationID) ?? -1), \(bind: message.direction.rawValue),
+                    \(bind: message.senderAddress), \(bind: message.senderName), \(bind: message.to.joined(separator: ",")),
+                    \(bind: message.cc.joined(separator: ",")), \(bind: message.subject), \(bind: message.text),
+                    \(bind: message.html), \(bind: message.messageID), \(bind: message.inReplyTo),
+                    \(bind: message.isForward ? 1 : 0), \(bind: message.automatic?.rawValue), \(bind: message.authorID),
+                    \(bind: message.createdAt.millisecondsSince1970))
+            RETURNING id
+            """).first()
+        var stored = message
+        let id = try row?.decode(column: "id", as: Int64.self) ?? 0
+        stored.id = String(id)
+        stored.attachments = []
+        for attachment in attachments {
+            let row = try await sql.raw("""
+                INSERT INTO attachments (message_id, filename, content_type, content_id, inline, size, data)
+                VALUES (\(bind: id), \(bind: attachment.filename), \(bind: attachment.contentType), \(bind: attachment.contentID),
+                        \(bind: attachment.inline ? 1 : 0), \(bind: attachment.data.count), \(bind: attachment.data))
+                RETURNING id
+                """).first()
+            stored.attachments.append(AttachmentSummary(
+                id: String(try row?.decode(column: "id", as: Int64.self) ?? 0), filename: attachment.filename,
+                contentType: attachment.contentType, size: attachment.data.count, inline: attachment.inline))
+        }
+        return stored
+    }
+
+    /// A conversation's messages in the order they were stored.
+    public func messages(conversationID: String, afterID: Int64 = 0, limit: Int = 500) async throws -> [ConversationMessage] {
+        let rows = try await sql.raw("""
+            SELECT * FROM messages WHERE conversation_id = \(bind: Int64(conversationID) ?? -1) AND id > \(bind: afterID)
+            ORDER BY id LIMIT \(bind: limit)
+            """).all()
+        var messages = try rows.map(Self.message)
+        guard !messages.isEmpty else { return [] }
+        let listed = try await sql.raw("""
+            SELECT id, message_id, filename, content_type, size, inline FROM attachments
+            WHERE message_id IN (\(binds: messages.compactMap { Int64($0.id) })) ORDER BY id
+            """).all()
+        var byMessage: [String: [AttachmentSummary]] = [:]
+        for row in listed {
+            byMessage[String(try row.decode(column: "message_id", as: Int64.self)), default: []].append(AttachmentSummary(
+                id: String(try row.decode(column: "id", as: Int64.self)), filename: try row.decode(column: "filename", as: String.self),
+                contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self),
+                inline: try row.decode(column: "inline", as: Int.self) != 0))
+        }
+        for index in messages.indices {
+            messages[index].attachments = byMessage[messages[index].id] ?? []
+        }
+        return messages
+    }
+
+    /// One attachment's bytes with the conversation it belongs to (for the access check).
+    public func attachment(id: String) async throws -> (summary: AttachmentSummary, conversationID: String, data: Data)? {
+        guard let numeric = Int64(id), let row = try await sql.raw("""
+            SELECT a.*, m.conversation_id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = \(bind: numeric)
+            """).first() else { return nil }
+        let summary = AttachmentSummary(
+            id: id, filename: try row.decode(column: "filename", as: String.self),
+            contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self),
+            inline: try row.decode(column: "inline", as: Int.self) != 0)
+        return (summary, String(try row.decode(column: "conversation_id", as: Int64.self)), try row.decode(column: "data", as: Data.self))
+    }
+
+    static func channel(_ row: any SQLRow) throws -> Channel {
+        Channel(id: String(try row.decode(column: "id", as: Int64.self)),
+                kind: Channel.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .custom,
+                name: try row.decode(column: "name", as: String.self), address: try row.decode(column: "address", as: String.self),
+                pipelineID: try row.decode(column: "pipeline_id", as: String.self),
+                createsTickets: try row.decode(column: "creates_tickets", as: Int.self) != 0,
+                archived: try row.decode(column: "archived", as: Int.self) != 0,
+                createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+    }
+
+    static func conversation(_ row: any SQLRow) throws -> Conversation {
+        Conversation(
+            id: String(try row.decode(column: "id", as: Int64.self)),
+            channelID: String(try row.decode(column: "channel_id", as: Int64.self)),
+            ticketID: try row.decode(column: "ticket_id", as: Int64?.self).map(String.init),
+            status: Conversation.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+            ownerID: try row.decode(column: "owner_id", as: String?.self),
+            contactID: try row.decode(column: "contact_id", as: Int64?.self).map(String.init),
+            customerAddress: try row.decode(column: "customer_address", as: String.self),
+            subject: try row.decode(column: "subject", as: String.self),
+            createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            latestMessageAt: Timestamp(millisecondsSince1970: try row.decode(column: "latest_message_at", as: Int64.self)),
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
+    }
+
+    static func message(_ row: any SQLRow) throws -> ConversationMessage {
+        func list(_ column: String) throws -> [String] {
+            try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
+        }
+        return ConversationMessage(
+            id: String(try row.decode(column: "id", as: Int64.self)),
+            conversationID: String(try row.decode(column: "conversation_id", as: Int64.self)),
+            direction: ConversationMessage.Direction(rawValue: try row.decode(column: "direction", as: String.self)) ?? .incoming,
+            senderAddress: try row.decode(column: "sender_address", as: String.self),
+            senderName: try row.decode(column: "sender_name", as: String?.self),
+            to: try list("to_addresses"), cc: try list("cc_addresses"),
+            subject: try row.decode(column: "subject", as: String.self), text: try row.decode(column: "text", as: String.self),
+            html: try row.decode(column: "html", as: String?.self), messageID: try row.decode(column: "message_id", as: String?.self),
+            inReplyTo: try row.decode(column: "in_reply_to", as: String?.self),
+            isForward: try row.decode(column: "is_forward", as: Int.self) != 0,
+            automatic: try row.decode(column: "automatic", as: String?.self).flatMap(ConversationMessage.Automatic.init(rawValue:)),
+            authorID: try row.decode(column: "author_id", as: String?.self),
+            createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+    }
+}
+
+/// An attachment's bytes on their way into storage.
+public struct NewAttachment: Sendable {
+    public var filename: String
+    public var contentType: String
+    public var contentID: String?
+    public var inline: Bool
+    public var data: Data
+
+    public init(filename: String, contentType: String, contentID: String?, inline: Bool, data: Data) {
+        self.filename = filename
+        self.contentType = contentType
+        self.contentID = contentID
+        self.inline = inline
+        self.data = data
+    }
+}

@@ -1,0 +1,128 @@
+import HelpDeskCore
+import HelpDeskEngine
+import HelpDeskMail
+import HelpDeskTestSupport
+import XCTest
+
+final class InboundMailTests: XCTestCase {
+    func raw(_ subject: String, from: String = "Ada Lovelace <ada@example.org>", to: String = "support@example.com",
+             id: String, headers: [String] = [], body: String = "Hello") -> [UInt8] {
+        Array((["From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>"] + headers
+            + ["Content-Type: text/plain; charset=utf-8", "", body, ""]).joined(separator: "\r\n").utf8)
+    }
+
+    func envelope(to: String = "support@example.com", from: String = "ada@example.org") -> SMTPEnvelope {
+        SMTPEnvelope(sender: from, recipients: [to], clientName: "mx.example.org", remoteAddress: "192.0.2.1")
+    }
+
+    func connect(_ desk: HelpDesk, _ people: TestPeople, _ address: String = "support@example.com",
+                 createsTickets: Bool = true) async throws {
+        _ = try await desk.channels.create(ChannelDraft(kind: .email, address: address, createsTickets: createsTickets), by: people.admin)
+    }
+
+    func testC2NewMailCreatesTicketConversationAndContact() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let receipt = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Printer on fire", id: "a1@example.org"))
+            let ticketID = try XCTUnwrap(receipt.ticketID)
+            let ticket = try await desk.records.read(
+                type: "tickets", ids: [ticketID],
+                options: ReadOptions(properties: ["subject", "hs_pipeline_stage", "source_type"], associations: ["contacts"]),
+                by: people.agent)[0]
+            XCTAssertEqual(ticket.record.properties["subject"], "Printer on fire")
+            XCTAssertEqual(ticket.record.properties["hs_pipeline_stage"], "1")
+            XCTAssertEqual(ticket.record.properties["source_type"], "EMAIL")
+            let contactID = try XCTUnwrap(ticket.associations.first?.1.first?.toObjectID)
+            let contact = try await desk.records.read(type: "contacts", ids: [contactID], options: ReadOptions(), by: people.agent)[0]
+            XCTAssertEqual(contact.record.properties["email"], "ada@example.org")
+            let conversation = try await desk.conversations.get(id: receipt.conversationID, by: people.agent)
+            XCTAssertEqual(conversation.ticketID, ticketID)
+            XCTAssertEqual(conversation.contactID, contactID)
+            XCTAssertEqual(conversation.status, .open)
+        }
+    }
+
+    func testC3ReplyJoinsItsThreadAndCreatesNoTicket() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let first = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Refund", id: "r1@example.org"))
+            // A client that keeps only References (no In-Reply-To) still threads.
+            let reply = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Re: Refund", id: "r2@example.org", headers: ["References: <unknown@elsewhere> <r1@example.org>"]))
+            XCTAssertEqual(reply.conversationID, first.conversationID)
+            XCTAssertEqual(reply.ticketID, first.ticketID)
+            let tickets = try await desk.records.search(type: "tickets", SearchRequest(), by: people.agent)
+            XCTAssertEqual(tickets.total, 1)
+            let messages = try await desk.conversations.messages(conversationID: first.conversationID, by: people.agent)
+            XCTAssertEqual(messages.map(\.messageID), ["r1@example.org", "r2@example.org"])
+            // The same message again (the sender retrying) is not stored twice.
+            let again = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Re: Refund", id: "r2@example.org", headers: ["In-Reply-To: <r1@example.org>"]))
+            XCTAssertTrue(again.duplicate)
+            let after = try await desk.conversations.messages(conversationID: first.conversationID, by: people.agent)
+            XCTAssertEqual(after.count, 2)
+        }
+    }
+
+    func testC1SwitchOffLeavesTheConversationInTheInbox() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people, "sales@example.com", createsTickets: false)
+            let receipt = try await desk.inboundMail.receive(self.envelope(to: "Sales@Example.com"),
+                                                             raw: self.raw("Quote", to: "sales@example.com", id: "q1@example.org"))
+            XCTAssertNil(receipt.ticketID)
+            let inbox = try await desk.conversations.list(inboxOnly: true, by: people.agent)
+            XCTAssertEqual(inbox.conversations.map(\.id), [receipt.conversationID])
+            XCTAssertEqual(inbox.conversations.first?.status, .open)
+        }
+    }
+
+    func testMachineSentMailNeverCreatesATicket() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let autoReply = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Out of office", id: "o1@example.org", headers: ["Auto-Submitted: auto-replied"]))
+            let bounce = try await desk.inboundMail.receive(self.envelope(from: ""), raw: self.raw(
+                "Delivery failure", from: "MAILER-DAEMON@mx.example.org", id: "b1@example.org"))
+            for receipt in [autoReply, bounce] {
+                XCTAssertNil(receipt.ticketID)
+                let conversation = try await desk.conversations.get(id: receipt.conversationID, by: people.agent)
+                XCTAssertEqual(conversation.status, .closed)
+            }
+            let messages = try await desk.conversations.messages(conversationID: bounce.conversationID, by: people.agent)
+            XCTAssertEqual(messages.first?.automatic, .bounce)
+        }
+    }
+
+    func testR8ConversationsFollowTheirTicketsVisibility() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk, agentScope: .own)
+            try await self.connect(desk, people)
+            let receipt = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Private", id: "p1@example.org"))
+            let hidden = try await desk.conversations.list(by: people.agent)
+            XCTAssertTrue(hidden.conversations.isEmpty, "an agent who sees only their own tickets does not see others' threads")
+            do {
+                _ = try await desk.conversations.messages(conversationID: receipt.conversationID, by: people.agent)
+                XCTFail("reading another agent's thread must fail")
+            } catch HelpDeskError.notFound {}
+            _ = try await desk.records.update(type: "tickets", [(try XCTUnwrap(receipt.ticketID), ["hubspot_owner_id": people.agent.user.id])],
+                                              by: people.admin)
+            let shown = try await desk.conversations.list(by: people.agent)
+            XCTAssertEqual(shown.conversations.map(\.id), [receipt.conversationID])
+        }
+    }
+
+    func testUnknownRecipientsAreRefused() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let known = await desk.inboundMail.accepts(recipient: "SUPPORT@example.com")
+            let unknown = await desk.inboundMail.accepts(recipient: "nobody@example.com")
+            XCTAssertTrue(known)
+            XCTAssertFalse(unknown)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import HelpDeskStore
+import HelpDeskTestSupport
+import XCTest
+
+/// End to end: the built binary takes mail from Python's smtplib (a real SMTP client) and the
+/// API shows the conversations and tickets it became, through `Tests/compat/inbound_mail.py`.
+final class InboundMailTests: XCTestCase {
+    func testC1C2C3MailFromARealClientBecomesThreadedTickets() async throws {
+        let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
+        let binary = try RunningServer.binary()
+        try await TestDatabases.eachLocation { location in
+            let server = try RunningServer.start(binary: binary, location: location, arguments: ["--max-message-size", "1"])
+            defer { server.stop() }
+            let admin = try server.command(["token", "create", "--email", "admin@example.com", "--super-admin"])
+            let channel = try server.command(["channel", "create", "email", "--address", "help@example.com"])
+            XCTAssertFalse(channel.isEmpty)
+            let script = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/inbound_mail.py").path
+            let (status, output) = try RunningServer.run(python, [script, server.baseURL, String(server.smtpPort), admin])
+            print(output)
+            XCTAssertEqual(status, 0, "inbound mail checks failed on \(location):\n\(output)")
+            XCTAssertTrue(output.contains(" passed, 0 failed"), output)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+"""Inbound email end to end: Python's smtplib (a real SMTP client) sends to the running help desk,
+and the Conversations and CRM APIs show what became of each message.
+
+usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN
+Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
+"""
+import json
+import smtplib
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+BASE, PORT, TOKEN = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def api(method, path, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def send(message, sender=None, recipients=None):
+    with smtplib.SMTP("127.0.0.1", PORT, timeout=30) as client:
+        client.ehlo("client.example.org")
+        return client.send_message(message, from_addr=sender, to_addrs=recipients)
+
+
+def mail(subject, body, sender="Ada Lovelace <ada@example.org>", to="support@example.com", **headers):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="example.org")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message
+
+
+def threads(**query):
+    text = "&".join(f"{key}={value}" for key, value in query.items())
+    status, page = api("GET", "/conversations/v3/conversations/threads?" + text)
+    assert status == 200, page
+    return page["results"]
+
+
+# A team address connected through the API (the command line one, help@, was connected before).
+status, channel = api("POST", "/conversations/v3/conversations/channel-accounts",
+                      {"channelId": "EMAIL", "name": "Support", "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "Support@Example.com"}})
+check("connect a team address", status == 201 and channel["deliveryIdentifier"]["value"] == "support@example.com", channel)
+status, error = api("POST", "/conversations/v3/conversations/channel-accounts",
+                    {"deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "support@example.com"}})
+check("the same address twice is a conflict", status == 409, (status, error))
+status, error = api("POST", "/conversations/v3/conversations/channel-accounts",
+                    {"deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "not an address"}})
+check("a malformed address is refused", status == 400 and "not an email address" in error["message"], (status, error))
+
+# C2: a new message creates a ticket, a conversation and the contact.
+first = mail("Printer on fire", "The printer on floor 3 is on fire.\nPlease help.")
+send(first)
+found = [t for t in threads() if t["subject"] == "Printer on fire"]
+check("C2 new mail opens a conversation", len(found) == 1, found)
+thread = found[0] if found else {}
+ticket_id = thread.get("associatedTicketId")
+check("C2 new mail creates a ticket", ticket_id is not None, thread)
+status, ticket = api("GET", f"/crm/v3/objects/tickets/{ticket_id}?properties=subject,content,hs_pipeline,hs_pipeline_stage,source_type")
+props = ticket.get("properties", {}) if status == 200 else {}
+check("C2 ticket in the channel's pipeline, first open status",
+      props.get("hs_pipeline") == "0" and props.get("hs_pipeline_stage") == "1" and props.get("source_type") == "EMAIL", props)
+check("C2 ticket carries subject and text", props.get("subject") == "Printer on fire" and "floor 3" in (props.get("content") or ""), props)
+status, contacts = api("POST", "/crm/v3/objects/contacts/search",
+                       {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "ada@example.org"}]}],
+                        "properties": ["email", "firstname", "lastname"]})
+check("the sender becomes a contact", status == 200 and contacts["total"] == 1
+      and contacts["results"][0]["properties"]["firstname"] == "Ada", contacts)
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("the message is on the thread", status == 200 and len(messages["results"]) == 1
+      and "floor 3" in messages["results"][0]["text"] and messages["results"][0]["direction"] == "INCOMING", messages)
+
+# C3: a reply joins its thread by In-Reply-To / References, never a new ticket.
+reply = mail("Re: Printer on fire", "It is out now.", In_Reply_To=first["Message-ID"], References=first["Message-ID"])
+send(reply)
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("C3 a reply joins the thread", status == 200 and len(messages["results"]) == 2, messages)
+check("C3 a reply creates no ticket", len([t for t in threads() if t.get("associatedTicketId")]) == 1)
+# The same message delivered twice (a sender retrying after a lost reply) is stored once.
+send(reply)
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("a message delivered twice is stored once", len(messages["results"]) == 2, messages)
+# A reply whose client dropped the headers still finds its ticket by the token in the subject.
+send(mail(f"Re: [#{ticket_id}] Printer on fire", "One more thing."))
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("C3 a ticket token in the subject threads", len(messages["results"]) == 3, messages)
+send(mail(f"Re: [#{ticket_id}] Printer on fire", "Someone else guessing.", sender="mallory@example.net"))
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("a ticket token from a stranger does not thread", len(messages["results"]) == 3, messages)
+
+# Machine-sent mail never creates a ticket.
+before = len([t for t in threads() if t.get("associatedTicketId")])
+send(mail("Out of office", "I am away until Monday.", Auto_Submitted="auto-replied"))
+send(mail("Weekly digest", "News.", Precedence="bulk", List_Id="<news.example.org>"))
+bounce = mail("Undelivered Mail Returned to Sender", "This is the mail system.", sender="MAILER-DAEMON@mx.example.org")
+send(bounce, sender="")
+after = [t for t in threads() if t["subject"] in ("Out of office", "Weekly digest", "Undelivered Mail Returned to Sender")]
+check("auto-replies, bulk mail and bounces are kept", len(after) == 3, after)
+check("auto-replies, bulk mail and bounces create no ticket",
+      all(t.get("associatedTicketId") is None and t["status"] == "CLOSED" for t in after)
+      and len([t for t in threads() if t.get("associatedTicketId")]) == before, after)
+
+# C1: with the channel's ticket switch off, conversations wait in the inbox without a ticket.
+status, quiet = api("POST", "/conversations/v3/conversations/channel-accounts",
+                    {"deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "sales@example.com"}, "createsTickets": False})
+send(mail("Quote please", "How much for 40 seats?", to="sales@example.com"))
+inbox = threads(inbox="true", threadStatus="OPEN")
+check("C1 switch off: the conversation waits in the inbox", [t["subject"] for t in inbox] == ["Quote please"], inbox)
+
+# The address connected by the command line while the server ran takes mail at once.
+send(mail("Via the other address", "Hello help.", to="help@example.com"))
+check("a channel connected by the command line takes mail at once",
+      any(t["subject"] == "Via the other address" and t.get("associatedTicketId") for t in threads()))
+
+# Unknown recipients are refused at RCPT with 550; the message is not taken.
+try:
+    send(mail("Lost", "Nobody here.", to="nobody@example.com"))
+    check("an unknown address is refused", False, "accepted")
+except smtplib.SMTPRecipientsRefused as error:
+    code = list(error.recipients.values())[0][0]
+    check("an unknown address is refused with 550", code == 550, error.recipients)
+
+# Attachments are listed on the message and downloadable.
+with_file = mail("Invoice attached", "See the attachment.")
+with_file.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="facture-été.pdf")
+send(with_file)
+thread = [t for t in threads() if t["subject"] == "Invoice attached"][0]
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread['id']}/messages")
+files = messages["results"][0]["attachments"] if status == 200 else []
+check("an attachment is listed with its name", len(files) == 1 and files[0]["name"] == "facture-été.pdf", files)
+if files:
+    request = urllib.request.Request(BASE + files[0]["url"], headers={"Authorization": "Bearer " + TOKEN})
+    with urllib.request.urlopen(request) as response:
+        check("an attachment downloads as sent", response.read() == b"%PDF-1.4 fake"
+              and response.headers["Content-Type"] == "application/octet-stream")
+
+# HTML is sanitised before anyone sees it.
+html = mail("Fancy mail", "plain version")
+html.add_alternative('<p onclick="steal()">Hello<script>alert(1)</script><img src="https://tracker.example/p.gif"></p>', subtype="html")
+send(html)
+thread = [t for t in threads() if t["subject"] == "Fancy mail"][0]
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread['id']}/messages")
+rich = messages["results"][0].get("richText") or ""
+check("HTML keeps its text and loses scripts, handlers and remote images",
+      "Hello" in rich and "script" not in rich and "onclick" not in rich and "tracker.example" not in rich, rich)
+
+# The protocol itself, over a raw socket: pipelining, dot-stuffing, order of commands, line limits.
+def conversation(lines, read_replies):
+    with socket.create_connection(("127.0.0.1", PORT), timeout=30) as raw:
+        stream = raw.makefile("rb")
+        greeting = stream.readline()
+        raw.sendall(b"".join(line + b"\r\n" for line in lines))
+        replies = []
+        for _ in range(read_replies):
+            reply = stream.readline()
+            while reply[3:4] == b"-":
+                reply = stream.readline()
+            replies.append(reply.decode().strip())
+        return greeting.decode(), replies
+
+greeting, replies = conversation([b"MAIL FROM:<a@example.org>"], 1)
+check("the greeting is 220", greeting.startswith("220"), greeting)
+check("MAIL before EHLO is refused with 503", replies[0].startswith("503"), replies)
+_, replies = conversation([b"EHLO c", b"MAIL FROM:<a@example.org>", b"RCPT TO:<support@example.com>", b"DATA"], 4)
+check("pipelined commands are answered in order", [r[:3] for r in replies] == ["250", "250", "250", "354"], replies)
+dotted = [b"EHLO c", b"MAIL FROM:<a@example.org>", b"RCPT TO:<support@example.com>", b"DATA"]
+with socket.create_connection(("127.0.0.1", PORT), timeout=30) as raw:
+    stream = raw.makefile("rb")
+    stream.readline()
+    raw.sendall(b"".join(line + b"\r\n" for line in dotted))
+    for _ in range(4):
+        reply = stream.readline()
+        while reply[3:4] == b"-":
+            reply = stream.readline()
+    raw.sendall(b"From: dots@example.org\r\nSubject: Dotted\r\nMessage-ID: <dots@example.org>\r\n\r\n..leading dot\r\n.\r\n")
+    final = stream.readline().decode()
+check("a message is acknowledged with 250 after DATA", final.startswith("250"), final)
+thread = [t for t in threads() if t["subject"] == "Dotted"]
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread[0]['id']}/messages") if thread else (0, {})
+check("dot-stuffing is undone", status == 200 and messages["results"][0]["text"].startswith(".leading dot"), messages)
+_, replies = conversation([b"EHLO c", b"X" * 5000], 2)
+check("an over-long command line is refused with 500", replies[1].startswith("500"), replies)
+_, replies = conversation([b"EHLO c", b"MAIL FROM:<a@example.org> SIZE=999999999"], 2)
+check("a declared size over the limit is refused with 552", replies[1].startswith("552"), replies)
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
