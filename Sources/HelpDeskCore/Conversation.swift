@@ -74,6 +74,29 @@ public struct ConversationMessage: Sendable, Hashable {
     /// The user who wrote an outgoing message or a comment.
     public var authorID: String?
     public var createdAt: Timestamp
+    /// For an outgoing message: how its delivery is going.
+    public var delivery: Delivery?
+
+    /// Where an outgoing message is on its way to the customer.
+    public struct Delivery: Sendable, Hashable {
+        public enum Status: String, Sendable {
+            case queued = "QUEUED"
+            case sent = "SENT"
+            case failed = "FAILED"
+        }
+
+        public var status: Status
+        public var attempts: Int
+        public var lastError: String?
+        public var sentAt: Timestamp?
+
+        public init(status: Status, attempts: Int, lastError: String?, sentAt: Timestamp?) {
+            self.status = status
+            self.attempts = attempts
+            self.lastError = lastError
+            self.sentAt = sentAt
+        }
+    }
 
     public init(id: String, conversationID: String, direction: Direction, senderAddress: String, senderName: String?,
                 to: [String], cc: [String], subject: String, text: String, html: String?, messageID: String?,

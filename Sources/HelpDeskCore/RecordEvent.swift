@@ -10,6 +10,8 @@ public struct RecordEvent: Sendable, Hashable {
         case dissociated = "association.removed"
         /// A customer's message arrived in one of the ticket's conversations; `newValue` is its id.
         case messageReceived = "message.received"
+        /// An agent sent a message from one of the ticket's conversations; `newValue` is its id.
+        case messageSent = "message.sent"
     }
 
     public var id: Int64

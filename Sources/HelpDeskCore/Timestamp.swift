@@ -11,6 +11,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }
 
+    public func adding(milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSince1970: millisecondsSince1970 + milliseconds)
+    }
+
     /// `2024-03-01T09:30:00.000Z`
     public var isoString: String {
         let (days, msOfDay) = Self.floorDivide(millisecondsSince1970, 86_400_000)

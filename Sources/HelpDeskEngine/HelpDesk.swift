@@ -11,6 +11,7 @@ public final class HelpDesk: Sendable {
     let tokenCache = TokenCache()
     let searchCounts = SearchCounts()
     let channelDirectory: ChannelDirectory
+    private let outbox = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let creationQueue: CreationQueue
     let clock: @Sendable () -> Timestamp
 
@@ -51,6 +52,17 @@ public final class HelpDesk: Sendable {
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {
         try await catalog.schema(for: reference).type
+    }
+
+    /// Wakes the mail delivery worker: something was written to the outbox.
+    func outboxChanged() {
+        outbox.continuation.yield()
+    }
+
+    var outboxSignals: AsyncStream<Void> { outbox.stream }
+
+    func finishOutboxSignals() {
+        outbox.continuation.finish()
     }
 
     /// Called after a change to pipelines, properties or types: they shape how searches are read.

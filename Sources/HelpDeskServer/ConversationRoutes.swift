@@ -108,7 +108,12 @@ struct ConversationRoutes {
             var url: String
         }
 
-        struct Status: Encodable { var statusType: String }
+        struct Status: Encodable {
+            struct Failure: Encodable { var errorMessage: String }
+            var statusType: String
+            var failureDetails: Failure?
+            var attempts: Int?
+        }
 
         var type: String
         var id: String
@@ -148,7 +153,13 @@ struct ConversationRoutes {
             richText = message.html
             subject = message.subject
             inReplyToId = message.inReplyTo
-            status = Status(statusType: message.direction == .incoming ? "RECEIVED" : "SENT")
+            switch (message.direction, message.delivery) {
+            case (.incoming, _): status = Status(statusType: "RECEIVED")
+            case (_, let delivery?):
+                status = Status(statusType: delivery.status.rawValue, failureDetails: delivery.lastError.map { .init(errorMessage: $0) },
+                                attempts: delivery.attempts)
+            case (_, nil): status = Status(statusType: "SENT")
+            }
             direction = message.direction == .comment ? "OUTGOING" : message.direction.rawValue
             channelId = channel?.kind.rawValue ?? Channel.Kind.custom.rawValue
             channelAccountId = channel?.id ?? ""
@@ -159,6 +170,21 @@ struct ConversationRoutes {
             isForward = message.isForward
             automatic = message.automatic?.rawValue
         }
+    }
+
+    struct MessageInput: Decodable {
+        struct Recipient: Decodable {
+            var deliveryIdentifier: DeliveryIdentifierJSON
+            var recipientField: String?
+        }
+
+        var type: String?
+        var text: String?
+        var richText: String?
+        var recipients: [Recipient]?
+        var channelAccountId: String?
+        var inReplyToId: String?
+        var subject: String?
     }
 
     struct MessagePageJSON: Encodable {
@@ -225,6 +251,11 @@ struct ConversationRoutes {
             let channel = try await channelsByID(caller)[conversation.channelID]
             return try JSONBody.response(MessagePageJSON(results: messages.map { MessageJSON($0, channel: channel) }))
         }
+        section.add(.post, "threads/:threadId/messages", "sendThreadMessage",
+                    "Reply to the customer (type MESSAGE, by email through the outbox) or comment for the team (type COMMENT)",
+                    request: "MessageInput", response: "Message", status: 201) { request, context in
+            try await send(request, context)
+        }
         section.add(.get, "attachments/:attachmentId", "getAttachment", "Download a message's attachment") { _, context in
             let (summary, data) = try await desk.conversations.attachment(id: try context.parameters.require("attachmentId"),
                                                                            by: try context.requireCaller())
@@ -235,6 +266,35 @@ struct ConversationRoutes {
             response.headers[.init("X-Content-Type-Options")!] = "nosniff"
             return response
         }
+    }
+
+    func send(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id: String = try context.parameters.require("threadId")
+        let input = try await JSONBody.decode(MessageInput.self, from: request)
+        let message: ConversationMessage
+        switch (input.type ?? "MESSAGE").uppercased() {
+        case "COMMENT":
+            message = try await desk.conversations.comment(conversationID: id, text: input.text ?? "", by: caller)
+        case "MESSAGE":
+            var to: [String]?, cc: [String] = [], bcc: [String] = []
+            for recipient in input.recipients ?? [] {
+                switch (recipient.recipientField ?? "TO").uppercased() {
+                case "TO": to = (to ?? []) + [recipient.deliveryIdentifier.value]
+                case "CC": cc.append(recipient.deliveryIdentifier.value)
+                case "BCC": bcc.append(recipient.deliveryIdentifier.value)
+                case let other: throw APIError.badRequest("recipientField must be TO, CC or BCC; \"\(other)\" given.")
+                }
+            }
+            message = try await desk.conversations.reply(conversationID: id, ReplyDraft(
+                text: input.text ?? "", html: input.richText, to: to, cc: cc, bcc: bcc, channelID: input.channelAccountId,
+                inReplyTo: input.inReplyToId, subject: input.subject), by: caller)
+        case let other:
+            throw APIError.badRequest("type must be MESSAGE or COMMENT; \"\(other)\" given.")
+        }
+        let conversation = try await desk.conversations.get(id: id, by: caller)
+        let channel = try await channelsByID(caller)[conversation.channelID]
+        return try JSONBody.response(MessageJSON(message, channel: channel), status: .created)
     }
 
     func threads(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {

@@ -114,6 +114,17 @@ enum Migrations {
             """,
             "CREATE INDEX attachments_message ON attachments (message_id)",
         ],
+        // Outgoing mail waits here from the transaction that wrote it until a relay takes it.
+        [
+            """
+            CREATE TABLE outbox (
+                id {ID}, message_id {INT}, sender TEXT NOT NULL, recipients TEXT NOT NULL, data {BLOB} NOT NULL,
+                status TEXT NOT NULL, attempts {INT} NOT NULL DEFAULT 0, next_attempt_at {INT} NOT NULL,
+                claimed_until {INT}, last_error TEXT, created_at {INT} NOT NULL, sent_at {INT})
+            """,
+            "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+            "CREATE INDEX outbox_message ON outbox (message_id)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import HelpDeskMail
 import HelpDeskServer
+import HelpDeskEngine
 import Hummingbird
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the help desk server.")
@@ -24,12 +26,39 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The largest incoming message taken, in MiB.")
     var maxMessageSize: Int = 25
 
+    @Option(help: "The mail server outgoing mail goes through, host:port. Without it, mail waits in the outbox.")
+    var smtpRelay: String?
+
+    @Option(help: "Encryption to the relay: starttls (required), opportunistic (when offered), none.")
+    var smtpRelaySecurity: String = "opportunistic"
+
+    @Option(help: "User name for the relay's AUTH; the password is read from HELPDESK_SMTP_RELAY_PASSWORD.")
+    var smtpRelayUser: String?
+
+    @Flag(help: "Accept a relay certificate the system does not trust (a self-signed test relay).")
+    var smtpRelayInsecure = false
+
     func run() async throws {
         CommandLogging.bootstrap
         let logger = try storage.logger()
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be between 0 and 65535.") }
         guard (0...65535).contains(smtpPort) else { throw ValidationError("--smtp-port must be between 0 and 65535.") }
         guard (1...1024).contains(maxMessageSize) else { throw ValidationError("--max-message-size must be between 1 and 1024 MiB.") }
+        var relay: SMTPRelay?
+        if let smtpRelay {
+            guard var parsed = SMTPRelay(address: smtpRelay) else {
+                throw ValidationError("--smtp-relay must be host:port, e.g. mail.example.com:587.")
+            }
+            guard let security = SMTPRelay.Security(rawValue: smtpRelaySecurity) else {
+                throw ValidationError("--smtp-relay-security must be starttls, opportunistic or none.")
+            }
+            parsed.security = security
+            parsed.verifyCertificate = !smtpRelayInsecure
+            parsed.username = smtpRelayUser
+            parsed.password = ProcessInfo.processInfo.environment["HELPDESK_SMTP_RELAY_PASSWORD"]
+            parsed.heloName = smtpHostname ?? ProcessInfo.processInfo.hostName
+            relay = parsed
+        }
         let desk = try await storage.open(logger: logger)
         let mail = desk.inboundMail
         let smtp = SMTPServer(
@@ -38,7 +67,11 @@ struct Serve: AsyncParsableCommand {
             logger: logger,
             acceptsRecipient: { await mail.accepts(recipient: $0) },
             deliver: { envelope, raw in _ = try await mail.receive(envelope, raw: raw) })
-        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp], logger: logger)
+        let delivery: [any Service] = relay.map { [MailDelivery(desk: desk, relay: $0)] } ?? []
+        if relay == nil {
+            logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
+        }
+        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp] + delivery, logger: logger)
         do {
             try await app.runService()
         } catch {

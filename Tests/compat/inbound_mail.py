@@ -97,23 +97,30 @@ status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.
 check("the message is on the thread", status == 200 and len(messages["results"]) == 1
       and "floor 3" in messages["results"][0]["text"] and messages["results"][0]["direction"] == "INCOMING", messages)
 
+# Without a relay, an agent's reply waits in the outbox and says so; nothing is dropped.
+status, queued = api("POST", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages", {"text": "On our way."})
+time.sleep(0.5)
+status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
+check("without a relay a reply stays queued", [m["status"]["statusType"] for m in messages["results"]] == ["RECEIVED", "QUEUED"],
+      messages)
+
 # C3: a reply joins its thread by In-Reply-To / References, never a new ticket.
 reply = mail("Re: Printer on fire", "It is out now.", In_Reply_To=first["Message-ID"], References=first["Message-ID"])
 send(reply)
 status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
-check("C3 a reply joins the thread", status == 200 and len(messages["results"]) == 2, messages)
+check("C3 a reply joins the thread", status == 200 and len(messages["results"]) == 3, messages)
 check("C3 a reply creates no ticket", len([t for t in threads() if t.get("associatedTicketId")]) == 1)
 # The same message delivered twice (a sender retrying after a lost reply) is stored once.
 send(reply)
 status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
-check("a message delivered twice is stored once", len(messages["results"]) == 2, messages)
+check("a message delivered twice is stored once", len(messages["results"]) == 3, messages)
 # A reply whose client dropped the headers still finds its ticket by the token in the subject.
 send(mail(f"Re: [#{ticket_id}] Printer on fire", "One more thing."))
 status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
-check("C3 a ticket token in the subject threads", len(messages["results"]) == 3, messages)
+check("C3 a ticket token in the subject threads", len(messages["results"]) == 4, messages)
 send(mail(f"Re: [#{ticket_id}] Printer on fire", "Someone else guessing.", sender="mallory@example.net"))
 status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread.get('id')}/messages")
-check("a ticket token from a stranger does not thread", len(messages["results"]) == 3, messages)
+check("a ticket token from a stranger does not thread", len(messages["results"]) == 4, messages)
 
 # Machine-sent mail never creates a ticket.
 before = len([t for t in threads() if t.get("associatedTicketId")])

@@ -1,0 +1,132 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskMail
+import HelpDeskStore
+
+/// An agent's answer to a conversation, as written in the reply editor (R1, R2).
+public struct ReplyDraft: Sendable {
+    public var text: String
+    /// Rich text; sanitised before it is stored or sent.
+    public var html: String?
+    /// Recipients; the conversation's customer when `nil`.
+    public var to: [String]?
+    public var cc: [String]
+    public var bcc: [String]
+    /// The email channel to send from (R2); the conversation's own when `nil`.
+    public var channelID: String?
+    /// The message answered (R1); the latest from the customer when `nil`.
+    public var inReplyTo: String?
+    public var subject: String?
+
+    public init(text: String, html: String? = nil, to: [String]? = nil, cc: [String] = [], bcc: [String] = [],
+                channelID: String? = nil, inReplyTo: String? = nil, subject: String? = nil) {
+        self.text = text
+        self.html = html
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.channelID = channelID
+        self.inReplyTo = inReplyTo
+        self.subject = subject
+    }
+}
+
+extension ConversationService {
+    static let maxRecipients = 50
+
+    /// Sends an agent's reply: the message is stored on the thread and its email written to the
+    /// outbox in one transaction; the delivery worker sends it after commit.
+    public func reply(conversationID: String, _ draft: ReplyDraft, by caller: Caller) async throws -> ConversationMessage {
+        let conversation = try await get(id: conversationID, by: caller)
+        if conversation.ticketID != nil { try caller.check(.writeRecords(.tickets)) }
+        let text = draft.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty || !(draft.html ?? "").isEmpty else { throw HelpDeskError.badRequest("A reply needs a text.") }
+        let html = draft.html.map { HTMLSanitizer.clean($0) }
+        let plain = text.isEmpty ? html.map(HTMLText.plain) ?? "" : draft.text
+        let channelID = draft.channelID ?? conversation.channelID
+        guard let channel = try await desk.database.read({ try await $0.channel(id: channelID) }), !channel.archived,
+              channel.kind == .email else {
+            throw HelpDeskError.badRequest("Channel \(channelID) is not a connected team email address to send from.")
+        }
+        let to = (draft.to ?? [conversation.customerAddress]).map(Channel.normalizedAddress)
+        let cc = draft.cc.map(Channel.normalizedAddress), bcc = draft.bcc.map(Channel.normalizedAddress)
+        let everyone = to + cc + bcc
+        guard !to.isEmpty else { throw HelpDeskError.badRequest("A reply needs at least one recipient in to.") }
+        guard everyone.count <= Self.maxRecipients else {
+            throw HelpDeskError.badRequest("A reply goes to at most \(Self.maxRecipients) recipients; \(everyone.count) given.")
+        }
+        if let bad = everyone.first(where: { !Channel.isValidEmailAddress($0) }) {
+            throw HelpDeskError.badRequest("\"\(bad)\" is not an email address.")
+        }
+        let now = desk.clock()
+        let author = caller.user
+        let message = try await desk.database.write { session in
+            let thread = try await session.messages(conversationID: conversation.id)
+            let answered: ConversationMessage?
+            if let wanted = draft.inReplyTo {
+                guard let found = thread.first(where: { $0.id == wanted && $0.direction != .comment }) else {
+                    throw HelpDeskError.badRequest("Message \(wanted) is not a message of conversation \(conversation.id).")
+                }
+                answered = found
+            } else {
+                answered = thread.last { $0.direction == .incoming } ?? thread.last { $0.direction != .comment }
+            }
+            let references = thread.prefix { $0.id != answered?.id }.compactMap(\.messageID) + [answered?.messageID].compactMap { $0 }
+            let subject = draft.subject ?? Self.replySubject(to: answered?.subject ?? conversation.subject, ticketID: conversation.ticketID)
+            let domain = channel.address.split(separator: "@").last.map(String.init) ?? "localhost"
+            let mail = OutgoingMail(
+                from: MailAddress(name: channel.name == channel.address ? nil : channel.name, address: channel.address),
+                to: to.map { MailAddress(name: nil, address: $0) }, cc: cc.map { MailAddress(name: nil, address: $0) },
+                subject: subject, text: plain, html: html, messageID: OutgoingMail.newMessageID(domain: domain),
+                inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
+            var stored = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
+                senderName: author.firstName.isEmpty ? nil : "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces),
+                to: to, cc: cc, subject: subject, text: plain, html: html, messageID: mail.messageID,
+                inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+            try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: everyone,
+                                          data: mail.rendered(), now: now)
+            var updated = conversation
+            updated.latestMessageAt = now
+            try await session.updateConversation(updated)
+            if let ticketID = conversation.ticketID {
+                try await session.append([RecordEvent(
+                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
+                    newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now)])
+            }
+            stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
+            return stored
+        }
+        desk.outboxChanged()
+        return message
+    }
+
+    /// `Re: <subject>` once, with the ticket's token so that a reply that loses its headers still
+    /// finds the ticket (C3).
+    static func replySubject(to subject: String, ticketID: String?) -> String {
+        let lowered = subject.lowercased()
+        var result = lowered.hasPrefix("re:") || lowered.hasPrefix("aw:") || lowered.hasPrefix("sv:") ? subject : "Re: " + subject
+        if let ticketID, TicketToken.ticketID(inSubject: subject) != ticketID {
+            result += " " + TicketToken.tag(ticketID: ticketID)
+        }
+        return result
+    }
+}
+
+extension ConversationService {
+    /// An internal comment on a conversation: seen by the team, never sent to the customer (R6).
+    public func comment(conversationID: String, text: String, by caller: Caller) async throws -> ConversationMessage {
+        let conversation = try await get(id: conversationID, by: caller)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw HelpDeskError.badRequest("A comment needs a text.") }
+        let now = desk.clock()
+        let author = caller.user
+        return try await desk.database.write { session in
+            try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: conversation.id, direction: .comment, senderAddress: author.email,
+                senderName: "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces),
+                to: [], cc: [], subject: "", text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
+                automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+        }
+    }
+}
