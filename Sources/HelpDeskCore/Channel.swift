@@ -8,6 +8,18 @@ public struct Channel: Sendable, Hashable {
         case whatsapp = "WHATSAPP"
         case call = "CALL"
         case custom = "CUSTOM"
+
+        /// The ticket's `source_type` for tickets that start on this kind of channel.
+        public var ticketSource: String {
+            switch self {
+            case .email: "EMAIL"
+            case .form: "FORM"
+            case .chat: "CHAT"
+            case .whatsapp: "WHATSAPP"
+            case .call: "PHONE"
+            case .custom: "API"
+            }
+        }
     }
 
     public var id: String

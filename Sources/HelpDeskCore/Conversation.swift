@@ -18,10 +18,12 @@ public struct Conversation: Sendable, Hashable {
     public var createdAt: Timestamp
     public var latestMessageAt: Timestamp
     public var closedAt: Timestamp?
+    /// When it went to the trash (C7); restorable for `Trash.retentionDays`.
+    public var trashedAt: Timestamp?
 
     public init(id: String, channelID: String, ticketID: String?, status: Status, ownerID: String?, contactID: String?,
                 customerAddress: String, subject: String, createdAt: Timestamp, latestMessageAt: Timestamp,
-                closedAt: Timestamp? = nil) {
+                closedAt: Timestamp? = nil, trashedAt: Timestamp? = nil) {
         self.id = id
         self.channelID = channelID
         self.ticketID = ticketID
@@ -33,6 +35,7 @@ public struct Conversation: Sendable, Hashable {
         self.createdAt = createdAt
         self.latestMessageAt = latestMessageAt
         self.closedAt = closedAt
+        self.trashedAt = trashedAt
     }
 }
 

@@ -6,6 +6,7 @@ public struct RecordEvent: Sendable, Hashable {
         case propertyChanged = "property.changed"
         case stageEntered = "stage.entered"
         case archived = "record.archived"
+        case restored = "record.restored"
         case associated = "association.added"
         case dissociated = "association.removed"
         /// A customer's message arrived in one of the ticket's conversations; `newValue` is its id.

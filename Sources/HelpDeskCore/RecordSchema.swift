@@ -26,6 +26,13 @@ public struct RecordSchema: Sendable {
         type.hasPipelines && (!type.isCustom || pipelines.contains { !$0.archived })
     }
 
+    /// Whether a ticket with these properties is open or closed; a status without a state counts as open.
+    public func ticketState(of properties: [String: String]) -> TicketState {
+        guard let pipeline = properties["hs_pipeline"].flatMap(pipeline),
+              let stage = properties["hs_pipeline_stage"].flatMap(pipeline.stage) else { return .open }
+        return stage.ticketState ?? .open
+    }
+
     public var createdProperty: String { type.isCustom ? "hs_createdate" : "createdate" }
 
     /// Whether a property is the creation or last-modification time, which the help desk sets.

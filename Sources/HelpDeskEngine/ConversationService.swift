@@ -30,8 +30,8 @@ public struct ConversationService: Sendable {
     }
 
     /// Conversations, most recently active first; `inboxOnly` keeps those without a ticket.
-    public func list(inboxOnly: Bool = false, ticketID: String? = nil, status: Conversation.Status? = nil, limit: Int = 50,
-                     after: Cursor? = nil, by caller: Caller) async throws -> (conversations: [Conversation], next: Cursor?) {
+    public func list(inboxOnly: Bool = false, ticketID: String? = nil, status: Conversation.Status? = nil, trashed: Bool = false,
+                     limit: Int = 50, after: Cursor? = nil, by caller: Caller) async throws -> (conversations: [Conversation], next: Cursor?) {
         try caller.check(.workConversations)
         guard (1...500).contains(limit) else { throw HelpDeskError.badRequest("limit must be between 1 and 500; \(limit) given.") }
         let user = caller.user
@@ -41,8 +41,8 @@ public struct ConversationService: Sendable {
             // Hidden conversations are skipped, so a page may take more than one read.
             while visible.count < limit {
                 let batch = try await session.conversations(ticketID: ticketID, withoutTicket: inboxOnly, status: status,
-                                                            limit: limit + 1, after: cursor)
-                for conversation in batch where try await Self.visible(conversation, to: user, session: session) {
+                                                            trashed: trashed, limit: limit + 1, after: cursor)
+                for conversation in batch where try await Self.visible(conversation, to: user, session: session, trashed: trashed) {
                     visible.append(conversation)
                 }
                 guard batch.count == limit + 1, let last = batch.last else { break }
@@ -94,11 +94,13 @@ public struct ConversationService: Sendable {
         return (summary, data)
     }
 
-    static func visible(_ conversation: Conversation, to user: User, session: StoreSession) async throws -> Bool {
+    /// Whether the user may see a conversation: by its ticket's owner and team (R8), or by its own
+    /// owner in the inbox. A trashed conversation's ticket is in the archive.
+    static func visible(_ conversation: Conversation, to user: User, session: StoreSession, trashed: Bool = false) async throws -> Bool {
         guard let ticketID = conversation.ticketID, let numeric = Int64(ticketID) else {
             return Access.canSee(ticketOwnedBy: conversation.ownerID, team: nil, user: user)
         }
-        guard let ticket = try await session.records(type: .tickets, ids: [numeric], archived: false).first else {
+        guard let ticket = try await session.records(type: .tickets, ids: [numeric], archived: trashed).first else {
             return false
         }
         return RecordService.visible(ticket, to: user, type: .tickets)

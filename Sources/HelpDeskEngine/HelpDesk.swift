@@ -48,6 +48,7 @@ public final class HelpDesk: Sendable {
     public var channels: ChannelService { ChannelService(desk: self) }
     public var conversations: ConversationService { ConversationService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
+    public var notifications: NotificationService { NotificationService(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {

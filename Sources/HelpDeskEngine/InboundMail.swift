@@ -65,30 +65,43 @@ public struct InboundMail: Sendable {
         let tickets = try await desk.catalog.schema(for: "tickets")
         let contacts = try await desk.catalog.schema(for: "contacts")
         let system = Caller.system(source: "EMAIL")
+        let wantsContact = automatic == nil && !sender.isEmpty
+
+        // Lookups on a reader, so the single writer does only the writing. What they find was
+        // committed before this message arrived: the message it answers was acknowledged, and a
+        // sender retries the same message only after its first try ended.
+        let known = try await desk.database.read { session in
+            let found = try await session.messageThreads(forMessageIDs: [mail.messageID].compactMap { $0 } + threadIDs)
+            var thread = threadIDs.lazy.compactMap { found[$0]?.conversationID }.first
+            if thread == nil, let tokenTicket {
+                thread = try await session.conversations(ticketID: tokenTicket, limit: 50).first { $0.customerAddress == sender }?.id
+            }
+            let contact = wantsContact
+                ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
+                : nil
+            return (duplicate: mail.messageID.flatMap { found[$0] }.flatMap { $0.direction == .incoming ? $0.conversationID : nil },
+                    thread: thread, contact: contact.map(String.init))
+        }
+        if let conversationID = known.duplicate, let id = mail.messageID {
+            return Receipt(conversationID: conversationID, messageID: id, ticketID: nil, duplicate: true)
+        }
 
         return try await desk.database.write { session in
-            if let id = mail.messageID, try await session.hasIncomingMessage(messageID: id),
-               let existing = try await session.conversationID(forMessageIDs: [id]) {
-                return Receipt(conversationID: existing, messageID: id, ticketID: nil, duplicate: true)
-            }
+            var events: [RecordEvent] = []
             var conversation: Conversation?
-            if let id = try await session.conversationID(forMessageIDs: threadIDs) {
-                conversation = try await session.conversation(id: id)
-            } else if let tokenTicket {
-                conversation = try await session.conversations(ticketID: tokenTicket, limit: 50)
-                    .first { $0.customerAddress == sender }
+            if let thread = known.thread {
+                conversation = try await session.touchConversation(id: thread, at: now)
             }
-            if var existing = conversation {
-                existing.latestMessageAt = now
-                try await session.updateConversation(existing)
-            } else {
+            if conversation == nil {
                 var ticketID: String?
-                var contactID: String?
-                let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline
-                if automatic == nil, !sender.isEmpty {
-                    contactID = try await Self.contact(for: sender, name: mail.from?.name, schema: contacts, by: system,
-                                                       now: now, session: session)
+                var contactID = known.contact
+                if wantsContact, contactID == nil {
+                    let (id, created) = try await Self.contact(for: sender, name: mail.from?.name, schema: contacts, by: system,
+                                                               now: now, session: session)
+                    contactID = id
+                    events += created
                 }
+                let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline
                 if automatic == nil, channel.createsTickets, let pipeline, let stage = pipeline.firstOpenStage {
                     let subject = mail.subject.isEmpty ? "(no subject)" : mail.subject
                     let properties = ["subject": subject, "content": String(text.prefix(65_536)),
@@ -99,7 +112,9 @@ public struct InboundMail: Sendable {
                     } ?? []
                     let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: tickets, createdAt: now),
                                                           links: links, caller: system, at: now)
-                    ticketID = try await RecordService.store([creation], schema: tickets, session: session).first?.id
+                    let (records, created) = try await RecordService.insert([creation], schema: tickets, session: session)
+                    ticketID = records.first?.id
+                    events += created
                 }
                 conversation = try await session.insertConversation(Conversation(
                     id: "", channelID: channel.id, ticketID: ticketID, status: automatic == nil ? .open : .closed,
@@ -113,19 +128,21 @@ public struct InboundMail: Sendable {
                 text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
                 automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
             if let ticketID = conversation.ticketID {
-                try await session.append([RecordEvent(
+                events.append(RecordEvent(
                     recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
-                    newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now)])
+                    newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
             }
+            try await session.append(events)
             return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
         }
     }
 
-    /// The contact with this email address, created if there is none yet.
+    /// The contact with this email address, created if there is none yet (looked up again here,
+    /// in the writer, as two first messages from one sender may arrive together).
     static func contact(for address: String, name: String?, schema: RecordSchema, by caller: Caller, now: Timestamp,
-                        session: StoreSession) async throws -> String? {
+                        session: StoreSession) async throws -> (id: String?, events: [RecordEvent]) {
         if let id = try await session.recordIDs(type: .contacts, property: "email", values: [address])[IndexedValue.searchable(address)] {
-            return String(id)
+            return (String(id), [])
         }
         var properties = ["email": address]
         let words = (name ?? "").split(separator: " ")
@@ -136,6 +153,8 @@ public struct InboundMail: Sendable {
         let write = try RecordWrite.create(properties, schema: schema, now: now)
         let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: schema, createdAt: now),
                                               links: [], caller: caller, at: now)
-        return try await RecordService.store([creation], schema: schema, session: session).first?.id
+        let (records, events) = try await RecordService.insert([creation], schema: schema, session: session)
+        return (records.first?.id, events)
     }
 }
+

@@ -107,9 +107,19 @@ public struct RecordService: Sendable {
                 throw HelpDeskError.badRequest("Cannot associate with \(type.singularLabel.lowercased()) \(missing): it does not exist.")
             }
         }
+        let (records, events) = try await insert(creations, schema: schema, session: session)
+        try await session.append(events)
+        return records
+    }
+
+    /// Inserts checked records and their links, whose targets are known to exist, and returns
+    /// the records with the events their creation makes, for the caller to append with others.
+    static func insert(_ creations: [Creation], schema: RecordSchema, session: StoreSession) async throws
+        -> (records: [Record], events: [RecordEvent]) {
         let ids = try await session.insertRecords(type: schema.type, creations.map(\.stored))
         var events: [RecordEvent] = []
         var records: [Record] = []
+        var links: [AssociationRow] = []
         for (id, creation) in zip(ids, creations) {
             let recordID = String(id), actor = creation.caller.user.id, source = creation.caller.source, now = creation.at
             events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
@@ -121,8 +131,8 @@ public struct RecordService: Sendable {
                                           source: source, occurredAt: now))
             }
             for link in creation.links {
-                try await session.associate(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
-                                            type: link.association, now: now)
+                links.append(AssociationRow(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
+                                            type: link.association, createdAt: now))
                 events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
                                           property: link.type.id, newValue: String(link.id), actor: actor,
                                           source: source, occurredAt: now))
@@ -130,8 +140,8 @@ public struct RecordService: Sendable {
             records.append(Record(id: recordID, objectType: schema.type.id, properties: creation.write.properties,
                                   createdAt: now, updatedAt: now))
         }
-        try await session.append(events)
-        return records
+        try await session.associate(links)
+        return (records, events)
     }
 
     /// Applies changes to records by id (or by a unique property, `idProperty`), all or none.
@@ -159,13 +169,7 @@ public struct RecordService: Sendable {
                 }
             }
             guard problems.isEmpty else { throw HelpDeskError.invalidInput(RecordInputError(problems)) }
-            let changed = planned.filter { !$0.1.changes.isEmpty }
-            try await session.updateRecords(type: schema.type, changed.map { record, write in
-                (Int64(record.id)!, write.properties, IndexedValue.entries(for: write.properties, schema: schema))
-            }, now: now)
-            try await session.append(changed.flatMap { record, write in
-                Self.events(for: write, recordID: record.id, type: schema.type, actor: user.id, source: source, now: now)
-            })
+            try await Self.apply(planned, schema: schema, actor: user.id, source: source, now: now, session: session)
             return planned.map { record, write in
                 guard !write.changes.isEmpty else { return record }
                 var result = record
@@ -176,7 +180,34 @@ public struct RecordService: Sendable {
         }
     }
 
-    /// Archives records. Ids that do not exist (or are already archived) are skipped.
+    /// Stores checked changes with their events; conversations follow their tickets (C6).
+    static func apply(_ planned: [(Record, RecordWrite)], schema: RecordSchema, actor: String, source: String, now: Timestamp,
+                      session: StoreSession) async throws {
+        let changed = planned.filter { !$0.1.changes.isEmpty }
+        guard !changed.isEmpty else { return }
+        try await session.updateRecords(type: schema.type, changed.map { record, write in
+            (Int64(record.id)!, write.properties, IndexedValue.entries(for: write.properties, schema: schema))
+        }, now: now)
+        try await session.append(changed.flatMap { record, write in
+            Self.events(for: write, recordID: record.id, type: schema.type, actor: actor, source: source, now: now)
+        })
+        guard schema.type.isTicket else { return }
+        let moves = changed.compactMap { record, write -> (id: Int64, from: TicketState, to: TicketState)? in
+            let from = schema.ticketState(of: record.properties), to = schema.ticketState(of: write.properties)
+            return from == to ? nil : (Int64(record.id)!, from, to)
+        }
+        guard !moves.isEmpty else { return }
+        let byTicket = Dictionary(grouping: try await session.conversations(ticketIDs: moves.map(\.id)), by: { $0.ticketID ?? "" })
+        for move in moves {
+            for conversation in ConversationCascade.ticketStatusChanged(
+                from: move.from, to: move.to, conversations: byTicket[String(move.id)] ?? [], at: now) {
+                try await session.updateConversation(conversation)
+            }
+        }
+    }
+
+    /// Archives records. Ids that do not exist (or are already archived) are skipped. A deleted
+    /// ticket takes its conversations to the trash (C7).
     public func archive(type reference: String, ids: [String], by caller: Caller) async throws {
         let schema = try await desk.catalog.schema(for: reference)
         try caller.check(.writeRecords(schema.type))
@@ -187,6 +218,9 @@ public struct RecordService: Sendable {
             let records = try await session.records(type: schema.type, ids: numeric)
                 .filter { Self.visible($0, to: user, type: schema.type) }
             try await session.archiveRecords(ids: records.compactMap { Int64($0.id) }, now: now)
+            if schema.type.isTicket {
+                try await session.trashConversations(ticketIDs: records.compactMap { Int64($0.id) }, at: now)
+            }
             try await session.append(records.map {
                 RecordEvent(recordID: $0.id, objectType: schema.type.id, kind: .archived, actor: user.id, source: source, occurredAt: now)
             })

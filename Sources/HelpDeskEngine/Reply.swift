@@ -115,18 +115,33 @@ extension ConversationService {
 
 extension ConversationService {
     /// An internal comment on a conversation: seen by the team, never sent to the customer (R6).
+    /// Teammates it mentions with `@name` who may see the conversation are notified.
     public func comment(conversationID: String, text: String, by caller: Caller) async throws -> ConversationMessage {
         let conversation = try await get(id: conversationID, by: caller)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw HelpDeskError.badRequest("A comment needs a text.") }
+        guard trimmed.utf8.count <= 65_536 else { throw HelpDeskError.badRequest("A comment holds at most 64 KiB of text.") }
         let now = desk.clock()
         let author = caller.user
+        let mentioned = try await desk.database.read { session in
+            var reachable: [User] = []
+            for user in Mention.mentionedUsers(in: trimmed, among: try await session.users(includeArchived: false))
+            where user.id != author.id {
+                if try await Self.visible(conversation, to: user, session: session) { reachable.append(user) }
+            }
+            return reachable
+        }
         return try await desk.database.write { session in
-            try await session.insertMessage(ConversationMessage(
+            let stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: conversation.id, direction: .comment, senderAddress: author.email,
                 senderName: "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces),
                 to: [], cc: [], subject: "", text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
                 automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+            try await session.insertNotifications(mentioned.map {
+                AgentNotification(id: "", userID: $0.id, kind: .mention, conversationID: conversation.id, messageID: stored.id,
+                                  ticketID: conversation.ticketID, actorID: author.id, text: String(trimmed.prefix(280)), createdAt: now)
+            })
+            return stored
         }
     }
 }

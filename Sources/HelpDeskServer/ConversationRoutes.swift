@@ -55,7 +55,8 @@ struct ConversationRoutes {
         var originalChannelAccountId: String
         var latestMessageTimestamp: String
         var spam = false
-        var archived = false
+        var archived: Bool
+        var archivedAt: String?
         var assignedTo: String?
         var associatedContactId: String?
         var associatedTicketId: String?
@@ -69,6 +70,8 @@ struct ConversationRoutes {
             originalChannelId = channels[conversation.channelID]?.kind.rawValue ?? Channel.Kind.custom.rawValue
             originalChannelAccountId = conversation.channelID
             latestMessageTimestamp = conversation.latestMessageAt.isoString
+            archived = conversation.trashedAt != nil
+            archivedAt = conversation.trashedAt?.isoString
             assignedTo = conversation.ownerID
             associatedContactId = conversation.contactID
             associatedTicketId = conversation.ticketID
@@ -187,6 +190,29 @@ struct ConversationRoutes {
         var subject: String?
     }
 
+    /// A change to a thread. `assignedTo` given as null unassigns, which absent does not.
+    struct ThreadChangeInput: Decodable {
+        var status: String?
+        var archived: Bool?
+        var assignedTo: String??
+
+        enum CodingKeys: String, CodingKey { case status, archived, assignedTo }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            status = try container.decodeIfPresent(String.self, forKey: .status)
+            archived = try container.decodeIfPresent(Bool.self, forKey: .archived)
+            if container.contains(.assignedTo) {
+                assignedTo = try container.decodeNil(forKey: .assignedTo) ? .some(nil)
+                    : .some(try container.decode(String.self, forKey: .assignedTo))
+            }
+        }
+    }
+
+    struct TicketInput: Decodable {
+        var properties: [String: PropertyValue]?
+    }
+
     struct MessagePageJSON: Encodable {
         var results: [MessageJSON]
     }
@@ -234,12 +260,39 @@ struct ConversationRoutes {
         section.add(.get, "threads", "getThreads", "List conversations, most recently active first", response: "ThreadPage",
                     query: [("limit", "1 to 500"), ("after", "Cursor"), ("threadStatus", "OPEN or CLOSED"),
                             ("associatedTicketId", "Only this ticket's conversations"),
-                            ("inbox", "true for conversations without a ticket")]) { request, context in
+                            ("inbox", "true for conversations without a ticket"),
+                            ("archived", "true for the trash")]) { request, context in
             try await threads(request, context)
         }
         section.add(.get, "threads/:threadId", "getThread", "Read a conversation", response: "Thread") { _, context in
             let caller = try context.requireCaller()
             let conversation = try await desk.conversations.get(id: try context.parameters.require("threadId"), by: caller)
+            return try JSONBody.response(ThreadJSON(conversation, channels: try await channelsByID(caller)))
+        }
+        section.add(.patch, "threads/:threadId", "updateThread",
+                    "Close or reopen a conversation (C6), assign it (C5, its ticket follows), or restore it from the trash (archived: false)",
+                    request: "ThreadChangeInput", response: "Thread") { request, context in
+            try await updateThread(request, context)
+        }
+        section.add(.delete, "threads/:threadId", "archiveThread",
+                    "Move a conversation to the trash with its ticket and the ticket's other conversations (C7)", status: 204) { _, context in
+            try await desk.conversations.trash(id: try context.parameters.require("threadId"), by: try context.requireCaller())
+            return JSONBody.noContent()
+        }
+        section.add(.post, "threads/:threadId/ticket", "createThreadTicket",
+                    "Make a ticket of a conversation from the inbox; its subject, owner, status and contact carry over (C4)",
+                    request: "TicketInput", response: "SimplePublicObject", status: 201) { request, context in
+            let input = try await JSONBody.decode(TicketInput.self, from: request)
+            let (ticket, _) = try await desk.conversations.createTicket(
+                conversationID: try context.parameters.require("threadId"), properties: PropertyValue.strings(input.properties),
+                by: try context.requireCaller())
+            return JSONBody.response(RecordJSON(ticket, schemaDefaults: []), status: .created)
+        }
+        section.add(.put, "threads/:threadId/ticket/:ticketId", "attachThreadToTicket",
+                    "Add a conversation without a ticket to an existing ticket (C4: it never leaves it)", response: "Thread") { _, context in
+            let caller = try context.requireCaller()
+            let conversation = try await desk.conversations.attach(
+                conversationID: try context.parameters.require("threadId"), toTicket: try context.parameters.require("ticketId"), by: caller)
             return try JSONBody.response(ThreadJSON(conversation, channels: try await channelsByID(caller)))
         }
         section.add(.get, "threads/:threadId/messages", "getThreadMessages", "A conversation's messages and comments, oldest first",
@@ -297,6 +350,38 @@ struct ConversationRoutes {
         return try JSONBody.response(MessageJSON(message, channel: channel), status: .created)
     }
 
+    func updateThread(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id: String = try context.parameters.require("threadId")
+        let input = try await JSONBody.decode(ThreadChangeInput.self, from: request)
+        var status: Conversation.Status?
+        if let text = input.status {
+            guard let parsed = Conversation.Status(rawValue: text.uppercased()) else {
+                throw APIError.badRequest("status must be OPEN or CLOSED; \"\(text)\" given.")
+            }
+            status = parsed
+        }
+        let owner = input.assignedTo.map { $0.map(Self.userID(fromActor:)) }
+        if input.archived == true {
+            guard status == nil, owner == nil else {
+                throw APIError.badRequest("A conversation going to the trash takes no other change; send archived alone.")
+            }
+            let trashed = try await desk.conversations.trash(id: id, by: caller)
+            return try JSONBody.response(ThreadJSON(trashed, channels: try await channelsByID(caller)))
+        }
+        var conversation = input.archived == false ? try await desk.conversations.restore(id: id, by: caller)
+            : try await desk.conversations.get(id: id, by: caller)
+        if status != nil || owner != nil {
+            conversation = try await desk.conversations.update(id: id, .init(status: status, ownerID: owner), by: caller)
+        }
+        return try JSONBody.response(ThreadJSON(conversation, channels: try await channelsByID(caller)))
+    }
+
+    /// Agents appear as actors `A-<user id>`; a bare user id is taken as well.
+    static func userID(fromActor actor: String) -> String {
+        actor.hasPrefix("A-") ? String(actor.dropFirst(2)) : actor
+    }
+
     func threads(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let query = request.uri.queryParameters
@@ -317,7 +402,7 @@ struct ConversationRoutes {
         }
         let (conversations, next) = try await desk.conversations.list(
             inboxOnly: query.get("inbox") == "true", ticketID: query.get("associatedTicketId"), status: status,
-            limit: limit, after: after, by: caller)
+            trashed: query.get("archived") == "true", limit: limit, after: after, by: caller)
         let channels = try await channelsByID(caller)
         return try JSONBody.response(ThreadPageJSON(results: conversations.map { ThreadJSON($0, channels: channels) },
                                                     paging: next.map { Paging(next: .init(after: $0.text)) }))

@@ -28,6 +28,7 @@ public enum HTTPServer {
         SchemaRoutes(desk: desk).register(section("crm-object-schemas/v3/schemas", "Object types"))
         AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
         ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
+        NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications"))
         let document = Result { try OpenAPIDocument.json(for: book) }
         router.get("openapi.json") { _, _ in
             var headers = HTTPFields()

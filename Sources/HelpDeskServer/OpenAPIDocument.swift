@@ -210,6 +210,20 @@ enum OpenAPIDocument {
             "subject": string,
         ]),
         "MessagePage": object(["results": reference("Message[]")], required: ["results"]),
+        "ThreadChangeInput": object([
+            "status": ["type": "string", "enum": ["OPEN", "CLOSED"]],
+            "archived": ["type": "boolean", "description": "false restores the conversation from the trash (C7)."],
+            "assignedTo": ["type": "string", "nullable": true, "description": "A-<user id>; null unassigns. The ticket follows (C5)."],
+        ]),
+        "TicketInput": object(["properties": stringMap]),
+        "Notification": object([
+            "id": string, "type": ["type": "string", "enum": ["MENTION"]], "text": string, "createdAt": dateTime,
+            "readAt": dateTime, "read": boolean, "actorId": string, "conversationsThreadId": string, "messageId": string,
+            "ticketId": string, "link": string,
+        ], required: ["id", "type", "text", "createdAt", "read"]),
+        "NotificationPage": object(["results": reference("Notification[]"), "paging": paging], required: ["results"]),
+        "ReadInput": object(["ids": array(string)]),
+        "ReadResult": object(["updated": integer], required: ["updated"]),
         "AssociationSpec": object(["associationCategory": string, "associationTypeId": integer], required: ["associationTypeId"]),
         "DefaultAssociationResponse": object([
             "status": string, "startedAt": dateTime, "completedAt": dateTime,

@@ -6,14 +6,24 @@ import SQLKit
 extension StoreSession {
     public func associate(fromType: String, fromID: Int64, toType: String, toID: Int64,
                           type: AssociationType, now: Timestamp) async throws {
-        for (a, aID, b, bID, typeID) in [(fromType, fromID, toType, toID, type.id), (toType, toID, fromType, fromID, type.inverseID)] {
-            try await sql.raw("""
-                INSERT INTO associations (from_type, from_id, to_type, to_id, type_id, category, created_at)
-                VALUES (\(bind: a), \(bind: aID), \(bind: b), \(bind: bID), \(bind: typeID), \(bind: type.category),
-                        \(bind: now.millisecondsSince1970))
-                ON CONFLICT DO NOTHING
-                """).run()
+        try await associate([AssociationRow(fromType: fromType, fromID: fromID, toType: toType, toID: toID, type: type, createdAt: now)])
+    }
+
+    /// Stores links, each in both directions, in one statement.
+    public func associate(_ links: [AssociationRow]) async throws {
+        guard !links.isEmpty else { return }
+        var query: SQLQueryString = "INSERT INTO associations (from_type, from_id, to_type, to_id, type_id, category, created_at) VALUES "
+        var first = true
+        for link in links {
+            for (a, aID, b, bID, typeID) in [(link.fromType, link.fromID, link.toType, link.toID, link.type.id),
+                                             (link.toType, link.toID, link.fromType, link.fromID, link.type.inverseID)] {
+                if !first { query += ", " }
+                first = false
+                query += "(\(bind: a), \(bind: aID), \(bind: b), \(bind: bID), \(bind: typeID), \(bind: link.type.category), \(bind: link.createdAt.millisecondsSince1970))"
+            }
         }
+        query += " ON CONFLICT DO NOTHING"
+        try await sql.raw(query).run()
     }
 
     /// Removes every link between the two records.
@@ -49,5 +59,24 @@ extension StoreSession {
             }
         }
         return result
+    }
+}
+
+/// One link to store: from a record to a record of another type.
+public struct AssociationRow: Sendable {
+    public var fromType: String
+    public var fromID: Int64
+    public var toType: String
+    public var toID: Int64
+    public var type: AssociationType
+    public var createdAt: Timestamp
+
+    public init(fromType: String, fromID: Int64, toType: String, toID: Int64, type: AssociationType, createdAt: Timestamp) {
+        self.fromType = fromType
+        self.fromID = fromID
+        self.toType = toType
+        self.toID = toID
+        self.type = type
+        self.createdAt = createdAt
     }
 }

@@ -65,21 +65,59 @@ extension StoreSession {
                 status = \(bind: conversation.status.rawValue), owner_id = \(bind: conversation.ownerID),
                 contact_id = \(bind: conversation.contactID.flatMap { Int64($0) }),
                 latest_message_at = \(bind: conversation.latestMessageAt.millisecondsSince1970),
-                closed_at = \(bind: conversation.closedAt?.millisecondsSince1970)
+                closed_at = \(bind: conversation.closedAt?.millisecondsSince1970),
+                trashed_at = \(bind: conversation.trashedAt?.millisecondsSince1970)
             WHERE id = \(bind: Int64(conversation.id) ?? -1)
             """).run()
     }
 
-    public func conversation(id: String) async throws -> Conversation? {
+    /// A conversation by id; one in the trash only when `trashed` is true.
+    public func conversation(id: String, trashed: Bool = false) async throws -> Conversation? {
         guard let numeric = Int64(id) else { return nil }
-        return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND trashed_at IS NULL")
+        let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
+        return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND \(state)")
             .first().map(Self.conversation)
+    }
+
+    /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
+    public func conversations(ticketIDs: [Int64], trashed: Bool = false) async throws -> [Conversation] {
+        guard !ticketIDs.isEmpty else { return [] }
+        let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
+        return try await sql.raw("""
+            SELECT * FROM conversations WHERE ticket_id IN (\(binds: ticketIDs)) AND \(state) ORDER BY id
+            """).all().map(Self.conversation)
+    }
+
+    /// Moves these tickets' conversations to the trash (their tickets were deleted, C7).
+    public func trashConversations(ticketIDs: [Int64], at time: Timestamp) async throws {
+        guard !ticketIDs.isEmpty else { return }
+        try await sql.raw("""
+            UPDATE conversations SET trashed_at = \(bind: time.millisecondsSince1970)
+            WHERE ticket_id IN (\(binds: ticketIDs)) AND trashed_at IS NULL
+            """).run()
+    }
+
+    /// Deletes for good what has been in the trash since `limit` or before: conversations, their
+    /// messages, attachments and unsent mail. Returns how many conversations went.
+    public func purgeTrash(before limit: Timestamp) async throws -> Int {
+        let ids = try await sql.raw("""
+            SELECT id FROM conversations WHERE trashed_at IS NOT NULL AND trashed_at <= \(bind: limit.millisecondsSince1970)
+            ORDER BY id LIMIT 500
+            """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        guard !ids.isEmpty else { return 0 }
+        let messages: SQLQueryString = "SELECT id FROM messages WHERE conversation_id IN (\(binds: ids))"
+        try await sql.raw("DELETE FROM attachments WHERE message_id IN (\(messages))").run()
+        try await sql.raw("DELETE FROM outbox WHERE message_id IN (\(messages))").run()
+        try await sql.raw("DELETE FROM messages WHERE conversation_id IN (\(binds: ids))").run()
+        try await sql.raw("DELETE FROM conversations WHERE id IN (\(binds: ids))").run()
+        return ids.count
     }
 
     /// Conversations, most recently active first. `after` pages: the previous page's last position.
     public func conversations(ticketID: String? = nil, withoutTicket: Bool = false, status: Conversation.Status? = nil,
-                              limit: Int, after cursor: (at: Int64, id: Int64)? = nil) async throws -> [Conversation] {
-        var conditions: SQLQueryString = "trashed_at IS NULL"
+                              trashed: Bool = false, limit: Int, after cursor: (at: Int64, id: Int64)? = nil) async throws
+        -> [Conversation] {
+        var conditions: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
         if let ticketID { conditions += " AND ticket_id = \(bind: Int64(ticketID) ?? -1)" }
         if withoutTicket { conditions += " AND ticket_id IS NULL" }
         if let status { conditions += " AND status = \(bind: status.rawValue)" }
@@ -91,25 +129,32 @@ extension StoreSession {
             """).all().map(Self.conversation)
     }
 
-    /// The conversation a message with one of these Message-IDs belongs to, trying them in order.
-    public func conversationID(forMessageIDs ids: [String]) async throws -> String? {
-        guard !ids.isEmpty else { return nil }
+    /// The stored messages with these Message-IDs: their conversation and direction, by id.
+    public func messageThreads(forMessageIDs ids: [String]) async throws
+        -> [String: (conversationID: String, direction: ConversationMessage.Direction)] {
+        guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
-            SELECT m.message_id, m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            SELECT m.message_id, m.conversation_id, m.direction FROM messages m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.message_id IN (\(binds: ids)) AND c.trashed_at IS NULL
             """).all()
-        var found: [String: Int64] = [:]
+        var found: [String: (String, ConversationMessage.Direction)] = [:]
         for row in rows {
-            found[try row.decode(column: "message_id", as: String.self)] = try row.decode(column: "conversation_id", as: Int64.self)
+            let direction = ConversationMessage.Direction(rawValue: try row.decode(column: "direction", as: String.self)) ?? .incoming
+            let id = try row.decode(column: "message_id", as: String.self)
+            if found[id]?.1 != .incoming {
+                found[id] = (String(try row.decode(column: "conversation_id", as: Int64.self)), direction)
+            }
         }
-        return ids.lazy.compactMap { found[$0] }.first.map(String.init)
+        return found
     }
 
-    /// Whether an incoming message with this Message-ID is already stored (a sender retrying).
-    public func hasIncomingMessage(messageID: String) async throws -> Bool {
+    /// Marks new activity on a conversation and returns it; `nil` if it is gone (trashed).
+    public func touchConversation(id: String, at time: Timestamp) async throws -> Conversation? {
         try await sql.raw("""
-            SELECT 1 AS found FROM messages WHERE message_id = \(bind: messageID) AND direction = 'INCOMING'
-            """).first() != nil
+            UPDATE conversations SET latest_message_at = \(bind: time.millisecondsSince1970)
+            WHERE id = \(bind: Int64(id) ?? -1) AND trashed_at IS NULL
+            RETURNING *
+            """).first().map(Self.conversation)
     }
 
     /// Stores a message and its attachments' bytes; returns it with its id and attachment ids.
@@ -202,7 +247,8 @@ extension StoreSession {
             subject: try row.decode(column: "subject", as: String.self),
             createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             latestMessageAt: Timestamp(millisecondsSince1970: try row.decode(column: "latest_message_at", as: Int64.self)),
-            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
+            trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
     }
 
     static func message(_ row: any SQLRow) throws -> ConversationMessage {

@@ -125,6 +125,16 @@ enum Migrations {
             "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
             "CREATE INDEX outbox_message ON outbox (message_id)",
         ],
+        // The trash (C7) and agents' notifications (R6).
+        [
+            "CREATE INDEX conversations_trashed ON conversations (trashed_at) WHERE trashed_at IS NOT NULL",
+            """
+            CREATE TABLE notifications (
+                id {ID}, user_id TEXT NOT NULL, kind TEXT NOT NULL, conversation_id {INT}, message_id {INT}, ticket_id {INT},
+                actor_id TEXT, text TEXT NOT NULL, created_at {INT} NOT NULL, read_at {INT})
+            """,
+            "CREATE INDEX notifications_user ON notifications (user_id, id)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

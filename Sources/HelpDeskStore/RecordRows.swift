@@ -79,6 +79,12 @@ extension StoreSession {
             """).run()
     }
 
+    /// Takes archived records out of the archive, as they were.
+    public func restoreRecords(ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await sql.raw("UPDATE records SET archived = 0, archived_at = NULL WHERE id IN (\(binds: ids)) AND archived = 1").run()
+    }
+
     /// Reads records of one type by id, in no particular order. Archived records only when asked.
     public func records(type: ObjectType, ids: [Int64], archived: Bool = false) async throws -> [Record] {
         guard !ids.isEmpty else { return [] }

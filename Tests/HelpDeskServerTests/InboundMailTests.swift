@@ -13,10 +13,12 @@ final class InboundMailTests: XCTestCase {
             let server = try RunningServer.start(binary: binary, location: location, arguments: ["--max-message-size", "1"])
             defer { server.stop() }
             let admin = try server.command(["token", "create", "--email", "admin@example.com", "--super-admin"])
+            _ = try server.command(["user", "create", "--email", "ann.lee@example.com", "--first-name", "Ann", "--last-name", "Lee"])
+            let teammate = try server.command(["token", "create", "--email", "ann.lee@example.com"])
             let channel = try server.command(["channel", "create", "email", "--address", "help@example.com"])
             XCTAssertFalse(channel.isEmpty)
             let script = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/inbound_mail.py").path
-            let (status, output) = try RunningServer.run(python, [script, server.baseURL, String(server.smtpPort), admin])
+            let (status, output) = try RunningServer.run(python, [script, server.baseURL, String(server.smtpPort), admin, teammate])
             print(output)
             XCTAssertEqual(status, 0, "inbound mail checks failed on \(location):\n\(output)")
             XCTAssertTrue(output.contains(" passed, 0 failed"), output)

@@ -1,7 +1,8 @@
 """Inbound email end to end: Python's smtplib (a real SMTP client) sends to the running help desk,
 and the Conversations and CRM APIs show what became of each message.
 
-usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN
+usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN TEAMMATE_TOKEN
+(the teammate is Ann Lee, ann.lee@example.com, with help-desk access)
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
 import json
@@ -14,7 +15,7 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-BASE, PORT, TOKEN = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+BASE, PORT, TOKEN, TEAMMATE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 passed, failed = 0, 0
 
 
@@ -28,9 +29,9 @@ def check(name, condition, detail=""):
         print(f"FAIL {name} {detail}")
 
 
-def api(method, path, body=None):
+def api(method, path, body=None, token=None):
     request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+                                     headers={"Authorization": "Bearer " + (token or TOKEN), "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request) as response:
             raw = response.read()
@@ -140,6 +141,76 @@ status, quiet = api("POST", "/conversations/v3/conversations/channel-accounts",
 send(mail("Quote please", "How much for 40 seats?", to="sales@example.com"))
 inbox = threads(inbox="true", threadStatus="OPEN")
 check("C1 switch off: the conversation waits in the inbox", [t["subject"] for t in inbox] == ["Quote please"], inbox)
+
+# C4: an inbox conversation becomes a ticket, once; its subject and contact come along.
+quote = inbox[0] if inbox else {"id": "0"}
+thread_path = f"/conversations/v3/conversations/threads/{quote['id']}"
+status, owners = api("GET", "/crm/v3/owners")
+admin_id = next((o["id"] for o in owners.get("results", []) if o["email"] == "admin@example.com"), None)
+status, assigned = api("PATCH", thread_path, {"assignedTo": f"A-{admin_id}"})
+check("C5 an inbox conversation takes an owner", status == 200 and assigned.get("assignedTo") == admin_id, (status, assigned))
+status, made = api("POST", thread_path + "/ticket", {"properties": {"hs_ticket_priority": "HIGH"}})
+made_id = made.get("id") if status == 201 else None
+check("C4 a ticket is made from an inbox conversation", status == 201 and made["properties"]["subject"] == "Quote please"
+      and made["properties"]["hs_ticket_priority"] == "HIGH" and made["properties"].get("hubspot_owner_id") == admin_id, (status, made))
+status, again = api("POST", thread_path + "/ticket", {})
+check("C4 a second ticket for the same conversation is refused with 409", status == 409 and str(made_id) in again["message"],
+      (status, again))
+status, moved = api("PUT", thread_path + f"/ticket/{ticket_id}")
+check("C4 a conversation never moves to another ticket", status == 409 and "never leaves" in moved["message"], (status, moved))
+status, quote_thread = api("GET", thread_path)
+check("C4 the conversation now belongs to its ticket and left the inbox",
+      quote_thread.get("associatedTicketId") == made_id and not threads(inbox="true", threadStatus="OPEN"), quote_thread)
+
+# C5: the conversation's owner goes to its ticket; unassigning clears both.
+status, unassigned = api("PATCH", thread_path, {"assignedTo": None})
+status, made_now = api("GET", f"/crm/v3/objects/tickets/{made_id}?properties=hubspot_owner_id,hs_pipeline_stage")
+check("C5 unassigning the conversation unassigns its ticket", unassigned.get("assignedTo") is None
+      and not made_now["properties"].get("hubspot_owner_id"), (unassigned, made_now))
+
+# C6: closing the ticket closes its conversation; reopening it reopens its only conversation.
+api("PATCH", f"/crm/v3/objects/tickets/{made_id}", {"properties": {"hs_pipeline_stage": "4"}})
+status, closed = api("GET", thread_path)
+check("C6 closing the ticket closes its conversation", closed.get("status") == "CLOSED" and closed.get("closedAt"), closed)
+api("PATCH", f"/crm/v3/objects/tickets/{made_id}", {"properties": {"hs_pipeline_stage": "1"}})
+status, reopened = api("GET", thread_path)
+check("C6 reopening the ticket reopens its one conversation", reopened.get("status") == "OPEN", reopened)
+status, alone = api("PATCH", thread_path, {"status": "CLOSED"})
+status, made_now = api("GET", f"/crm/v3/objects/tickets/{made_id}?properties=hs_pipeline_stage")
+check("C6 closing the conversation alone leaves the ticket open", alone.get("status") == "CLOSED"
+      and made_now["properties"]["hs_pipeline_stage"] == "1", (alone, made_now))
+status, bad = api("PATCH", thread_path, {"status": "SNOOZED"})
+check("an unknown thread status is refused with 400", status == 400 and "OPEN or CLOSED" in bad["message"], (status, bad))
+
+# C7: the trash takes the conversation with its ticket; restoring brings both back.
+status, _ = api("DELETE", thread_path)
+status_ticket, _ = api("GET", f"/crm/v3/objects/tickets/{made_id}")
+trash = threads(archived="true")
+check("C7 trashing a conversation deletes its ticket", status == 204 and status_ticket == 404
+      and [t["id"] for t in trash] == [quote["id"]] and trash[0]["archived"], (status, status_ticket, trash))
+status, restored = api("PATCH", thread_path, {"archived": False})
+status_ticket, _ = api("GET", f"/crm/v3/objects/tickets/{made_id}")
+check("C7 restoring the conversation restores its ticket", status == 200 and not restored["archived"] and status_ticket == 200,
+      (status, restored, status_ticket))
+api("DELETE", f"/crm/v3/objects/tickets/{made_id}")
+status, gone = api("GET", thread_path)
+check("C7 deleting the ticket trashes its conversations", status == 404 and quote["id"] in [t["id"] for t in threads(archived="true")],
+      (status, gone))
+
+# R6: a comment never reaches the customer; an @mention notifies the teammate.
+printer_path = f"/conversations/v3/conversations/threads/{thread.get('id')}"
+status, comment = api("POST", printer_path + "/messages", {"type": "COMMENT", "text": "@ann can you call them back?"})
+check("R6 a comment is stored as a comment", status == 201 and comment["type"] == "COMMENT", (status, comment))
+status, notices = api("GET", "/notifications/v1/notifications?unread=true", token=TEAMMATE)
+results = notices.get("results", []) if status == 200 else []
+check("R6 the mentioned teammate is notified with a link to the conversation",
+      len(results) == 1 and results[0]["type"] == "MENTION" and results[0]["link"] == printer_path and "call them back" in results[0]["text"],
+      (status, notices))
+status, mine = api("GET", "/notifications/v1/notifications")
+check("R6 the author is not notified", status == 200 and mine["results"] == [], mine)
+status, marked = api("POST", "/notifications/v1/notifications/read", {}, token=TEAMMATE)
+status, notices = api("GET", "/notifications/v1/notifications?unread=true", token=TEAMMATE)
+check("R6 notifications can be marked read", marked == {"updated": 1} and notices["results"] == [], (marked, notices))
 
 # The address connected by the command line while the server ran takes mail at once.
 send(mail("Via the other address", "Hello help.", to="help@example.com"))

@@ -1,0 +1,134 @@
+import HelpDeskCore
+import XCTest
+
+final class ConversationRuleTests: XCTestCase {
+    let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+
+    func conversation(_ id: String, ticket: String? = "7", status: Conversation.Status = .open, owner: String? = nil) -> Conversation {
+        Conversation(id: id, channelID: "1", ticketID: ticket, status: status, ownerID: owner, contactID: nil,
+                     customerAddress: "ann@example.com", subject: "Printer on fire", createdAt: now, latestMessageAt: now,
+                     closedAt: status == .closed ? now.adding(milliseconds: -1_000) : nil)
+    }
+
+    func testC6ClosingATicketClosesAllItsOpenConversations() {
+        let conversations = [conversation("1"), conversation("2"), conversation("3", status: .closed)]
+        let changed = ConversationCascade.ticketStatusChanged(from: .open, to: .closed, conversations: conversations, at: now)
+        XCTAssertEqual(changed.map(\.id), ["1", "2"])
+        XCTAssertTrue(changed.allSatisfy { $0.status == .closed && $0.closedAt == now })
+    }
+
+    func testC6ReopeningWithOneConversationReopensIt() {
+        let changed = ConversationCascade.ticketStatusChanged(from: .closed, to: .open, conversations: [conversation("1", status: .closed)], at: now)
+        XCTAssertEqual(changed.map(\.id), ["1"])
+        XCTAssertEqual(changed.first?.status, .open)
+        XCTAssertNil(changed.first?.closedAt)
+    }
+
+    func testC6ReopeningWithTwoConversationsReopensNone() {
+        let conversations = [conversation("1", status: .closed), conversation("2", status: .closed)]
+        XCTAssertEqual(ConversationCascade.ticketStatusChanged(from: .closed, to: .open, conversations: conversations, at: now), [])
+    }
+
+    func testC6MovesWithinOneStateChangeNoConversation() {
+        let conversations = [conversation("1"), conversation("2", status: .closed)]
+        XCTAssertEqual(ConversationCascade.ticketStatusChanged(from: .open, to: .open, conversations: conversations, at: now), [])
+        XCTAssertEqual(ConversationCascade.ticketStatusChanged(from: .closed, to: .closed, conversations: conversations, at: now), [])
+        XCTAssertEqual(ConversationCascade.ticketStatusChanged(from: .closed, to: .open, conversations: [], at: now), [])
+    }
+
+    func testC6ClosingOneConversationChangesOnlyIt() {
+        let closed = ConversationCascade.statusSet(.closed, on: conversation("1"), at: now)
+        XCTAssertEqual(closed.status, .closed)
+        XCTAssertEqual(closed.closedAt, now)
+        XCTAssertEqual(closed.ticketID, "7")
+        let alreadyClosed = conversation("2", status: .closed)
+        XCTAssertEqual(ConversationCascade.statusSet(.closed, on: alreadyClosed, at: now), alreadyClosed, "keeps the first close time")
+        XCTAssertEqual(ConversationCascade.statusSet(.open, on: alreadyClosed, at: now).status, .open)
+    }
+
+    func testC5ConversationOwnerGoesToTheTicketAndNotBack() {
+        let (changed, ticketOwner) = ConversationCascade.ownerSet("12", on: conversation("1", owner: "3"))
+        XCTAssertEqual(changed.ownerID, "12")
+        XCTAssertEqual(ticketOwner, "12")
+        XCTAssertEqual(ConversationCascade.ownerSet(nil, on: conversation("1", owner: "3")).ticketOwner, "", "unassigning clears the ticket's owner")
+        XCTAssertNil(ConversationCascade.ownerSet("12", on: conversation("1", ticket: nil)).ticketOwner, "no ticket, nothing to carry")
+    }
+
+    func testC4AConversationJoinsOneTicketAndNeverLeaves() throws {
+        let attached = try ConversationCascade.attach(conversation("1", ticket: nil), to: "9")
+        XCTAssertEqual(attached.ticketID, "9")
+        XCTAssertThrowsError(try ConversationCascade.attach(attached, to: "10")) { error in
+            XCTAssertEqual(error as? ConversationRuleError, .belongsToAnotherTicket(conversation: "1", ticket: "9"))
+            XCTAssertTrue("\(error)".contains("never leaves"))
+        }
+        XCTAssertThrowsError(try ConversationCascade.attach(attached, to: "9")) { error in
+            XCTAssertEqual(error as? ConversationRuleError, .alreadyOnThisTicket(conversation: "1", ticket: "9"))
+        }
+    }
+
+    func testC4TicketFromAConversationCarriesSubjectOwnerAndStatus() throws {
+        let pipeline = DefaultPipelines.tickets(at: now)
+        let open = try ConversationCascade.ticketProperties(from: conversation("1", ticket: nil, owner: "5"), on: .chat,
+                                                            text: " It smokes\n", pipeline: pipeline)
+        XCTAssertEqual(open["subject"], "Printer on fire")
+        XCTAssertEqual(open["hubspot_owner_id"], "5")
+        XCTAssertEqual(open["hs_pipeline_stage"], "1")
+        XCTAssertEqual(open["source_type"], "CHAT")
+        XCTAssertEqual(open["content"], "It smokes")
+        let closed = try ConversationCascade.ticketProperties(from: conversation("1", ticket: nil, status: .closed), on: .email,
+                                                              text: "", pipeline: pipeline)
+        XCTAssertEqual(closed["hs_pipeline_stage"], "4")
+        XCTAssertNil(closed["hubspot_owner_id"])
+        let chosen = try ConversationCascade.ticketProperties(from: conversation("1", ticket: nil), on: .email, text: "",
+                                                              pipeline: pipeline, given: ["hs_pipeline_stage": "3", "subject": "Toner"])
+        XCTAssertEqual(chosen["hs_pipeline_stage"], "3")
+        XCTAssertEqual(chosen["subject"], "Toner")
+
+        var onlyOpen = pipeline
+        onlyOpen.stages.removeAll { $0.ticketState == .closed }
+        XCTAssertThrowsError(try ConversationCascade.ticketProperties(from: conversation("1", ticket: nil, status: .closed),
+                                                                      on: .email, text: "", pipeline: onlyOpen)) { error in
+            XCTAssertEqual(error as? ConversationRuleError, .noStatus(pipeline: "0", state: .closed))
+        }
+    }
+
+    func testC7TrashIsRestorableForThirtyDays() {
+        let day: Int64 = 86_400_000
+        XCTAssertTrue(Trash.isRestorable(trashedAt: now, now: now))
+        XCTAssertTrue(Trash.isRestorable(trashedAt: now, now: now.adding(milliseconds: 30 * day - 1)))
+        XCTAssertFalse(Trash.isRestorable(trashedAt: now, now: now.adding(milliseconds: 30 * day)))
+        XCTAssertEqual(Trash.purgeLimit(now: now.adding(milliseconds: 30 * day)), now)
+    }
+
+    func testTicketStateComesFromTheStatusOfItsPipeline() {
+        let schema = RecordSchema(type: .tickets, properties: [], pipelines: [DefaultPipelines.tickets(at: now)])
+        XCTAssertEqual(schema.ticketState(of: ["hs_pipeline": "0", "hs_pipeline_stage": "4"]), .closed)
+        XCTAssertEqual(schema.ticketState(of: ["hs_pipeline": "0", "hs_pipeline_stage": "2"]), .open)
+        XCTAssertEqual(schema.ticketState(of: ["hs_pipeline": "0", "hs_pipeline_stage": "99"]), .open)
+        XCTAssertEqual(schema.ticketState(of: [:]), .open)
+    }
+}
+
+final class MentionTests: XCTestCase {
+    func user(_ id: String, _ email: String, _ first: String, _ last: String, archived: Bool = false) -> User {
+        var user = User(id: id, email: email, firstName: first, lastName: last, roles: [.helpDeskAccess],
+                        createdAt: Timestamp(millisecondsSince1970: 0), updatedAt: Timestamp(millisecondsSince1970: 0))
+        user.archived = archived
+        return user
+    }
+
+    func testR6MentionsNameTeammatesByHandle() {
+        let team = [user("1", "ann.lee@example.com", "Ann", "Lee"), user("2", "bob@example.com", "Bob", "Stone"),
+                    user("3", "bob.k@example.com", "Bob", "Kay"), user("4", "zoe@example.com", "Zoe", "Ray", archived: true)]
+        func ids(_ text: String) -> [String] { Mention.mentionedUsers(in: text, among: team).map(\.id) }
+        XCTAssertEqual(ids("@Ann can you look?"), ["1"], "a unique first name")
+        XCTAssertEqual(ids("ask @ann.lee."), ["1"], "trailing punctuation is not part of the handle")
+        XCTAssertEqual(ids("@bob please"), ["2"], "the email's local part wins over a shared first name")
+        XCTAssertEqual(ids("@bobkay and @BOB.K"), ["3"])
+        XCTAssertEqual(ids("(@annlee)"), ["1"])
+        XCTAssertEqual(ids("write to ann.lee@example.com"), [], "an address is not a mention")
+        XCTAssertEqual(ids("@zoe"), [], "deactivated users are not notified")
+        XCTAssertEqual(ids("@ @. no handle"), [])
+        XCTAssertEqual(ids("@stone"), [], "a last name alone names nobody")
+    }
+}
