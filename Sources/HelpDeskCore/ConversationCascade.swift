@@ -52,7 +52,7 @@ public enum ConversationCascade {
                                         pipeline: Pipeline, given: [String: String] = [:]) throws(ConversationRuleError)
         -> [String: String] {
         var properties = ["subject": conversation.subject.isEmpty ? "(no subject)" : conversation.subject,
-                          "content": String(trimmed(text).prefix(65_536)), "hs_pipeline": pipeline.id,
+                          "content": String(text.trimmingWhitespace.prefix(65_536)), "hs_pipeline": pipeline.id,
                           "source_type": channel.ticketSource]
         if given["hs_pipeline_stage"] == nil {
             let wanted: TicketState = conversation.status == .closed ? .closed : .open
@@ -64,13 +64,6 @@ public enum ConversationCascade {
         if let owner = conversation.ownerID { properties[Record.ownerProperty] = owner }
         properties.merge(given) { _, chosen in chosen }
         return properties
-    }
-
-    static func trimmed(_ text: String) -> Substring {
-        var result = Substring(text)
-        while let first = result.first, first.isWhitespace { result = result.dropFirst() }
-        while let last = result.last, last.isWhitespace { result = result.dropLast() }
-        return result
     }
 
     static func closed(_ conversation: Conversation, at now: Timestamp) -> Conversation {

@@ -142,4 +142,12 @@ extension String {
         while s.last == " " { s.removeLast() }
         return s
     }
+
+    /// Without leading and trailing white space of any kind, line breaks included.
+    var trimmingWhitespace: Substring {
+        var s = Substring(self)
+        while let first = s.first, first.isWhitespace { s.removeFirst() }
+        while let last = s.last, last.isWhitespace { s.removeLast() }
+        return s
+    }
 }

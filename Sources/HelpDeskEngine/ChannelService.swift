@@ -82,7 +82,8 @@ public struct ChannelService: Sendable {
         desk.channelDirectory.forget()
     }
 
-    private func ticketPipeline(_ id: String?) async throws -> String {
+    /// The ticket pipeline a channel's tickets go to: the one named, or the default.
+    func ticketPipeline(_ id: String?) async throws -> String {
         let schema = try await desk.catalog.schema(for: "tickets")
         guard let id else {
             guard let pipeline = schema.defaultPipeline else { throw HelpDeskError.badRequest("There is no ticket pipeline; create one first.") }

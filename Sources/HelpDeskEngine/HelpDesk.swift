@@ -49,10 +49,16 @@ public final class HelpDesk: Sendable {
     public var conversations: ConversationService { ConversationService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
+    public var forms: FormService { FormService(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {
         try await catalog.schema(for: reference).type
+    }
+
+    /// A type's properties and pipelines, as the rules check writes against them.
+    public func recordSchema(_ reference: String) async throws -> RecordSchema {
+        try await catalog.schema(for: reference)
     }
 
     /// Wakes the mail delivery worker: something was written to the outbox.

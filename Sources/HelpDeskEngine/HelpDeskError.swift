@@ -6,6 +6,7 @@ import HelpDeskStore
 public enum HelpDeskError: Error, Sendable, CustomStringConvertible {
     case invalidInput(RecordInputError)
     case invalidSearch(SearchError)
+    case invalidForm(FormError)
     case badRequest(String)
     case notFound(String)
     case forbidden(AccessDenied)
@@ -16,6 +17,7 @@ public enum HelpDeskError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput(let error): error.message
         case .invalidSearch(let error): error.message
+        case .invalidForm(let error): error.message
         case .badRequest(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message): message
         case .forbidden(let denied): denied.reason
         }

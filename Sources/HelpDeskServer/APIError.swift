@@ -54,6 +54,9 @@ struct APIError: HTTPResponseError {
         case .invalidSearch(let search):
             self.init(status: .badRequest, category: "VALIDATION_ERROR", message: search.message,
                       errors: search.problems.map { Detail(message: $0) })
+        case .invalidForm(let form):
+            self.init(status: .badRequest, category: "VALIDATION_ERROR", message: form.message,
+                      errors: form.problems.map { Detail(message: $0.message, code: "INVALID_FIELD", context: $0.field.map { ["field": [$0]] }) })
         case .badRequest(let message):
             self.init(status: .badRequest, category: "VALIDATION_ERROR", message: message)
         case .notFound(let message):

@@ -16,6 +16,8 @@ public enum HTTPServer {
             .add(.get, "health", "health", "Answers 200 once the server is ready", response: "Health") { _, _ in
                 try JSONBody.response(["status": "ok"])
             }
+        let forms = FormRoutes(desk: desk, limit: SubmissionLimit())
+        forms.register(public: book.section(router.group(), prefix: "", tag: "Public forms", authenticated: false))
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)
@@ -29,6 +31,7 @@ public enum HTTPServer {
         AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
         ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
         NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications"))
+        forms.register(admin: section("marketing/v3/forms", "Forms"))
         let document = Result { try OpenAPIDocument.json(for: book) }
         router.get("openapi.json") { _, _ in
             var headers = HTTPFields()

@@ -5,9 +5,12 @@ import Hummingbird
 public struct HelpDeskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var caller: Caller?
+    /// The peer's IP address, for per-address limits on public endpoints.
+    let remoteIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteIP = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated caller; routes behind `TokenAuthentication` always have one.

@@ -210,6 +210,31 @@ enum OpenAPIDocument {
             "subject": string,
         ]),
         "MessagePage": object(["results": reference("Message[]")], required: ["results"]),
+        "FormField": object([
+            "objectTypeId": ["type": "string", "description": "0-1 for a contact property, 0-5 for a ticket property."],
+            "name": string, "label": string, "required": boolean, "hidden": boolean,
+            "fieldType": ["type": "string", "enum": ["single_line_text", "multi_line_text", "email", "phone", "number", "date",
+                                                     "dropdown", "single_checkbox"]],
+        ], required: ["objectTypeId", "name"]),
+        "FormFieldGroup": object(["groupType": string, "richTextType": string, "fields": reference("FormField[]")], required: ["fields"]),
+        "FormConfiguration": object([
+            "postSubmitAction": object(["type": string, "value": string]), "pipelineId": string,
+            "createsTickets": ["type": "boolean", "description": "C1: a ticket for every submission."], "channelAccountId": string,
+        ]),
+        "Form": object([
+            "id": string, "name": string, "formType": string, "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
+            "fieldGroups": reference("FormFieldGroup[]"), "displayOptions": object(["submitButtonText": string]),
+            "configuration": reference("FormConfiguration"), "url": string, "embedCode": string,
+        ], required: ["id", "name", "fieldGroups", "url"]),
+        "FormInput": object([
+            "name": string, "fieldGroups": reference("FormFieldGroup[]"), "displayOptions": object(["submitButtonText": string]),
+            "configuration": reference("FormConfiguration"),
+        ], required: ["name", "fieldGroups"]),
+        "FormPage": object(["results": reference("Form[]")], required: ["results"]),
+        "SubmissionInput": object([
+            "fields": array(object(["objectTypeId": string, "name": string, "value": string], required: ["name", "value"])),
+        ], required: ["fields"]),
+        "SubmissionResult": object(["inlineMessage": string], required: ["inlineMessage"]),
         "ThreadChangeInput": object([
             "status": ["type": "string", "enum": ["OPEN", "CLOSED"]],
             "archived": ["type": "boolean", "description": "false restores the conversation from the trash (C7)."],

@@ -135,6 +135,14 @@ enum Migrations {
             """,
             "CREATE INDEX notifications_user ON notifications (user_id, id)",
         ],
+        // Web forms (C2); each is also a channel, which holds its pipeline and ticket switch.
+        [
+            """
+            CREATE TABLE forms (
+                id TEXT PRIMARY KEY, channel_id {INT} NOT NULL, definition TEXT NOT NULL, archived {INT} NOT NULL DEFAULT 0,
+                created_at {INT} NOT NULL, updated_at {INT} NOT NULL)
+            """,
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

@@ -1,0 +1,245 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskStore
+
+/// What an admin gives to make or replace a form.
+public struct FormDraft: Sendable {
+    public struct Field: Sendable {
+        public var objectTypeID: String
+        public var name: String
+        /// The property's own label when `nil`.
+        public var label: String?
+        public var required: Bool
+        /// Only `multiLineText` changes anything: other kinds follow the property.
+        public var kind: FormField.Kind?
+
+        public init(objectTypeID: String, name: String, label: String? = nil, required: Bool = false, kind: FormField.Kind? = nil) {
+            self.objectTypeID = objectTypeID
+            self.name = name
+            self.label = label
+            self.required = required
+            self.kind = kind
+        }
+    }
+
+    public var name: String
+    public var fields: [Field]
+    public var submitText: String?
+    public var thankYouMessage: String?
+    /// The ticket pipeline for its tickets; the default ticket pipeline when `nil`.
+    public var pipelineID: String?
+    /// C1: a ticket for every submission; on when `nil`.
+    public var createsTickets: Bool?
+
+    public init(name: String, fields: [Field], submitText: String? = nil, thankYouMessage: String? = nil, pipelineID: String? = nil,
+                createsTickets: Bool? = nil) {
+        self.name = name
+        self.fields = fields
+        self.submitText = submitText
+        self.thankYouMessage = thankYouMessage
+        self.pipelineID = pipelineID
+        self.createsTickets = createsTickets
+    }
+}
+
+/// Web forms (C1, C2): admins define them; anyone with the link submits them, and each
+/// submission creates the contact (or fills in what a known one lacks) and opens a conversation,
+/// with a ticket while the form's channel has its switch on.
+public struct FormService: Sendable {
+    let desk: HelpDesk
+
+    /// What became of one submission.
+    public struct Receipt: Sendable {
+        public var contactID: String
+        public var conversationID: String
+        public var ticketID: String?
+    }
+
+    public func create(_ draft: FormDraft, by caller: Caller) async throws -> (form: Form, channel: Channel) {
+        try caller.check(.configureChannels)
+        let now = desk.clock()
+        let id = UUID().uuidString.lowercased()
+        var form = Form(id: id, channelID: "", name: draft.name.trimmingCharacters(in: .whitespaces), fields: [],
+                        createdAt: now, updatedAt: now)
+        try await shape(&form, from: draft)
+        let pipelineID = try await desk.channels.ticketPipeline(draft.pipelineID)
+        let channel = Channel(id: "", kind: .form, name: form.name, address: id, pipelineID: pipelineID,
+                              createsTickets: draft.createsTickets ?? true, createdAt: now)
+        let made = form
+        return try await desk.database.write { session in
+            let stored = try await session.insertChannel(channel)
+            var saved = made
+            saved.channelID = stored.id
+            try await session.saveForm(saved)
+            return (saved, stored)
+        }
+    }
+
+    public func list(by caller: Caller) async throws -> [(form: Form, channel: Channel)] {
+        try caller.check(.workConversations)
+        return try await desk.database.read { session in
+            let channels = Dictionary(uniqueKeysWithValues: try await session.channels(kind: .form).map { ($0.id, $0) })
+            return try await session.forms().compactMap { form in channels[form.channelID].map { (form, $0) } }
+        }
+    }
+
+    public func get(id: String, by caller: Caller) async throws -> (form: Form, channel: Channel) {
+        try caller.check(.workConversations)
+        guard let found = try await published(id: id) else { throw HelpDeskError.notFound("Form \(id) does not exist.") }
+        return found
+    }
+
+    /// Replaces a form's fields and texts, and changes its pipeline or ticket switch when given.
+    public func replace(id: String, with draft: FormDraft, by caller: Caller) async throws -> (form: Form, channel: Channel) {
+        try caller.check(.configureChannels)
+        var (form, channel) = try await get(id: id, by: caller)
+        form.name = draft.name.trimmingCharacters(in: .whitespaces)
+        form.updatedAt = desk.clock()
+        try await shape(&form, from: draft)
+        channel.name = form.name
+        if let pipelineID = draft.pipelineID { channel.pipelineID = try await desk.channels.ticketPipeline(pipelineID) }
+        if let createsTickets = draft.createsTickets { channel.createsTickets = createsTickets }
+        let (savedForm, savedChannel) = (form, channel)
+        try await desk.database.write { session in
+            try await session.saveForm(savedForm)
+            try await session.updateChannel(savedChannel)
+        }
+        return (form, channel)
+    }
+
+    /// Takes a form down: its link no longer answers; what it brought in stays.
+    public func archive(id: String, by caller: Caller) async throws {
+        try caller.check(.configureChannels)
+        var (form, channel) = try await get(id: id, by: caller)
+        form.archived = true
+        channel.archived = true
+        let (savedForm, savedChannel) = (form, channel)
+        try await desk.database.write { session in
+            try await session.saveForm(savedForm)
+            try await session.updateChannel(savedChannel)
+        }
+    }
+
+    /// A live form with its channel, for its public page; no caller needed.
+    public func published(id: String) async throws -> (form: Form, channel: Channel)? {
+        guard id.count <= 64 else { return nil }
+        return try await desk.database.read { session in
+            guard let form = try await session.form(id: id), let channel = try await session.channel(id: form.channelID),
+                  !channel.archived else { return nil }
+            return (form, channel)
+        }
+    }
+
+    /// Stores one submission: the contact is created or updated by email, a conversation opens
+    /// with the submitted text, and a ticket follows while the channel's switch is on (C2). All
+    /// in one transaction.
+    public func submit(formID: String, values: [String: String]) async throws -> Receipt {
+        guard let (form, channel) = try await published(id: formID) else {
+            throw HelpDeskError.notFound("Form \(formID) does not exist or was taken down.")
+        }
+        let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        let submission: FormSubmission
+        do {
+            submission = try FormRules.read(values, form: form, contacts: contacts, tickets: tickets)
+        } catch {
+            throw HelpDeskError.invalidForm(error)
+        }
+        let now = desk.clock()
+        let system = Caller.system(source: "FORM")
+        var ticketWrite: RecordWrite?
+        if channel.createsTickets, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
+           let stage = pipeline.firstOpenStage {
+            var properties = submission.ticket
+            properties["hs_pipeline"] = pipeline.id
+            properties["hs_pipeline_stage"] = stage.id
+            properties["source_type"] = Channel.Kind.form.ticketSource
+            do {
+                ticketWrite = try RecordWrite.create(properties, schema: tickets, now: now)
+            } catch {
+                throw HelpDeskError.invalidInput(error)
+            }
+        }
+        let plannedTicket = ticketWrite
+        let name = [submission.contact["firstname"], submission.contact["lastname"]].compactMap { $0 }.joined(separator: " ")
+        return try await desk.database.write { session in
+            var events: [RecordEvent] = []
+            let contactID: Int64
+            if let existing = try await session.recordIDs(type: .contacts, property: "email", values: [submission.email])[
+                IndexedValue.searchable(submission.email)],
+               let contact = try await session.records(type: .contacts, ids: [existing]).first {
+                contactID = existing
+                // Anyone may submit a form with any address: fill what the contact lacks, never overwrite.
+                let missing = submission.contact.filter { (contact.properties[$0.key] ?? "").isEmpty }
+                let write: RecordWrite
+                do {
+                    write = try RecordWrite.update(contact.properties, with: missing, schema: contacts, now: now)
+                } catch let error as RecordInputError {
+                    throw HelpDeskError.invalidInput(error)
+                }
+                try await RecordService.apply([(contact, write)], schema: contacts, actor: system.user.id, source: system.source,
+                                              now: now, session: session)
+            } else {
+                let write: RecordWrite
+                do {
+                    write = try RecordWrite.create(submission.contact, schema: contacts, now: now)
+                } catch let error as RecordInputError {
+                    throw HelpDeskError.invalidInput(error)
+                }
+                let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: contacts, createdAt: now),
+                                                      links: [], caller: system, at: now)
+                let (records, created) = try await RecordService.insert([creation], schema: contacts, session: session)
+                contactID = Int64(records[0].id) ?? -1
+                events += created
+            }
+            var ticketID: String?
+            if let plannedTicket {
+                let link = RecordService.Link(type: .contacts, id: contactID,
+                                              association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))
+                let creation = RecordService.Creation(
+                    write: plannedTicket, stored: NewRecord(properties: plannedTicket.properties, schema: tickets, createdAt: now),
+                    links: [link], caller: system, at: now)
+                let (records, created) = try await RecordService.insert([creation], schema: tickets, session: session)
+                ticketID = records.first?.id
+                events += created
+            }
+            let subject = submission.ticket["subject"] ?? form.name
+            let conversation = try await session.insertConversation(Conversation(
+                id: "", channelID: channel.id, ticketID: ticketID, status: .open, ownerID: nil, contactID: String(contactID),
+                customerAddress: submission.email, subject: subject, createdAt: now, latestMessageAt: now))
+            let message = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: submission.email,
+                senderName: name.isEmpty ? nil : name, to: [], cc: [], subject: subject, text: submission.summary, html: nil,
+                messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: [])
+            if let ticketID {
+                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived,
+                                          property: "conversation", newValue: message.id, actor: system.user.id, source: system.source,
+                                          occurredAt: now))
+            }
+            try await session.append(events)
+            return Receipt(contactID: String(contactID), conversationID: conversation.id, ticketID: ticketID)
+        }
+    }
+
+    /// Fills a form's fields and texts from a draft and checks the result.
+    func shape(_ form: inout Form, from draft: FormDraft) async throws {
+        let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        form.fields = draft.fields.map { field in
+            let schema = field.objectTypeID == ObjectType.tickets.id ? tickets : contacts
+            let property = schema.properties[field.name]
+            return FormField(objectTypeID: field.objectTypeID, name: field.name,
+                             label: (field.label ?? property?.label ?? field.name).trimmingCharacters(in: .whitespaces),
+                             required: field.required,
+                             kind: property.map { FormField.kind(for: $0, objectTypeID: field.objectTypeID, asked: field.kind) }
+                                 ?? .singleLineText)
+        }
+        if let submitText = draft.submitText { form.submitText = submitText.trimmingCharacters(in: .whitespaces) }
+        if let thankYou = draft.thankYouMessage { form.thankYouMessage = thankYou.trimmingCharacters(in: .whitespacesAndNewlines) }
+        do {
+            try FormRules.check(form, contacts: contacts, tickets: tickets)
+        } catch {
+            throw HelpDeskError.invalidForm(error)
+        }
+    }
+}
