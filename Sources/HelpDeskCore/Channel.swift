@@ -33,9 +33,10 @@ public struct Channel: Sendable, Hashable {
     public var createsTickets: Bool
     public var archived: Bool
     public var createdAt: Timestamp
+    public var settings: ChannelSettings
 
     public init(id: String, kind: Kind, name: String, address: String, pipelineID: String, createsTickets: Bool,
-                archived: Bool = false, createdAt: Timestamp) {
+                archived: Bool = false, createdAt: Timestamp, settings: ChannelSettings = ChannelSettings()) {
         self.id = id
         self.kind = kind
         self.name = name
@@ -44,6 +45,7 @@ public struct Channel: Sendable, Hashable {
         self.createsTickets = createsTickets
         self.archived = archived
         self.createdAt = createdAt
+        self.settings = settings
     }
 
     /// An email address as channels and threading compare it: trimmed, without angle brackets,

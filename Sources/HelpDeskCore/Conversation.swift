@@ -20,10 +20,12 @@ public struct Conversation: Sendable, Hashable {
     public var closedAt: Timestamp?
     /// When it went to the trash (C7); restorable for `Trash.retentionDays`.
     public var trashedAt: Timestamp?
+    /// The thread's id in the service behind a custom channel (`integrationThreadId`).
+    public var externalThreadID: String?
 
     public init(id: String, channelID: String, ticketID: String?, status: Status, ownerID: String?, contactID: String?,
                 customerAddress: String, subject: String, createdAt: Timestamp, latestMessageAt: Timestamp,
-                closedAt: Timestamp? = nil, trashedAt: Timestamp? = nil) {
+                closedAt: Timestamp? = nil, trashedAt: Timestamp? = nil, externalThreadID: String? = nil) {
         self.id = id
         self.channelID = channelID
         self.ticketID = ticketID
@@ -36,6 +38,7 @@ public struct Conversation: Sendable, Hashable {
         self.latestMessageAt = latestMessageAt
         self.closedAt = closedAt
         self.trashedAt = trashedAt
+        self.externalThreadID = externalThreadID
     }
 }
 

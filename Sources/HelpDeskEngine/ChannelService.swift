@@ -10,13 +10,16 @@ public struct ChannelDraft: Sendable {
     /// The ticket pipeline for its tickets; the default ticket pipeline when `nil`.
     public var pipelineID: String?
     public var createsTickets: Bool
+    public var settings: ChannelSettings
 
-    public init(kind: Channel.Kind, address: String, name: String? = nil, pipelineID: String? = nil, createsTickets: Bool = true) {
+    public init(kind: Channel.Kind, address: String, name: String? = nil, pipelineID: String? = nil, createsTickets: Bool = true,
+                settings: ChannelSettings = ChannelSettings()) {
         self.kind = kind
         self.address = address
         self.name = name
         self.pipelineID = pipelineID
         self.createsTickets = createsTickets
+        self.settings = settings
     }
 }
 
@@ -33,10 +36,11 @@ public struct ChannelService: Sendable {
                 throw HelpDeskError.badRequest("\"\(draft.address)\" is not an email address; give one like support@example.com.")
             }
         }
-        guard !address.isEmpty else { throw HelpDeskError.badRequest("A channel needs an address.") }
+        guard !address.isEmpty, address.count <= 200 else { throw HelpDeskError.badRequest("A channel needs an address of at most 200 characters.") }
+        try Self.check(draft.settings, kind: draft.kind, address: address)
         let pipelineID = try await ticketPipeline(draft.pipelineID)
         let channel = Channel(id: "", kind: draft.kind, name: draft.name ?? address, address: address, pipelineID: pipelineID,
-                              createsTickets: draft.createsTickets, createdAt: desk.clock())
+                              createsTickets: draft.createsTickets, createdAt: desk.clock(), settings: draft.settings)
         return try await desk.database.write { session in
             if try await session.channel(kind: draft.kind, address: address) != nil {
                 throw HelpDeskError.conflict("\(address) is already connected as a \(draft.kind.rawValue.lowercased()) channel.")
@@ -58,14 +62,24 @@ public struct ChannelService: Sendable {
         return channel
     }
 
-    /// Changes a channel's name, pipeline or ticket switch (C1); `nil` leaves a setting as it is.
+    /// Changes a channel's name, pipeline, ticket switch (C1) or settings; `nil` leaves one as it
+    /// is, and so does each setting left out of `settings`.
     public func update(id: String, name: String? = nil, pipelineID: String? = nil, createsTickets: Bool? = nil,
-                       by caller: Caller) async throws -> Channel {
+                       settings: ChannelSettings? = nil, by caller: Caller) async throws -> Channel {
         try caller.check(.configureChannels)
         var channel = try await get(id: id, by: caller)
         if let name { channel.name = name }
         if let pipelineID { channel.pipelineID = try await ticketPipeline(pipelineID) }
         if let createsTickets { channel.createsTickets = createsTickets }
+        if let settings {
+            var merged = channel.settings
+            if let url = settings.outboundURL { merged.outboundURL = url.isEmpty ? nil : url }
+            if let secret = settings.signingSecret { merged.signingSecret = secret.isEmpty ? nil : secret }
+            if let token = settings.verifyToken { merged.verifyToken = token.isEmpty ? nil : token }
+            if let token = settings.accessToken { merged.accessToken = token.isEmpty ? nil : token }
+            try Self.check(merged, kind: channel.kind, address: channel.address)
+            channel.settings = merged
+        }
         let changed = channel
         try await desk.database.write { try await $0.updateChannel(changed) }
         desk.channelDirectory.forget()
@@ -80,6 +94,29 @@ public struct ChannelService: Sendable {
         let archived = channel
         try await desk.database.write { try await $0.updateChannel(archived) }
         desk.channelDirectory.forget()
+    }
+
+    /// What each kind of channel needs to reach the service behind it.
+    static func check(_ settings: ChannelSettings, kind: Channel.Kind, address: String) throws(HelpDeskError) {
+        if let url = settings.outboundURL, !ChannelSettings.isValidOutboundURL(url) {
+            throw .badRequest("outboundUrl \"\(url)\" must be an http or https URL.")
+        }
+        switch kind {
+        case .whatsapp:
+            guard !address.isEmpty, address.allSatisfy(\.isNumber) else {
+                throw .badRequest("A WhatsApp channel's address is its phone number id from the Cloud API (digits only).")
+            }
+            guard settings.signingSecret?.isEmpty == false, settings.verifyToken?.isEmpty == false else {
+                throw .badRequest("A WhatsApp channel needs signingSecret (the app secret that signs webhooks) and verifyToken "
+                    + "(the token given when subscribing the webhook).")
+            }
+        case .call:
+            guard settings.signingSecret?.isEmpty == false else {
+                throw .badRequest("A call channel needs signingSecret: the provider's auth token, which signs its webhooks.")
+            }
+        case .email, .form, .chat, .custom:
+            break
+        }
     }
 
     /// The ticket pipeline a channel's tickets go to: the one named, or the default.

@@ -12,6 +12,7 @@ public final class HelpDesk: Sendable {
     let searchCounts = SearchCounts()
     let channelDirectory: ChannelDirectory
     private let outbox = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private let posts = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let creationQueue: CreationQueue
     let clock: @Sendable () -> Timestamp
 
@@ -50,6 +51,7 @@ public final class HelpDesk: Sendable {
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
     public var forms: FormService { FormService(desk: self) }
+    public var channelMessages: ChannelMessages { ChannelMessages(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {
@@ -61,15 +63,26 @@ public final class HelpDesk: Sendable {
         try await catalog.schema(for: reference)
     }
 
-    /// Wakes the mail delivery worker: something was written to the outbox.
+    /// Wakes the delivery workers: something was written to the outbox.
     func outboxChanged() {
         outbox.continuation.yield()
+        posts.continuation.yield()
     }
 
     var outboxSignals: AsyncStream<Void> { outbox.stream }
 
     func finishOutboxSignals() {
         outbox.continuation.finish()
+    }
+
+    func postsChanged() {
+        posts.continuation.yield()
+    }
+
+    var postSignals: AsyncStream<Void> { posts.stream }
+
+    func finishPostSignals() {
+        posts.continuation.finish()
     }
 
     /// Called after a change to pipelines, properties or types: they shape how searches are read.

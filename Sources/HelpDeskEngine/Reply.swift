@@ -34,18 +34,29 @@ public struct ReplyDraft: Sendable {
 extension ConversationService {
     static let maxRecipients = 50
 
-    /// Sends an agent's reply: the message is stored on the thread and its email written to the
-    /// outbox in one transaction; the delivery worker sends it after commit.
+    /// Sends an agent's reply: the message is stored on the thread and written to the outbox in
+    /// one transaction; the delivery workers send it after commit. Email conversations are
+    /// answered by email; custom channel and WhatsApp conversations on their channel; form and
+    /// call conversations by email, from the team address chosen or the first one connected.
     public func reply(conversationID: String, _ draft: ReplyDraft, by caller: Caller) async throws -> ConversationMessage {
         let conversation = try await get(id: conversationID, by: caller)
         if conversation.ticketID != nil { try caller.check(.writeRecords(.tickets)) }
         let text = draft.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty || !(draft.html ?? "").isEmpty else { throw HelpDeskError.badRequest("A reply needs a text.") }
+        guard text.utf8.count <= 65_536, (draft.html ?? "").utf8.count <= 1_048_576 else {
+            throw HelpDeskError.badRequest("A reply holds at most 64 KiB of text and 1 MiB of rich text.")
+        }
         let html = draft.html.map { HTMLSanitizer.clean($0) }
         let plain = text.isEmpty ? html.map(HTMLText.plain) ?? "" : draft.text
-        let channelID = draft.channelID ?? conversation.channelID
-        guard let channel = try await desk.database.read({ try await $0.channel(id: channelID) }), !channel.archived,
-              channel.kind == .email else {
+        let (own, emailChannels) = try await desk.database.read { session in
+            (try await session.channel(id: conversation.channelID), try await session.channels(kind: .email))
+        }
+        if let own, !own.archived, own.kind == .custom || own.kind == .whatsapp, draft.channelID == nil || draft.channelID == own.id {
+            return try await replyOnChannel(conversation, text: plain, html: html, channel: own, by: caller)
+        }
+        let defaultEmail = own?.kind == .email ? own : emailChannels.first
+        let channelID = draft.channelID ?? defaultEmail?.id ?? conversation.channelID
+        guard let channel = emailChannels.first(where: { $0.id == channelID }) else {
             throw HelpDeskError.badRequest("Channel \(channelID) is not a connected team email address to send from.")
         }
         let to = (draft.to ?? [conversation.customerAddress]).map(Channel.normalizedAddress)
@@ -89,6 +100,35 @@ extension ConversationService {
             var updated = conversation
             updated.latestMessageAt = now
             try await session.updateConversation(updated)
+            if let ticketID = conversation.ticketID {
+                try await session.append([RecordEvent(
+                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
+                    newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now)])
+            }
+            stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
+            return stored
+        }
+        desk.outboxChanged()
+        return message
+    }
+
+    /// A reply on a custom channel or WhatsApp: stored on the thread, and posted to the service
+    /// behind the channel through the outbox.
+    func replyOnChannel(_ conversation: Conversation, text: String, html: String?, channel: Channel,
+                        by caller: Caller) async throws -> ConversationMessage {
+        let now = desk.clock()
+        let author = caller.user
+        let authorName = "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces)
+        let message = try await desk.database.write { session in
+            var stored = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
+                senderName: authorName.isEmpty ? nil : authorName, to: [conversation.customerAddress], cc: [], subject: conversation.subject,
+                text: text, html: html, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
+                createdAt: now), attachments: [])
+            let payload = try ChannelPost.payload(for: stored, conversation: conversation, channel: channel)
+            try await session.enqueuePost(messageID: Int64(stored.id), channelID: channel.id, recipient: conversation.customerAddress,
+                                          payload: payload, now: now)
+            try await session.touchConversation(id: conversation.id, at: now)
             if let ticketID = conversation.ticketID {
                 try await session.append([RecordEvent(
                     recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",

@@ -23,6 +23,10 @@ struct ConversationRoutes {
         var deliveryIdentifier: DeliveryIdentifierJSON
         var pipelineId: String
         var createsTickets: Bool
+        var outboundUrl: String?
+        var hasSigningSecret: Bool
+        var hasVerifyToken: Bool
+        var hasAccessToken: Bool
 
         init(_ channel: Channel) {
             id = channel.id
@@ -35,6 +39,10 @@ struct ConversationRoutes {
                                                         value: channel.address)
             pipelineId = channel.pipelineID
             createsTickets = channel.createsTickets
+            outboundUrl = channel.settings.outboundURL
+            hasSigningSecret = channel.settings.signingSecret != nil
+            hasVerifyToken = channel.settings.verifyToken != nil
+            hasAccessToken = channel.settings.accessToken != nil
         }
     }
 
@@ -44,6 +52,16 @@ struct ConversationRoutes {
         var deliveryIdentifier: DeliveryIdentifierJSON?
         var pipelineId: String?
         var createsTickets: Bool?
+        var outboundUrl: String?
+        var signingSecret: String?
+        var verifyToken: String?
+        var accessToken: String?
+
+        var settings: ChannelSettings {
+            ChannelSettings(outboundURL: outboundUrl, signingSecret: signingSecret, verifyToken: verifyToken, accessToken: accessToken)
+        }
+
+        var changesSettings: Bool { outboundUrl != nil || signingSecret != nil || verifyToken != nil || accessToken != nil }
     }
 
     struct ThreadJSON: Encodable {
@@ -235,7 +253,7 @@ struct ConversationRoutes {
             }
             let channel = try await desk.channels.create(
                 ChannelDraft(kind: kind, address: address, name: input.name, pipelineID: input.pipelineId,
-                             createsTickets: input.createsTickets ?? true), by: try context.requireCaller())
+                             createsTickets: input.createsTickets ?? true, settings: input.settings), by: try context.requireCaller())
             return try JSONBody.response(ChannelAccountJSON(channel), status: .created)
         }
         section.add(.get, "channel-accounts/:channelAccountId", "getChannelAccount", "Read a connected channel",
@@ -249,7 +267,7 @@ struct ConversationRoutes {
             let input = try await JSONBody.decode(ChannelAccountInput.self, from: request)
             let channel = try await desk.channels.update(
                 id: try context.parameters.require("channelAccountId"), name: input.name, pipelineID: input.pipelineId,
-                createsTickets: input.createsTickets, by: try context.requireCaller())
+                createsTickets: input.createsTickets, settings: input.changesSettings ? input.settings : nil, by: try context.requireCaller())
             return try JSONBody.response(ChannelAccountJSON(channel))
         }
         section.add(.delete, "channel-accounts/:channelAccountId", "archiveChannelAccount",

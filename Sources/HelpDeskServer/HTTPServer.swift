@@ -18,6 +18,8 @@ public enum HTTPServer {
             }
         let forms = FormRoutes(desk: desk, limit: SubmissionLimit())
         forms.register(public: book.section(router.group(), prefix: "", tag: "Public forms", authenticated: false))
+        let webhooks = ChannelWebhookRoutes(desk: desk)
+        webhooks.register(public: book.section(router.group(), prefix: "", tag: "Channel webhooks", authenticated: false))
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)
@@ -32,6 +34,7 @@ public enum HTTPServer {
         ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
         NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications"))
         forms.register(admin: section("marketing/v3/forms", "Forms"))
+        webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
         let document = Result { try OpenAPIDocument.json(for: book) }
         router.get("openapi.json") { _, _ in
             var headers = HTTPFields()

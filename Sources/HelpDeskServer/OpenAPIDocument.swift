@@ -174,11 +174,21 @@ enum OpenAPIDocument {
             "name": string, "active": boolean, "archived": boolean, "createdAt": dateTime,
             "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
             "createsTickets": ["type": "boolean", "description": "C1: create a ticket for every new incoming conversation."],
+            "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
         ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
         "ChannelAccountInput": object([
             "channelId": string, "name": string, "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
             "createsTickets": boolean,
+            "outboundUrl": ["type": "string", "description": "Custom channels: where replies are posted. WhatsApp: the Cloud API base URL."],
+            "signingSecret": ["type": "string", "description": "Custom: signs posts. WhatsApp: the app secret. Calls: the auth token."],
+            "verifyToken": ["type": "string", "description": "WhatsApp: the webhook subscription's verify token."],
+            "accessToken": ["type": "string", "description": "WhatsApp: the Cloud API access token."],
         ]),
+        "CustomChannelMessageInput": object([
+            "messageDirection": ["type": "string", "enum": ["INCOMING"]], "text": string, "richText": string,
+            "integrationThreadId": string, "integrationIdempotencyId": string, "channelAccountId": string, "timestamp": dateTime,
+            "senders": array(object(["name": string, "deliveryIdentifier": reference("DeliveryIdentifier")])),
+        ], required: ["text", "senders"]),
         "ChannelAccountList": object(["results": reference("ChannelAccount[]")], required: ["results"]),
         "Thread": object([
             "id": string, "createdAt": dateTime, "status": ["type": "string", "enum": ["OPEN", "CLOSED"]], "closedAt": dateTime,

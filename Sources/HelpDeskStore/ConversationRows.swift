@@ -6,9 +6,10 @@ import SQLKit
 extension StoreSession {
     public func insertChannel(_ channel: Channel) async throws -> Channel {
         let row = try await sql.raw("""
-            INSERT INTO channels (kind, name, address, pipeline_id, creates_tickets, archived, created_at)
+            INSERT INTO channels (kind, name, address, pipeline_id, creates_tickets, archived, created_at, settings)
             VALUES (\(bind: channel.kind.rawValue), \(bind: channel.name), \(bind: channel.address), \(bind: channel.pipelineID),
-                    \(bind: channel.createsTickets ? 1 : 0), 0, \(bind: channel.createdAt.millisecondsSince1970))
+                    \(bind: channel.createsTickets ? 1 : 0), 0, \(bind: channel.createdAt.millisecondsSince1970),
+                    \(bind: try Self.encodeJSON(channel.settings)))
             RETURNING id
             """).first()
         var stored = channel
@@ -37,7 +38,8 @@ extension StoreSession {
     public func updateChannel(_ channel: Channel) async throws {
         try await sql.raw("""
             UPDATE channels SET name = \(bind: channel.name), pipeline_id = \(bind: channel.pipelineID),
-                creates_tickets = \(bind: channel.createsTickets ? 1 : 0), archived = \(bind: channel.archived ? 1 : 0)
+                creates_tickets = \(bind: channel.createsTickets ? 1 : 0), archived = \(bind: channel.archived ? 1 : 0),
+                settings = \(bind: try Self.encodeJSON(channel.settings))
             WHERE id = \(bind: Int64(channel.id) ?? -1)
             """).run()
     }
@@ -45,13 +47,13 @@ extension StoreSession {
     public func insertConversation(_ conversation: Conversation) async throws -> Conversation {
         let row = try await sql.raw("""
             INSERT INTO conversations (channel_id, ticket_id, status, owner_id, contact_id, customer_address, subject,
-                                       created_at, latest_message_at, closed_at)
+                                       created_at, latest_message_at, closed_at, external_thread_id)
             VALUES (\(bind: Int64(conversation.channelID) ?? -1), \(bind: conversation.ticketID.flatMap { Int64($0) }),
                     \(bind: conversation.status.rawValue), \(bind: conversation.ownerID),
                     \(bind: conversation.contactID.flatMap { Int64($0) }), \(bind: conversation.customerAddress),
                     \(bind: conversation.subject), \(bind: conversation.createdAt.millisecondsSince1970),
                     \(bind: conversation.latestMessageAt.millisecondsSince1970),
-                    \(bind: conversation.closedAt?.millisecondsSince1970))
+                    \(bind: conversation.closedAt?.millisecondsSince1970), \(bind: conversation.externalThreadID))
             RETURNING id
             """).first()
         var stored = conversation
@@ -77,6 +79,22 @@ extension StoreSession {
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
         return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND \(state)")
             .first().map(Self.conversation)
+    }
+
+    /// The live conversation of a channel that the service behind it calls `threadID`.
+    public func conversation(channelID: String, externalThreadID threadID: String) async throws -> Conversation? {
+        try await sql.raw("""
+            SELECT * FROM conversations WHERE channel_id = \(bind: Int64(channelID) ?? -1) AND external_thread_id = \(bind: threadID)
+              AND trashed_at IS NULL ORDER BY id DESC LIMIT 1
+            """).first().map(Self.conversation)
+    }
+
+    /// A customer's most recently active live conversation on a channel.
+    public func latestConversation(channelID: String, customerAddress: String) async throws -> Conversation? {
+        try await sql.raw("""
+            SELECT * FROM conversations WHERE channel_id = \(bind: Int64(channelID) ?? -1) AND customer_address = \(bind: customerAddress)
+              AND trashed_at IS NULL ORDER BY latest_message_at DESC, id DESC LIMIT 1
+            """).first().map(Self.conversation)
     }
 
     /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
@@ -149,6 +167,7 @@ extension StoreSession {
     }
 
     /// Marks new activity on a conversation and returns it; `nil` if it is gone (trashed).
+    @discardableResult
     public func touchConversation(id: String, at time: Timestamp) async throws -> Conversation? {
         try await sql.raw("""
             UPDATE conversations SET latest_message_at = \(bind: time.millisecondsSince1970)
@@ -232,7 +251,17 @@ extension StoreSession {
                 pipelineID: try row.decode(column: "pipeline_id", as: String.self),
                 createsTickets: try row.decode(column: "creates_tickets", as: Int.self) != 0,
                 archived: try row.decode(column: "archived", as: Int.self) != 0,
-                createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+                createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+                settings: try decodeSettings(row))
+    }
+
+    static func decodeSettings(_ row: any SQLRow) throws -> ChannelSettings {
+        let json = try row.decode(column: "settings", as: String.self)
+        do {
+            return try JSONDecoder().decode(ChannelSettings.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError.corruptRow(table: "channels", detail: "\(error)")
+        }
     }
 
     static func conversation(_ row: any SQLRow) throws -> Conversation {
@@ -248,7 +277,8 @@ extension StoreSession {
             createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             latestMessageAt: Timestamp(millisecondsSince1970: try row.decode(column: "latest_message_at", as: Int64.self)),
             closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
-            trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
+            trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
+            externalThreadID: try row.decode(column: "external_thread_id", as: String?.self))
     }
 
     static func message(_ row: any SQLRow) throws -> ConversationMessage {

@@ -143,6 +143,14 @@ enum Migrations {
                 created_at {INT} NOT NULL, updated_at {INT} NOT NULL)
             """,
         ],
+        // Channels other than email: their settings, their services' thread ids, and posts in the outbox.
+        [
+            "ALTER TABLE channels ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'",
+            "ALTER TABLE conversations ADD COLUMN external_thread_id TEXT",
+            "CREATE INDEX conversations_external ON conversations (channel_id, external_thread_id) WHERE external_thread_id IS NOT NULL",
+            "CREATE INDEX conversations_customer ON conversations (channel_id, customer_address, latest_message_at)",
+            "ALTER TABLE outbox ADD COLUMN transport TEXT NOT NULL DEFAULT 'SMTP'",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

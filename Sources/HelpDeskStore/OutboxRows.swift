@@ -4,6 +4,12 @@ import SQLKit
 
 /// One message waiting in the outbox, or sent from it.
 public struct OutboxEntry: Sendable {
+    /// How it leaves: mail through the relay, or an HTTP post to the service behind a channel.
+    public enum Transport: String, Sendable {
+        case smtp = "SMTP"
+        case http = "HTTP"
+    }
+
     public enum Status: String, Sendable {
         /// Waiting for a relay, or for its next try.
         case pending = "PENDING"
@@ -14,6 +20,8 @@ public struct OutboxEntry: Sendable {
 
     public var id: Int64
     public var messageID: Int64?
+    public var transport: Transport
+    /// Mail: the envelope sender. A post: the id of the channel it goes out on.
     public var sender: String
     public var recipients: [String]
     public var data: Data
@@ -35,14 +43,25 @@ extension StoreSession {
             """).run()
     }
 
-    /// Takes up to `limit` due messages for `lease`; another worker skips them until it lapses.
-    public func claimDueMail(now: Timestamp, lease: Duration, limit: Int) async throws -> [OutboxEntry] {
+    /// Queues a post to the service behind a channel: `payload` goes to `recipient` on `channelID`.
+    public func enqueuePost(messageID: Int64?, channelID: String, recipient: String, payload: [UInt8], now: Timestamp) async throws {
+        try await sql.raw("""
+            INSERT INTO outbox (message_id, transport, sender, recipients, data, status, attempts, next_attempt_at, created_at)
+            VALUES (\(bind: messageID), 'HTTP', \(bind: channelID), \(bind: recipient), \(bind: Data(payload)),
+                    'PENDING', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+            """).run()
+    }
+
+    /// Takes up to `limit` due messages of one transport for `lease`; another worker skips them until it lapses.
+    public func claimDueMail(transport: OutboxEntry.Transport = .smtp, now: Timestamp, lease: Duration, limit: Int) async throws
+        -> [OutboxEntry] {
         let millis = now.millisecondsSince1970
         let until = millis + lease.components.seconds * 1000
         let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await sql.raw("""
             UPDATE outbox SET claimed_until = \(bind: until)
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' AND next_attempt_at <= \(bind: millis)
+            WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' AND transport = \(bind: transport.rawValue)
+                         AND next_attempt_at <= \(bind: millis)
                          AND (claimed_until IS NULL OR claimed_until < \(bind: millis))
                          ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(lock))
             RETURNING *
@@ -87,6 +106,7 @@ extension StoreSession {
     static func outboxEntry(_ row: any SQLRow) throws -> OutboxEntry {
         OutboxEntry(
             id: try row.decode(column: "id", as: Int64.self), messageID: try row.decode(column: "message_id", as: Int64?.self),
+            transport: OutboxEntry.Transport(rawValue: try row.decode(column: "transport", as: String.self)) ?? .smtp,
             sender: try row.decode(column: "sender", as: String.self),
             recipients: try row.decode(column: "recipients", as: String.self).split(separator: ",").map(String.init),
             data: try row.decode(column: "data", as: Data.self),

@@ -71,7 +71,7 @@ struct Serve: AsyncParsableCommand {
         if relay == nil {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
-        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp, TrashPurge(desk: desk)] + delivery, logger: logger)
+        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp, TrashPurge(desk: desk), ChannelDelivery(desk: desk)] + delivery, logger: logger)
         do {
             try await app.runService()
         } catch {

@@ -132,3 +132,25 @@ final class MentionTests: XCTestCase {
         XCTAssertEqual(ids("@stone"), [], "a last name alone names nobody")
     }
 }
+
+final class MessageThreadingTests: XCTestCase {
+    let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+
+    func conversation(_ id: String, _ status: Conversation.Status) -> Conversation {
+        Conversation(id: id, channelID: "1", ticketID: nil, status: status, ownerID: nil, contactID: nil,
+                     customerAddress: "+33600000000", subject: "", createdAt: now, latestMessageAt: now)
+    }
+
+    func testC2ChatMessagesJoinTheOpenConversationOrStartANewOne() {
+        XCTAssertEqual(MessageThreading.conversationToJoin(threadMatch: nil, namesThread: false,
+                                                           latestWithCustomer: conversation("1", .open))?.id, "1")
+        XCTAssertNil(MessageThreading.conversationToJoin(threadMatch: nil, namesThread: false, latestWithCustomer: conversation("1", .closed)),
+                     "after a close, the next message is a new request")
+        XCTAssertNil(MessageThreading.conversationToJoin(threadMatch: nil, namesThread: false, latestWithCustomer: nil))
+        XCTAssertEqual(MessageThreading.conversationToJoin(threadMatch: conversation("2", .closed), namesThread: true,
+                                                           latestWithCustomer: conversation("1", .open))?.id, "2",
+                       "the service's own thread wins, even closed")
+        XCTAssertNil(MessageThreading.conversationToJoin(threadMatch: nil, namesThread: true, latestWithCustomer: conversation("1", .open)),
+                     "a thread the help desk has not seen yet is a new conversation")
+    }
+}

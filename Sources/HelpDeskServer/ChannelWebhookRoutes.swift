@@ -1,0 +1,171 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskEngine
+import Hummingbird
+import NIOCore
+
+/// Messages from channels the help desk does not speak itself: the custom channels API, for
+/// integrations with a token, and the WhatsApp Cloud API's webhook, which proves itself with
+/// its signature instead.
+struct ChannelWebhookRoutes {
+    let desk: HelpDesk
+
+    static let maxWebhookBody = 1024 * 1024
+
+    struct CustomMessageInput: Decodable {
+        struct Sender: Decodable {
+            var name: String?
+            var deliveryIdentifier: ConversationRoutes.DeliveryIdentifierJSON
+        }
+
+        var messageDirection: String?
+        var text: String?
+        var richText: String?
+        var integrationThreadId: String?
+        var integrationIdempotencyId: String?
+        var channelAccountId: String?
+        var senders: [Sender]?
+    }
+
+    /// The parts of a Cloud API webhook the help desk reads.
+    struct WhatsAppWebhook: Decodable {
+        struct Entry: Decodable { var changes: [Change]? }
+        struct Change: Decodable { var value: Value? }
+        struct Value: Decodable {
+            var metadata: Metadata?
+            var contacts: [Contact]?
+            var messages: [Message]?
+        }
+        struct Metadata: Decodable { var phone_number_id: String? }
+        struct Contact: Decodable {
+            struct Profile: Decodable { var name: String? }
+            var wa_id: String?
+            var profile: Profile?
+        }
+        struct Message: Decodable {
+            struct Text: Decodable { var body: String? }
+            struct Media: Decodable { var caption: String? }
+            struct Reply: Decodable { var title: String? }
+            struct Interactive: Decodable {
+                var button_reply: Reply?
+                var list_reply: Reply?
+            }
+            struct Button: Decodable { var text: String? }
+            var from: String
+            var id: String
+            var type: String?
+            var text: Text?
+            var image: Media?
+            var video: Media?
+            var document: Media?
+            var interactive: Interactive?
+            var button: Button?
+
+            /// What an agent reads: the text, a caption, or what kind of content it was.
+            var readable: String {
+                if let body = text?.body { return body }
+                if let title = interactive?.button_reply?.title ?? interactive?.list_reply?.title ?? button?.text { return title }
+                let caption = image?.caption ?? video?.caption ?? document?.caption
+                let kind = type ?? "message"
+                return caption.map { "[\(kind)] \($0)" } ?? "[\(kind) received on WhatsApp; open it in WhatsApp to see it]"
+            }
+        }
+
+        var entry: [Entry]?
+    }
+
+    func register(integration section: RouteBook.Section) {
+        section.add(.post, ":channelId/messages", "publishCustomChannelMessage",
+                    "Publish a customer's message on a custom channel; it joins its thread or opens a conversation (C2)",
+                    request: "CustomChannelMessageInput", response: "Message", status: 201) { request, context in
+            try await publish(request, context)
+        }
+    }
+
+    func register(public section: RouteBook.Section) {
+        section.add(.get, "webhooks/whatsapp/:channelId", "verifyWhatsAppWebhook",
+                    "Answers the Cloud API's subscription check (hub.mode, hub.verify_token, hub.challenge)") { request, context in
+            try await verifyWhatsApp(request, context)
+        }
+        section.add(.post, "webhooks/whatsapp/:channelId", "receiveWhatsAppWebhook",
+                    "Takes the Cloud API's message notifications, signed with X-Hub-Signature-256") { request, context in
+            try await receiveWhatsApp(request, context)
+        }
+    }
+
+    func publish(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let channelID: String = try context.parameters.require("channelId")
+        let input = try await JSONBody.decode(CustomMessageInput.self, from: request)
+        if let direction = input.messageDirection, direction.uppercased() != "INCOMING" {
+            throw APIError.badRequest("messageDirection must be INCOMING: agents answer through /conversations/v3/conversations/threads/{id}/messages.")
+        }
+        if let account = input.channelAccountId, account != channelID {
+            throw APIError.badRequest("channelAccountId \(account) is not channel \(channelID) of the path.")
+        }
+        guard let sender = input.senders?.first else {
+            throw APIError.badRequest("Give the customer in senders[0].deliveryIdentifier (type and value).")
+        }
+        let identifier = sender.deliveryIdentifier
+        let incoming = IncomingMessage(
+            customerAddress: identifier.value, customerName: sender.name,
+            customerEmail: identifier.type == "HS_EMAIL_ADDRESS" ? identifier.value : nil,
+            customerPhone: identifier.type == "HS_PHONE_NUMBER" ? identifier.value : nil,
+            text: input.text ?? "", html: input.richText,
+            externalID: input.integrationIdempotencyId, threadID: input.integrationThreadId)
+        let (receipt, message) = try await desk.channelMessages.publish(incoming, channelID: channelID, by: caller)
+        guard let message else { throw APIError.notFound("The message could not be read back.") }
+        let channel = try await desk.channels.get(id: channelID, by: caller)
+        return try JSONBody.response(ConversationRoutes.MessageJSON(message, channel: channel),
+                                     status: receipt.duplicate ? .ok : .created)
+    }
+
+    func verifyWhatsApp(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let channel = try await desk.channelMessages.channel(id: try context.parameters.require("channelId"), kinds: [.whatsapp]),
+              query.get("hub.mode") == "subscribe", let token = channel.settings.verifyToken,
+              query.get("hub.verify_token") == token, let challenge = query.get("hub.challenge") else {
+            throw APIError(status: .forbidden, category: "INVALID_AUTHENTICATION",
+                           message: "The verify token does not match this WhatsApp channel's verifyToken.")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: challenge)))
+    }
+
+    func receiveWhatsApp(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let channelID: String = try context.parameters.require("channelId")
+        guard let channel = try await desk.channelMessages.channel(id: channelID, kinds: [.whatsapp]) else {
+            throw APIError.notFound("WhatsApp channel \(channelID) does not exist.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxWebhookBody)
+        } catch {
+            throw APIError(status: .contentTooLarge, category: "VALIDATION_ERROR", message: "A webhook body holds at most 1 MiB.")
+        }
+        let body = Array(buffer: buffer)
+        guard let secret = channel.settings.signingSecret,
+              WebhookSignature.isValidWhatsApp(body: body, header: request.headers[.init("X-Hub-Signature-256")!], secret: secret) else {
+            throw APIError(status: .unauthorized, category: "INVALID_AUTHENTICATION",
+                           message: "X-Hub-Signature-256 is missing or does not match this channel's signingSecret (the app secret).")
+        }
+        let webhook: WhatsAppWebhook
+        do {
+            webhook = try JSONDecoder().decode(WhatsAppWebhook.self, from: Data(body))
+        } catch {
+            throw APIError.badRequest("The webhook body is not a WhatsApp Cloud API notification.")
+        }
+        for change in (webhook.entry ?? []).flatMap({ $0.changes ?? [] }) {
+            guard let value = change.value, value.metadata?.phone_number_id == channel.address else { continue }
+            for message in value.messages ?? [] {
+                let name = value.contacts?.first { $0.wa_id == message.from }?.profile?.name
+                let phone = "+" + message.from.filter(\.isNumber)
+                _ = try await desk.channelMessages.receive(IncomingMessage(
+                    customerAddress: phone, customerName: name, customerPhone: phone, text: message.readable,
+                    externalID: message.id), on: channel, source: "WHATSAPP")
+            }
+        }
+        return try JSONBody.response(["status": "ok"])
+    }
+}
