@@ -11,12 +11,30 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
     public var verifyToken: String?
     /// WhatsApp: the Cloud API access token for sending.
     public var accessToken: String?
+    /// Calls: when calls are put through (A8); always when `nil`.
+    public var openingHours: OpeningHours?
+    /// Calls: what callers hear after hours, or when nobody answers, before they leave a message.
+    public var voicemailGreeting: String?
+    /// Calls: the numbers that ring during opening hours; none sends every call to voicemail.
+    public var forwardTo: [String]?
 
-    public init(outboundURL: String? = nil, signingSecret: String? = nil, verifyToken: String? = nil, accessToken: String? = nil) {
+    public init(outboundURL: String? = nil, signingSecret: String? = nil, verifyToken: String? = nil, accessToken: String? = nil,
+                openingHours: OpeningHours? = nil, voicemailGreeting: String? = nil, forwardTo: [String]? = nil) {
         self.outboundURL = outboundURL
         self.signingSecret = signingSecret
         self.verifyToken = verifyToken
         self.accessToken = accessToken
+        self.openingHours = openingHours
+        self.voicemailGreeting = voicemailGreeting
+        self.forwardTo = forwardTo
+    }
+
+    public static let defaultVoicemailGreeting =
+        "Thank you for calling. Nobody can take your call right now. Please leave a message after the tone, and we will call you back."
+
+    /// Whether a phone number is in E.164 form: `+` and 8 to 15 digits.
+    public static func isPhoneNumber(_ number: String) -> Bool {
+        number.first == "+" && (8...15).contains(number.count - 1) && number.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     public static let whatsAppCloudAPI = "https://graph.facebook.com/v21.0"

@@ -77,6 +77,9 @@ public struct ChannelService: Sendable {
             if let secret = settings.signingSecret { merged.signingSecret = secret.isEmpty ? nil : secret }
             if let token = settings.verifyToken { merged.verifyToken = token.isEmpty ? nil : token }
             if let token = settings.accessToken { merged.accessToken = token.isEmpty ? nil : token }
+            if let hours = settings.openingHours { merged.openingHours = hours }
+            if let greeting = settings.voicemailGreeting { merged.voicemailGreeting = greeting.isEmpty ? nil : greeting }
+            if let numbers = settings.forwardTo { merged.forwardTo = numbers }
             try Self.check(merged, kind: channel.kind, address: channel.address)
             channel.settings = merged
         }
@@ -111,8 +114,20 @@ public struct ChannelService: Sendable {
                     + "(the token given when subscribing the webhook).")
             }
         case .call:
+            guard ChannelSettings.isPhoneNumber(address) else {
+                throw .badRequest("A call channel's address is the phone number called, in E.164 form such as +33123456789.")
+            }
             guard settings.signingSecret?.isEmpty == false else {
                 throw .badRequest("A call channel needs signingSecret: the provider's auth token, which signs its webhooks.")
+            }
+            if let zone = settings.openingHours?.timeZone, TimeZone(identifier: zone) == nil {
+                throw .badRequest(OpeningHoursError.unknownTimeZone(zone).description)
+            }
+            if let bad = settings.forwardTo?.first(where: { !ChannelSettings.isPhoneNumber($0) }) {
+                throw .badRequest("forwardTo \"\(bad)\" is not a phone number in E.164 form such as +33123456789.")
+            }
+            if (settings.voicemailGreeting?.count ?? 0) > 1_000 {
+                throw .badRequest("The voicemail greeting holds at most 1,000 characters.")
             }
         case .email, .form, .chat, .custom:
             break

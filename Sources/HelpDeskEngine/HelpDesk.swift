@@ -52,6 +52,7 @@ public final class HelpDesk: Sendable {
     public var notifications: NotificationService { NotificationService(desk: self) }
     public var forms: FormService { FormService(desk: self) }
     public var channelMessages: ChannelMessages { ChannelMessages(desk: self) }
+    public var calls: CallService { CallService(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {

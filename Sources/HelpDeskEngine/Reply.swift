@@ -59,7 +59,13 @@ extension ConversationService {
         guard let channel = emailChannels.first(where: { $0.id == channelID }) else {
             throw HelpDeskError.badRequest("Channel \(channelID) is not a connected team email address to send from.")
         }
-        let to = (draft.to ?? [conversation.customerAddress]).map(Channel.normalizedAddress)
+        var customer = conversation.customerAddress
+        if !Channel.isValidEmailAddress(Channel.normalizedAddress(customer)), let contactID = conversation.contactID.flatMap({ Int64($0) }),
+           let email = try await desk.database.read({ try await $0.records(type: .contacts, ids: [contactID]).first?.properties["email"] }) {
+            // A caller or chat visitor is answered by email once their address is known.
+            customer = email
+        }
+        let to = (draft.to ?? [customer]).map(Channel.normalizedAddress)
         let cc = draft.cc.map(Channel.normalizedAddress), bcc = draft.bcc.map(Channel.normalizedAddress)
         let everyone = to + cc + bcc
         guard !to.isEmpty else { throw HelpDeskError.badRequest("A reply needs at least one recipient in to.") }
@@ -163,6 +169,12 @@ extension ConversationService {
         guard trimmed.utf8.count <= 65_536 else { throw HelpDeskError.badRequest("A comment holds at most 64 KiB of text.") }
         let now = desk.clock()
         let author = caller.user
+        let (channel, thread) = try await desk.database.read { session in
+            (try await session.channel(id: conversation.channelID), try await session.messages(conversationID: conversation.id))
+        }
+        if channel?.kind == .call, !thread.contains(where: { $0.direction == .outgoing }) {
+            throw HelpDeskError.conflict("On a call's conversation, comments open once an email to the caller is sent (R6).")
+        }
         let mentioned = try await desk.database.read { session in
             var reachable: [User] = []
             for user in Mention.mentionedUsers(in: trimmed, among: try await session.users(includeArchived: false))

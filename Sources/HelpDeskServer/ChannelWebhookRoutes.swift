@@ -5,8 +5,8 @@ import Hummingbird
 import NIOCore
 
 /// Messages from channels the help desk does not speak itself: the custom channels API, for
-/// integrations with a token, and the WhatsApp Cloud API's webhook, which proves itself with
-/// its signature instead.
+/// integrations with a token; the WhatsApp Cloud API's webhook and Twilio Programmable Voice's
+/// call webhooks, which prove themselves with their signatures instead.
 struct ChannelWebhookRoutes {
     let desk: HelpDesk
 
@@ -91,6 +91,83 @@ struct ChannelWebhookRoutes {
                     "Takes the Cloud API's message notifications, signed with X-Hub-Signature-256") { request, context in
             try await receiveWhatsApp(request, context)
         }
+        section.add(.post, "webhooks/calls/:channelId/voice", "receiveCall",
+                    "Twilio's voice webhook for an incoming call; answers with TwiML (ring or voicemail, A8)") { request, context in
+            try await call(request, context) { channel, values in
+                try await desk.calls.incoming(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "")
+            }
+        }
+        section.add(.post, "webhooks/calls/:channelId/dial-status", "receiveDialStatus",
+                    "Twilio's Dial action: a missed call goes to voicemail") { request, context in
+            try await call(request, context) { channel, values in
+                try await desk.calls.dialEnded(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "",
+                                               status: values["DialCallStatus"] ?? "failed")
+            }
+        }
+        section.add(.post, "webhooks/calls/:channelId/recording", "receiveVoicemail",
+                    "Twilio's recording status callback: the voicemail joins the call's conversation") { request, context in
+            try await call(request, context) { channel, values in
+                guard values["RecordingStatus"].map({ $0 == "completed" }) ?? true, let url = values["RecordingUrl"] else { return .hangUp }
+                try await desk.calls.voicemail(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "",
+                                               recordingID: values["RecordingSid"] ?? url, url: url,
+                                               seconds: values["RecordingDuration"].flatMap { Int($0) })
+                return .hangUp
+            }
+        }
+    }
+
+    /// Checks a Twilio webhook's signature, hands its parameters on, and answers in TwiML.
+    func call(_ request: Request, _ context: HelpDeskRequestContext,
+              _ handle: (HelpDeskCore.Channel, [String: String]) async throws -> CallService.Answer) async throws -> Response {
+        let channelID: String = try context.parameters.require("channelId")
+        guard let channel = try await desk.channelMessages.channel(id: channelID, kinds: [.call]) else {
+            throw APIError.notFound("Call channel \(channelID) does not exist.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxWebhookBody)
+        } catch {
+            throw APIError(status: .contentTooLarge, category: "VALIDATION_ERROR", message: "A webhook body holds at most 1 MiB.")
+        }
+        let pairs = URLEncodedForm.pairs(String(buffer: buffer))
+        // Twilio signs the URL it called; behind a proxy, Host and X-Forwarded-Proto must say what it was.
+        let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
+        let url = "\(scheme)://\(request.head.authority ?? "localhost")\(request.uri)"
+        guard let secret = channel.settings.signingSecret,
+              WebhookSignature.isValidTwilio(url: url, parameters: pairs, header: request.headers[.init("X-Twilio-Signature")!],
+                                             secret: secret) else {
+            throw APIError(status: .unauthorized, category: "INVALID_AUTHENTICATION",
+                           message: "X-Twilio-Signature is missing or does not match this channel's signingSecret (the auth token) for \(url).")
+        }
+        var values: [String: String] = [:]
+        for (name, value) in pairs where values[name] == nil { values[name] = value }
+        guard values["CallSid"].map({ !$0.isEmpty && $0.count <= 64 }) == true else {
+            throw APIError.badRequest("A call webhook needs its CallSid.")
+        }
+        let answer = try await handle(channel, values)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/xml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.twiml(answer, channelID: channelID))))
+    }
+
+    /// The TwiML for an answer; Twilio resolves the relative callbacks against the URL it called.
+    static func twiml(_ answer: CallService.Answer, channelID: String) -> String {
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var body = ""
+        switch answer {
+        case .connect(let numbers):
+            body = "<Dial action=\"/webhooks/calls/\(channelID)/dial-status\" timeout=\"25\">"
+                + numbers.map { "<Number>\(escaped($0))</Number>" }.joined() + "</Dial>"
+        case .voicemail(let greeting):
+            body = "<Say>\(escaped(greeting))</Say><Record maxLength=\"180\" playBeep=\"true\" "
+                + "recordingStatusCallback=\"/webhooks/calls/\(channelID)/recording\"/><Hangup/>"
+        case .hangUp:
+            body = "<Hangup/>"
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\(body)</Response>"
     }
 
     func publish(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {

@@ -27,6 +27,9 @@ struct ConversationRoutes {
         var hasSigningSecret: Bool
         var hasVerifyToken: Bool
         var hasAccessToken: Bool
+        var openingHours: OpeningHoursJSON?
+        var voicemailGreeting: String?
+        var forwardTo: [String]?
 
         init(_ channel: Channel) {
             id = channel.id
@@ -35,14 +38,18 @@ struct ConversationRoutes {
             active = !channel.archived
             archived = channel.archived
             createdAt = channel.createdAt.isoString
-            deliveryIdentifier = DeliveryIdentifierJSON(type: channel.kind == .email ? "HS_EMAIL_ADDRESS" : "CHANNEL_SPECIFIC_OPAQUE_ID",
-                                                        value: channel.address)
+            deliveryIdentifier = DeliveryIdentifierJSON(
+                type: channel.kind == .email ? "HS_EMAIL_ADDRESS" : channel.kind == .call ? "HS_PHONE_NUMBER" : "CHANNEL_SPECIFIC_OPAQUE_ID",
+                value: channel.address)
             pipelineId = channel.pipelineID
             createsTickets = channel.createsTickets
             outboundUrl = channel.settings.outboundURL
             hasSigningSecret = channel.settings.signingSecret != nil
             hasVerifyToken = channel.settings.verifyToken != nil
             hasAccessToken = channel.settings.accessToken != nil
+            openingHours = channel.settings.openingHours.map(OpeningHoursJSON.init)
+            voicemailGreeting = channel.settings.voicemailGreeting
+            forwardTo = channel.settings.forwardTo
         }
     }
 
@@ -56,12 +63,62 @@ struct ConversationRoutes {
         var signingSecret: String?
         var verifyToken: String?
         var accessToken: String?
+        var openingHours: OpeningHoursJSON?
+        var voicemailGreeting: String?
+        var forwardTo: [String]?
 
-        var settings: ChannelSettings {
-            ChannelSettings(outboundURL: outboundUrl, signingSecret: signingSecret, verifyToken: verifyToken, accessToken: accessToken)
+        func settings() throws -> ChannelSettings {
+            var hours: OpeningHours?
+            if let openingHours {
+                do {
+                    hours = try OpeningHours(timeZone: openingHours.timeZone, byName: openingHours.days)
+                } catch {
+                    throw APIError.badRequest(error.description)
+                }
+            }
+            return ChannelSettings(outboundURL: outboundUrl, signingSecret: signingSecret, verifyToken: verifyToken,
+                                   accessToken: accessToken, openingHours: hours, voicemailGreeting: voicemailGreeting,
+                                   forwardTo: forwardTo)
         }
 
-        var changesSettings: Bool { outboundUrl != nil || signingSecret != nil || verifyToken != nil || accessToken != nil }
+        var changesSettings: Bool {
+            outboundUrl != nil || signingSecret != nil || verifyToken != nil || accessToken != nil || openingHours != nil
+                || voicemailGreeting != nil || forwardTo != nil
+        }
+    }
+
+    /// `{"timeZone": "Europe/Paris", "monday": ["09:00-12:30", "14:00-18:00"], ...}`
+    struct OpeningHoursJSON: Codable {
+        var timeZone: String
+        var days: [String: [String]]
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(_ hours: OpeningHours) {
+            timeZone = hours.timeZone
+            days = hours.byName
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            timeZone = try container.decode(String.self, forKey: Key(stringValue: "timeZone"))
+            var days: [String: [String]] = [:]
+            for key in container.allKeys where key.stringValue != "timeZone" {
+                days[key.stringValue] = try container.decode([String].self, forKey: key)
+            }
+            self.days = days
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(timeZone, forKey: Key(stringValue: "timeZone"))
+            for (day, ranges) in days { try container.encode(ranges, forKey: Key(stringValue: day)) }
+        }
     }
 
     struct ThreadJSON: Encodable {
@@ -253,7 +310,7 @@ struct ConversationRoutes {
             }
             let channel = try await desk.channels.create(
                 ChannelDraft(kind: kind, address: address, name: input.name, pipelineID: input.pipelineId,
-                             createsTickets: input.createsTickets ?? true, settings: input.settings), by: try context.requireCaller())
+                             createsTickets: input.createsTickets ?? true, settings: try input.settings()), by: try context.requireCaller())
             return try JSONBody.response(ChannelAccountJSON(channel), status: .created)
         }
         section.add(.get, "channel-accounts/:channelAccountId", "getChannelAccount", "Read a connected channel",
@@ -267,7 +324,7 @@ struct ConversationRoutes {
             let input = try await JSONBody.decode(ChannelAccountInput.self, from: request)
             let channel = try await desk.channels.update(
                 id: try context.parameters.require("channelAccountId"), name: input.name, pipelineID: input.pipelineId,
-                createsTickets: input.createsTickets, settings: input.changesSettings ? input.settings : nil, by: try context.requireCaller())
+                createsTickets: input.createsTickets, settings: input.changesSettings ? try input.settings() : nil, by: try context.requireCaller())
             return try JSONBody.response(ChannelAccountJSON(channel))
         }
         section.add(.delete, "channel-accounts/:channelAccountId", "archiveChannelAccount",

@@ -194,7 +194,7 @@ struct FormRoutes {
                 .init(field: nil, message: "The form is larger than \(Self.maxFormBody / 1024) KiB; shorten your message."),
             ]), status: .contentTooLarge)
         }
-        let values = Self.formValues(String(buffer: body))
+        let values = URLEncodedForm.values(String(buffer: body))
         if !(values[Form.honeypotField] ?? "").isEmpty {
             context.logger.info("Dropped a form submission that filled the honeypot", metadata: ["form": "\(id)"])
             return Self.html(FormPage.thanks(form), status: .ok)
@@ -231,21 +231,6 @@ struct FormRoutes {
 
     func schemas() async throws -> (contacts: RecordSchema, tickets: RecordSchema) {
         (try await desk.recordSchema(ObjectType.contacts.name), try await desk.recordSchema(ObjectType.tickets.name))
-    }
-
-    /// Reads an `application/x-www-form-urlencoded` body; the first of repeated names wins.
-    static func formValues(_ body: String) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            let name = decoded(parts[0])
-            if values[name] == nil { values[name] = parts.count > 1 ? decoded(parts[1]) : "" }
-        }
-        return values
     }
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response {

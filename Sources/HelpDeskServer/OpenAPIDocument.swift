@@ -175,6 +175,7 @@ enum OpenAPIDocument {
             "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
             "createsTickets": ["type": "boolean", "description": "C1: create a ticket for every new incoming conversation."],
             "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
+            "openingHours": ["type": "object", "additionalProperties": true], "voicemailGreeting": string, "forwardTo": array(string),
         ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
         "ChannelAccountInput": object([
             "channelId": string, "name": string, "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
@@ -183,6 +184,9 @@ enum OpenAPIDocument {
             "signingSecret": ["type": "string", "description": "Custom: signs posts. WhatsApp: the app secret. Calls: the auth token."],
             "verifyToken": ["type": "string", "description": "WhatsApp: the webhook subscription's verify token."],
             "accessToken": ["type": "string", "description": "WhatsApp: the Cloud API access token."],
+            "openingHours": ["type": "object", "description": "Calls (A8): {\"timeZone\": \"Europe/Paris\", \"monday\": [\"09:00-17:00\"], ...}",
+                             "additionalProperties": true],
+            "voicemailGreeting": string, "forwardTo": array(string),
         ]),
         "CustomChannelMessageInput": object([
             "messageDirection": ["type": "string", "enum": ["INCOMING"]], "text": string, "richText": string,

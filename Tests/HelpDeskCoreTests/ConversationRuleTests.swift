@@ -154,3 +154,24 @@ final class MessageThreadingTests: XCTestCase {
                      "a thread the help desk has not seen yet is a new conversation")
     }
 }
+
+final class OpeningHoursTests: XCTestCase {
+    func testA8OpeningHoursSayWhenCallsArePutThrough() throws {
+        let hours = try OpeningHours(timeZone: "Europe/Paris", byName: ["Monday": ["14:00-18:00", "09:00-12:30"], "saturday": ["10:00-24:00"]])
+        XCTAssertTrue(hours.isOpen(weekday: 1, minute: 9 * 60))
+        XCTAssertFalse(hours.isOpen(weekday: 1, minute: 12 * 60 + 30), "a range ends before its end")
+        XCTAssertTrue(hours.isOpen(weekday: 1, minute: 17 * 60 + 59))
+        XCTAssertFalse(hours.isOpen(weekday: 2, minute: 10 * 60), "a day without ranges is closed")
+        XCTAssertTrue(hours.isOpen(weekday: 6, minute: 23 * 60 + 59))
+        XCTAssertEqual(hours.byName, ["monday": ["09:00-12:30", "14:00-18:00"], "saturday": ["10:00-24:00"]])
+        XCTAssertThrowsError(try OpeningHours(timeZone: "UTC", byName: ["funday": ["09:00-10:00"]])) { error in
+            XCTAssertEqual(error as? OpeningHoursError, .unknownDay("funday"))
+        }
+        for bad in ["9-17", "17:00-09:00", "09:00-25:00", "09:60-10:00", "09:00"] {
+            XCTAssertThrowsError(try OpeningHours(timeZone: "UTC", byName: ["monday": [bad]]), bad)
+        }
+        XCTAssertTrue(ChannelSettings.isPhoneNumber("+33612345678"))
+        XCTAssertFalse(ChannelSettings.isPhoneNumber("0612345678"))
+        XCTAssertFalse(ChannelSettings.isPhoneNumber("+33 6 12"))
+    }
+}

@@ -3,9 +3,12 @@ the custom channels API, Meta's Cloud API webhook is played with signed payloads
 replies are posted to a real HTTP peer that this script runs (standing in for the integration
 and for the Cloud API).
 
+Calls are played as Twilio Programmable Voice sends its webhooks, signed with the auth token.
+
 usage: channels.py BASE_URL ADMIN_TOKEN
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
+import base64
 import hashlib
 import hmac
 import json
@@ -13,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -177,6 +181,60 @@ graph = wait_for(lambda: next((r for r in received if r["path"] == "/graph/12345
 payload = json.loads(graph["body"]) if graph else {}
 check("a reply goes out through the Cloud API", graph and graph["headers"].get("Authorization") == "Bearer EAAG-token"
       and payload.get("to") == "33612345678" and payload.get("text", {}).get("body") == "Yes, looking now.", graph)
+
+# Calls (A8): Twilio's voice webhooks, signed; opening hours decide between ringing and voicemail.
+status, line = api("POST", "/conversations/v3/conversations/channel-accounts", {
+    "channelId": "CALL", "name": "Hotline", "deliveryIdentifier": {"type": "HS_PHONE_NUMBER", "value": "+33123456789"},
+    "signingSecret": "twilio-token", "forwardTo": ["+33600000001"],
+    "openingHours": dict({"timeZone": "Europe/Paris"}, **{day: ["00:00-24:00"] for day in
+                          ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]})})
+check("connect a phone line with opening hours", status == 201 and line["openingHours"]["monday"] == ["00:00-24:00"], (status, line))
+for bad, expected in [({"deliveryIdentifier": {"type": "HS_PHONE_NUMBER", "value": "0123"}, "signingSecret": "x"}, "E.164"),
+                      ({"deliveryIdentifier": {"type": "HS_PHONE_NUMBER", "value": "+33100000000"}, "signingSecret": "x",
+                        "openingHours": {"timeZone": "Mars/Olympus", "monday": ["09:00-17:00"]}}, "time zone"),
+                      ({"deliveryIdentifier": {"type": "HS_PHONE_NUMBER", "value": "+33100000000"}, "signingSecret": "x",
+                        "openingHours": {"timeZone": "UTC", "monday": ["17:00-09:00"]}}, "range")]:
+    status, error = api("POST", "/conversations/v3/conversations/channel-accounts", dict(bad, channelId="CALL"))
+    check(f"a call channel with a bad setting is refused ({expected})", status == 400 and expected in error["message"], (status, error))
+
+
+def twilio(path, params, token=b"twilio-token"):
+    url = BASE + path
+    signed_text = url + "".join(name + params[name] for name in sorted(params))
+    signature = base64.b64encode(hmac.new(token, signed_text.encode(), hashlib.sha1).digest()).decode()
+    body = urllib.parse.urlencode(params).encode()
+    return request("POST", path, raw=body, headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+
+
+voice = f"/webhooks/calls/{line.get('id')}/voice"
+call = {"CallSid": "CA0001", "From": "+33699999999", "To": "+33123456789", "CallStatus": "ringing", "Direction": "inbound"}
+status, text = twilio(voice, call, token=b"wrong")
+check("a call webhook with a bad signature is refused", status == 401, (status, text))
+status, text = twilio(voice, call)
+check("A8 during opening hours the call rings the line's numbers", status == 200 and "<Dial" in text
+      and "<Number>+33600000001</Number>" in text, (status, text))
+threads = api("GET", "/conversations/v3/conversations/threads")[1]["results"]
+calls = [t for t in threads if t["originalChannelAccountId"] == line.get("id")]
+status, ticket = api("GET", f"/crm/v3/objects/tickets/{calls[0].get('associatedTicketId') if calls else 0}?properties=source_type,subject")
+check("C2 a call opens a conversation with a phone ticket", len(calls) == 1 and ticket["properties"]["source_type"] == "PHONE"
+      and ticket["properties"]["subject"] == "Call from +33699999999", (calls, ticket))
+call_thread = calls[0]["id"] if calls else "0"
+status, comment = api("POST", f"/conversations/v3/conversations/threads/{call_thread}/messages", {"type": "COMMENT", "text": "Called back?"})
+check("R6 a call's conversation takes comments only once an email is sent", status == 409 and "R6" in comment["message"], (status, comment))
+status, text = twilio(f"/webhooks/calls/{line.get('id')}/dial-status", dict(call, DialCallStatus="no-answer"))
+check("A8 a missed call goes to voicemail", status == 200 and "<Record" in text and "leave a message" in text, (status, text))
+status, text = twilio(f"/webhooks/calls/{line.get('id')}/recording", dict(call, RecordingSid="RE0001", RecordingStatus="completed",
+                      RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE0001", RecordingDuration="42"))
+texts = [m["text"] for m in messages(call_thread)]
+check("the voicemail joins the call's conversation", status == 200 and any(t.startswith("Voicemail (42 s): https://api.twilio.com") for t in texts),
+      texts)
+
+status, closed_line = api("POST", "/conversations/v3/conversations/channel-accounts", {
+    "channelId": "CALL", "deliveryIdentifier": {"type": "HS_PHONE_NUMBER", "value": "+33987654321"}, "signingSecret": "twilio-token",
+    "forwardTo": ["+33600000001"], "voicemailGreeting": "We are closed & back at 9.", "openingHours": {"timeZone": "UTC"}})
+status, text = twilio(f"/webhooks/calls/{closed_line.get('id')}/voice", dict(call, CallSid="CA0002", To="+33987654321"))
+check("A8 after hours the caller hears the line's greeting and can leave a message", status == 200
+      and "<Say>We are closed &amp; back at 9.</Say>" in text and "<Record" in text and "<Dial" not in text, (status, text))
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
