@@ -17,9 +17,13 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
     public var voicemailGreeting: String?
     /// Calls: the numbers that ring during opening hours; none sends every call to voicemail.
     public var forwardTo: [String]?
+    /// Email: what the team address answers by itself when mail opens a ticket; `{{ticket}}`
+    /// becomes its number. None when `nil`.
+    public var acknowledgement: String?
 
     public init(outboundURL: String? = nil, signingSecret: String? = nil, verifyToken: String? = nil, accessToken: String? = nil,
-                openingHours: OpeningHours? = nil, voicemailGreeting: String? = nil, forwardTo: [String]? = nil) {
+                openingHours: OpeningHours? = nil, voicemailGreeting: String? = nil, forwardTo: [String]? = nil,
+                acknowledgement: String? = nil) {
         self.outboundURL = outboundURL
         self.signingSecret = signingSecret
         self.verifyToken = verifyToken
@@ -27,6 +31,7 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
         self.openingHours = openingHours
         self.voicemailGreeting = voicemailGreeting
         self.forwardTo = forwardTo
+        self.acknowledgement = acknowledgement
     }
 
     public static let defaultVoicemailGreeting =

@@ -80,6 +80,7 @@ public struct ChannelService: Sendable {
             if let hours = settings.openingHours { merged.openingHours = hours }
             if let greeting = settings.voicemailGreeting { merged.voicemailGreeting = greeting.isEmpty ? nil : greeting }
             if let numbers = settings.forwardTo { merged.forwardTo = numbers }
+            if let text = settings.acknowledgement { merged.acknowledgement = text.isEmpty ? nil : text }
             try Self.check(merged, kind: channel.kind, address: channel.address)
             channel.settings = merged
         }
@@ -101,6 +102,9 @@ public struct ChannelService: Sendable {
 
     /// What each kind of channel needs to reach the service behind it.
     static func check(_ settings: ChannelSettings, kind: Channel.Kind, address: String) throws(HelpDeskError) {
+        if (settings.acknowledgement?.utf8.count ?? 0) > 10_000 {
+            throw .badRequest("An acknowledgement holds at most 10,000 characters.")
+        }
         if let url = settings.outboundURL, !ChannelSettings.isValidOutboundURL(url) {
             throw .badRequest("outboundUrl \"\(url)\" must be an http or https URL.")
         }

@@ -2,6 +2,7 @@ import Foundation
 import HelpDeskCore
 import HelpDeskMail
 import HelpDeskStore
+import Logging
 
 /// Turns mail received by the SMTP listener into conversations and tickets (C2, C3): a reply
 /// joins the thread it answers, a new message opens a conversation, with a ticket when its
@@ -86,9 +87,12 @@ public struct InboundMail: Sendable {
             return Receipt(conversationID: conversationID, messageID: id, ticketID: nil, duplicate: true)
         }
 
-        return try await desk.database.write { session in
+        let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
+        let logger = desk.logger
+        let receipt = try await desk.database.write { session in
             var events: [RecordEvent] = []
             var conversation: Conversation?
+            var newTicket = false
             if let thread = known.thread {
                 conversation = try await session.touchConversation(id: thread, at: now)
             }
@@ -115,6 +119,7 @@ public struct InboundMail: Sendable {
                     let (records, created) = try await RecordService.insert([creation], schema: tickets, session: session)
                     ticketID = records.first?.id
                     events += created
+                    newTicket = true
                 }
                 conversation = try await session.insertConversation(Conversation(
                     id: "", channelID: channel.id, ticketID: ticketID, status: automatic == nil ? .open : .closed,
@@ -133,8 +138,19 @@ public struct InboundMail: Sendable {
                     newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
             }
             try await session.append(events)
-            return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
+            if !failedRecipients.isEmpty {
+                try await session.recordBounces(failedRecipients, at: now)
+            }
+            var acknowledged = false
+            if newTicket, let template = channel.settings.acknowledgement, let ticketID = conversation.ticketID {
+                acknowledged = try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
+                                                              channel: channel, now: now, session: session, logger: logger)
+            }
+            return (Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false),
+                    acknowledged)
         }
+        if receipt.1 { desk.outboxChanged() }
+        return receipt.0
     }
 
     /// The contact with this email address, created if there is none yet (looked up again here,

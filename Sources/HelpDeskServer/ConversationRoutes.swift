@@ -30,6 +30,7 @@ struct ConversationRoutes {
         var openingHours: OpeningHoursJSON?
         var voicemailGreeting: String?
         var forwardTo: [String]?
+        var acknowledgement: String?
 
         init(_ channel: Channel) {
             id = channel.id
@@ -50,6 +51,7 @@ struct ConversationRoutes {
             openingHours = channel.settings.openingHours.map(OpeningHoursJSON.init)
             voicemailGreeting = channel.settings.voicemailGreeting
             forwardTo = channel.settings.forwardTo
+            acknowledgement = channel.settings.acknowledgement
         }
     }
 
@@ -66,6 +68,7 @@ struct ConversationRoutes {
         var openingHours: OpeningHoursJSON?
         var voicemailGreeting: String?
         var forwardTo: [String]?
+        var acknowledgement: String?
 
         func settings() throws -> ChannelSettings {
             var hours: OpeningHours?
@@ -78,12 +81,12 @@ struct ConversationRoutes {
             }
             return ChannelSettings(outboundURL: outboundUrl, signingSecret: signingSecret, verifyToken: verifyToken,
                                    accessToken: accessToken, openingHours: hours, voicemailGreeting: voicemailGreeting,
-                                   forwardTo: forwardTo)
+                                   forwardTo: forwardTo, acknowledgement: acknowledgement)
         }
 
         var changesSettings: Bool {
             outboundUrl != nil || signingSecret != nil || verifyToken != nil || accessToken != nil || openingHours != nil
-                || voicemailGreeting != nil || forwardTo != nil
+                || voicemailGreeting != nil || forwardTo != nil || acknowledgement != nil
         }
     }
 

@@ -176,6 +176,7 @@ enum OpenAPIDocument {
             "createsTickets": ["type": "boolean", "description": "C1: create a ticket for every new incoming conversation."],
             "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
             "openingHours": ["type": "object", "additionalProperties": true], "voicemailGreeting": string, "forwardTo": array(string),
+            "acknowledgement": string,
         ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
         "ChannelAccountInput": object([
             "channelId": string, "name": string, "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
@@ -187,6 +188,7 @@ enum OpenAPIDocument {
             "openingHours": ["type": "object", "description": "Calls (A8): {\"timeZone\": \"Europe/Paris\", \"monday\": [\"09:00-17:00\"], ...}",
                              "additionalProperties": true],
             "voicemailGreeting": string, "forwardTo": array(string),
+            "acknowledgement": ["type": "string", "description": "Email: the automatic answer to mail that opens a ticket; {{ticket}} is its number."],
         ]),
         "CustomChannelMessageInput": object([
             "messageDirection": ["type": "string", "enum": ["INCOMING"]], "text": string, "richText": string,

@@ -151,6 +151,13 @@ enum Migrations {
             "CREATE INDEX conversations_customer ON conversations (channel_id, customer_address, latest_message_at)",
             "ALTER TABLE outbox ADD COLUMN transport TEXT NOT NULL DEFAULT 'SMTP'",
         ],
+        // The loop guard of automatic mail: what was sent by itself, and where mail bounced.
+        [
+            "ALTER TABLE outbox ADD COLUMN automatic {INT} NOT NULL DEFAULT 0",
+            "ALTER TABLE outbox ADD COLUMN ticket_id {INT}",
+            "CREATE INDEX outbox_automatic ON outbox (recipients, created_at) WHERE automatic = 1",
+            "CREATE TABLE bounced_addresses (address TEXT PRIMARY KEY, bounced_at {INT} NOT NULL, bounces {INT} NOT NULL)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

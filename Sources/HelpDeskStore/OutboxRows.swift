@@ -35,12 +35,43 @@ public struct OutboxEntry: Sendable {
 /// The outbox: written in the transaction that causes a message, claimed by one delivery worker
 /// at a time (a lease that lapses if the worker dies), marked sent or retried later.
 extension StoreSession {
-    public func enqueueMail(messageID: Int64?, sender: String, recipients: [String], data: [UInt8], now: Timestamp) async throws {
+    /// Queues mail. `automatic` mail (sent by the help desk itself, about `ticketID`) counts for
+    /// the loop guard.
+    public func enqueueMail(messageID: Int64?, sender: String, recipients: [String], data: [UInt8], now: Timestamp,
+                            automatic: Bool = false, ticketID: Int64? = nil) async throws {
         try await sql.raw("""
-            INSERT INTO outbox (message_id, sender, recipients, data, status, attempts, next_attempt_at, created_at)
+            INSERT INTO outbox (message_id, sender, recipients, data, status, attempts, next_attempt_at, created_at, automatic, ticket_id)
             VALUES (\(bind: messageID), \(bind: sender), \(bind: recipients.joined(separator: ",")), \(bind: Data(data)),
-                    'PENDING', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                    'PENDING', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: automatic ? 1 : 0),
+                    \(bind: ticketID))
             """).run()
+    }
+
+    /// The automatic mail sent to one recipient since `since`, with the ticket each was about.
+    public func automaticMail(to recipient: String, since: Timestamp) async throws -> [(ticketID: String?, at: Timestamp)] {
+        try await sql.raw("""
+            SELECT ticket_id, created_at FROM outbox
+            WHERE automatic = 1 AND recipients = \(bind: recipient) AND created_at > \(bind: since.millisecondsSince1970)
+            """).all().map { row in
+            (try row.decode(column: "ticket_id", as: Int64?.self).map(String.init),
+             Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    /// Notes that mail to these addresses bounced now.
+    public func recordBounces(_ addresses: [String], at time: Timestamp) async throws {
+        for address in addresses {
+            try await sql.raw("""
+                INSERT INTO bounced_addresses (address, bounced_at, bounces) VALUES (\(bind: address), \(bind: time.millisecondsSince1970), 1)
+                ON CONFLICT (address) DO UPDATE SET bounced_at = excluded.bounced_at, bounces = bounced_addresses.bounces + 1
+                """).run()
+        }
+    }
+
+    /// When mail to this address last bounced, if it ever did.
+    public func lastBounce(of address: String) async throws -> Timestamp? {
+        try await sql.raw("SELECT bounced_at FROM bounced_addresses WHERE address = \(bind: address)").first()
+            .map { Timestamp(millisecondsSince1970: try $0.decode(column: "bounced_at", as: Int64.self)) }
     }
 
     /// Queues a post to the service behind a channel: `payload` goes to `recipient` on `channelID`.

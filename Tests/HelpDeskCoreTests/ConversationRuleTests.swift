@@ -175,3 +175,42 @@ final class OpeningHoursTests: XCTestCase {
         XCTAssertFalse(ChannelSettings.isPhoneNumber("+33 6 12"))
     }
 }
+
+final class AutomaticMailPolicyTests: XCTestCase {
+    let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+    func ago(minutes: Int64) -> Timestamp { now.adding(milliseconds: -minutes * 60_000) }
+
+    func testAutomaticMailNeverGoesToMachines() {
+        for machine in ["MAILER-DAEMON@mx.example.org", "no-reply@shop.example", "noreply@x.example", "do_not_reply@x.example",
+                        "donotreply123@x.example", "bounces+123@mail.example", "news-bounces@lists.example", "postmaster@x.example",
+                        "owner-list@lists.example"] {
+            XCTAssertEqual(AutomaticMailPolicy.refusal(for: machine, ticketID: "1", bouncedAt: nil, recentSends: [], now: now),
+                           .machineAddress(machine.lowercased()), machine)
+        }
+        for person in ["ada@example.org", "noreen@example.org", "bob.bounce@example.org"] {
+            XCTAssertNil(AutomaticMailPolicy.refusal(for: person, ticketID: "1", bouncedAt: nil, recentSends: [], now: now), person)
+        }
+    }
+
+    func testABouncedAddressIsSkippedForAWeek() {
+        XCTAssertEqual(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "1", bouncedAt: ago(minutes: 60 * 24 * 6),
+                                                   recentSends: [], now: now), .bounced("ada@example.org", since: ago(minutes: 60 * 24 * 6)))
+        XCTAssertNil(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "1", bouncedAt: ago(minutes: 60 * 24 * 7),
+                                                 recentSends: [], now: now))
+    }
+
+    func testTheLoopGuardCapsMailPerTicketAndPerDay() {
+        let twoThisHour: [(ticketID: String?, at: Timestamp)] = [("1", ago(minutes: 5)), ("1", ago(minutes: 30))]
+        XCTAssertNil(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "1", bouncedAt: nil, recentSends: twoThisHour, now: now))
+        let three = twoThisHour + [("1", ago(minutes: 59))]
+        XCTAssertEqual(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "1", bouncedAt: nil, recentSends: three, now: now),
+                       .tooMany("ada@example.org", count: 3, window: "an hour about this ticket"))
+        XCTAssertNil(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "2", bouncedAt: nil, recentSends: three, now: now),
+                     "another ticket has its own count")
+        let olderThanAnHour = twoThisHour + [("1", ago(minutes: 61))]
+        XCTAssertNil(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "1", bouncedAt: nil, recentSends: olderThanAnHour, now: now))
+        let busyDay = (0..<20).map { (ticketID: String?.some("t\($0)"), at: ago(minutes: Int64($0) * 60 + 1)) }
+        XCTAssertEqual(AutomaticMailPolicy.refusal(for: "ada@example.org", ticketID: "99", bouncedAt: nil, recentSends: busyDay, now: now),
+                       .tooMany("ada@example.org", count: 20, window: "a day"))
+    }
+}

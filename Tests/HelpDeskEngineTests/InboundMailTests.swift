@@ -125,4 +125,57 @@ final class InboundMailTests: XCTestCase {
             XCTAssertFalse(unknown)
         }
     }
+
+    func acknowledgements(_ desk: HelpDesk, _ receipt: InboundMail.Receipt, _ caller: Caller) async throws -> [ConversationMessage] {
+        try await desk.conversations.messages(conversationID: receipt.conversationID, by: caller)
+            .filter { $0.direction == .outgoing && $0.automatic == .autoReply }
+    }
+
+    func testNewTicketsAreAcknowledgedButNeverToMachinesOrBouncedAddresses() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let channel = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com"), by: people.admin)
+            _ = try await desk.channels.update(id: channel.id, settings: ChannelSettings(acknowledgement: "We got it: ticket {{ticket}}."),
+                                               by: people.admin)
+            let first = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Printer on fire", id: "ack1@example.org"))
+            let acks = try await self.acknowledgements(desk, first, people.agent)
+            XCTAssertEqual(acks.map(\.text), ["We got it: ticket \(first.ticketID ?? "")."])
+            XCTAssertEqual(acks.first?.delivery?.status, .queued)
+            XCTAssertEqual(acks.first?.inReplyTo, "ack1@example.org")
+            let reply = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Re: Printer on fire", id: "ack2@example.org", headers: ["In-Reply-To: <ack1@example.org>"]))
+            let acksAfterReply = try await self.acknowledgements(desk, reply, people.agent)
+            XCTAssertEqual(acksAfterReply.count, 1, "a reply in the thread is not acknowledged again")
+
+            let shop = try await desk.inboundMail.receive(self.envelope(from: "no-reply@shop.example"),
+                                                          raw: self.raw("Your order", from: "Shop <no-reply@shop.example>", id: "ack3@shop.example"))
+            let shopAcks = try await self.acknowledgements(desk, shop, people.agent)
+            XCTAssertNotNil(shop.ticketID)
+            XCTAssertEqual(shopAcks.count, 0, "automatic mail never goes to no-reply addresses")
+
+            _ = try await desk.inboundMail.receive(self.envelope(from: ""), raw: self.raw(
+                "Mail delivery failed", from: "Mail Delivery System <MAILER-DAEMON@mx.example.net>", id: "bounce1@mx.example.net",
+                headers: ["X-Failed-Recipients: gone@example.org"]))
+            let gone = try await desk.inboundMail.receive(self.envelope(from: "gone@example.org"),
+                                                          raw: self.raw("Hello again", from: "gone@example.org", id: "ack4@example.org"))
+            let goneAcks = try await self.acknowledgements(desk, gone, people.agent)
+            XCTAssertNotNil(gone.ticketID)
+            XCTAssertEqual(goneAcks.count, 0, "an address that bounced is skipped by automatic mail")
+        }
+    }
+
+    func testTheLoopGuardStopsAnAutoresponderThatHidesWhatItIs() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            _ = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com",
+                                                            settings: ChannelSettings(acknowledgement: "Thanks.")), by: people.admin)
+            var acknowledged = 0
+            for n in 0..<(AutomaticMailPolicy.maxPerRecipientPerDay + 2) {
+                let receipt = try await desk.inboundMail.receive(self.envelope(from: "robot@example.net"), raw: self.raw(
+                    "Answer \(n)", from: "robot@example.net", id: "loop\(n)@example.net"))
+                acknowledged += try await self.acknowledgements(desk, receipt, people.agent).count
+            }
+            XCTAssertEqual(acknowledged, AutomaticMailPolicy.maxPerRecipientPerDay)
+        }
+    }
 }

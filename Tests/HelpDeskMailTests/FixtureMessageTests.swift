@@ -225,3 +225,39 @@ final class FixtureMessageTests: XCTestCase {
         return counts
     }
 }
+
+final class DeliveryReportTests: XCTestCase {
+    func testABounceNamesTheAddressesThatFailed() throws {
+        let bounce = try MailMessage(parsing: try Fixtures.bytes("bounce.eml"))
+        XCTAssertEqual(bounce.failedRecipients, ["nobody@nowhere.example"])
+        let exim = try MailMessage(parsing: Array("""
+            From: Mail Delivery System <Mailer-Daemon@mx.example.net>\r
+            X-Failed-Recipients: Gone@Example.org, other@example.org\r
+            Subject: Mail delivery failed\r
+            \r
+            A message could not be delivered.\r
+
+            """.utf8))
+        XCTAssertEqual(exim.failedRecipients, ["gone@example.org", "other@example.org"])
+        let delayed = try MailMessage(parsing: Array("""
+            From: MAILER-DAEMON@mx.example.net\r
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r
+            \r
+            --b\r
+            Content-Type: text/plain\r
+            \r
+            Still trying.\r
+            --b\r
+            Content-Type: message/delivery-status\r
+            \r
+            Reporting-MTA: dns; mx.example.net\r
+            \r
+            Final-Recipient: rfc822; slow@example.org\r
+            Action: delayed\r
+            Status: 4.4.1\r
+            --b--\r
+
+            """.utf8))
+        XCTAssertEqual(delayed.failedRecipients, [], "a delay is not a failure")
+    }
+}
