@@ -81,6 +81,7 @@ let package = Package(
                 "HelpDeskEngine",
                 "HelpDeskMail",
                 "HelpDeskServer",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

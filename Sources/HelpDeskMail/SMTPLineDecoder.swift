@@ -14,13 +14,18 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPLine
 
     let maxLength: Int
+    let gate: STARTTLSGate?
     private var skipping = false
+    /// Stopped at a STARTTLS line: what follows is either thrown away or read by the next decoder.
+    private var halted = false
 
-    init(maxLength: Int) {
+    init(maxLength: Int, gate: STARTTLSGate? = nil) {
         self.maxLength = maxLength
+        self.gate = gate
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if halted { return .needMoreData }
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > maxLength {
                 if !skipping {
@@ -47,11 +52,19 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         if line.readableBytesView.last == UInt8(ascii: "\r") {
             line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)!
         }
+        if let gate, gate.watching, STARTTLSGate.isStartTLS(line.readableBytesView) {
+            halted = true
+        }
         context.fireChannelRead(wrapInboundOut(.line(line)))
-        return .continue
+        return halted ? .needMoreData : .continue
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        if halted {
+            // Sent in plain text after STARTTLS, against RFC 3207: never read.
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            return .needMoreData
+        }
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }

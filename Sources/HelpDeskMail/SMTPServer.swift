@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The help desk's inbound mail listener. It accepts mail for the addresses `acceptsRecipient`
@@ -22,10 +23,13 @@ public final class SMTPServer: Service, Sendable {
         public var maxLineLength: Int
         public var maxErrors: Int
         public var idleTimeout: TimeAmount
+        /// The certificate and key STARTTLS offers; without them there is no STARTTLS.
+        public var tls: NIOSSLContext?
 
         public init(host: String = "0.0.0.0", port: Int = 2525, hostname: String = "localhost",
                     maxMessageSize: Int = 25 * 1024 * 1024, maxRecipients: Int = 100, maxCommandLength: Int = 2_048,
-                    maxLineLength: Int = 65_536, maxErrors: Int = 20, idleTimeout: TimeAmount = .minutes(5)) {
+                    maxLineLength: Int = 65_536, maxErrors: Int = 20, idleTimeout: TimeAmount = .minutes(5),
+                    tls: NIOSSLContext? = nil) {
             self.host = host
             self.port = port
             self.hostname = hostname
@@ -35,6 +39,16 @@ public final class SMTPServer: Service, Sendable {
             self.maxLineLength = maxLineLength
             self.maxErrors = maxErrors
             self.idleTimeout = idleTimeout
+            self.tls = tls
+        }
+
+        /// A TLS context from PEM files, for STARTTLS.
+        public static func tlsContext(certificateChain: String, privateKey: String) throws -> NIOSSLContext {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificateChain).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKey, format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            return try NIOSSLContext(configuration: tls)
         }
     }
 
@@ -64,11 +78,12 @@ public final class SMTPServer: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let gate = configuration.tls == nil ? nil : STARTTLSGate()
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(IdleClose())
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(SMTPLineDecoder(maxLength: max(configuration.maxLineLength, configuration.maxCommandLength))))
-                    return try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxDecodedLine, gate: gate)))
+                    return (try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: channel), gate)
                 }
             }
         let port = server.channel.localAddress?.port
@@ -77,8 +92,8 @@ public final class SMTPServer: Service, Sendable {
         try await withGracefulShutdownHandler {
             try await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+                    for try await (connection, gate) in connections {
+                        group.addTask { await self.serve(connection, gate: gate) }
                     }
                 }
             }
@@ -87,9 +102,9 @@ public final class SMTPServer: Service, Sendable {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>) async {
+    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>, gate: STARTTLSGate?) async {
         var session = SMTPSession(configuration: configuration, remoteAddress: connection.channel.remoteAddress?.ipAddress,
-                                  acceptsRecipient: acceptsRecipient, deliver: deliver)
+                                  gate: gate, acceptsRecipient: acceptsRecipient, deliver: deliver)
         do {
             try await connection.executeThenClose { lines, replies in
                 try await replies.write(ByteBuffer(string: session.greeting + "\r\n"))
@@ -99,12 +114,37 @@ public final class SMTPServer: Service, Sendable {
                         try await replies.write(ByteBuffer(string: reply + "\r\n"))
                     }
                     if close { return }
+                    if session.startsTLS, let tls = configuration.tls {
+                        try await Self.startTLS(on: connection.channel, context: tls, maxLine: configuration.maxDecodedLine)
+                        session.startedTLS()
+                    }
                 }
             }
         } catch {
             logger.debug("SMTP connection ended: \(error)")
         }
     }
+
+    /// Puts TLS under the line decoder in one event loop turn: a fresh decoder takes over from the
+    /// one that stopped at STARTTLS (whose unread plain text is thrown away as it goes), and the
+    /// 220 answer leaves in plain text beneath the TLS handler, so the client's handshake can only
+    /// reach TLS.
+    static func startTLS(on channel: any Channel, context tls: NIOSSLContext, maxLine: Int) async throws {
+        try await channel.eventLoop.submit {
+            let pipeline = channel.pipeline.syncOperations
+            let stopped = try pipeline.handler(type: ByteToMessageHandler<SMTPLineDecoder>.self)
+            try pipeline.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLine)), position: .after(stopped))
+            let handler = NIOSSLServerHandler(context: tls)
+            try pipeline.addHandler(handler, position: .first)
+            try pipeline.context(handler: handler).writeAndFlush(
+                NIOAny(ByteBuffer(string: "220 2.0.0 Ready to start TLS\r\n")), promise: nil)
+            channel.pipeline.removeHandler(stopped, promise: nil)
+        }.get()
+    }
+}
+
+extension SMTPServer.Configuration {
+    var maxDecodedLine: Int { max(maxLineLength, maxCommandLength) }
 }
 
 /// Says goodbye to a client that stayed silent too long, as RFC 5321 asks, and hangs up.

@@ -1,8 +1,9 @@
 import NIOCore
 
-/// One client's SMTP conversation (RFC 5321, with SIZE, 8BITMIME, PIPELINING and enhanced status
-/// codes): reads lines, keeps the transaction's state, answers each command in order. A message
-/// is acknowledged with 250 only after `deliver` returned, that is after it was stored.
+/// One client's SMTP conversation (RFC 5321, with SIZE, 8BITMIME, PIPELINING, enhanced status
+/// codes, and STARTTLS when a certificate is configured): reads lines, keeps the transaction's
+/// state, answers each command in order. A message is acknowledged with 250 only after `deliver`
+/// returned, that is after it was stored.
 struct SMTPSession {
     private enum State {
         case command
@@ -13,8 +14,13 @@ struct SMTPSession {
     let acceptsRecipient: @Sendable (String) async -> Bool
     let deliver: @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void
     let remoteAddress: String?
+    /// Set when TLS can be offered.
+    let gate: STARTTLSGate?
 
     private var state = State.command
+    private(set) var encrypted = false
+    /// The last command was an accepted STARTTLS: the connection must start TLS before reading on.
+    private(set) var startsTLS = false
     private var clientName: String?
     private var sender: String?
     private var recipients: [String] = []
@@ -23,11 +29,12 @@ struct SMTPSession {
     private var lineTooLong = false
     private var errors = 0
 
-    init(configuration: SMTPServer.Configuration, remoteAddress: String?,
+    init(configuration: SMTPServer.Configuration, remoteAddress: String?, gate: STARTTLSGate? = nil,
          acceptsRecipient: @escaping @Sendable (String) async -> Bool,
          deliver: @escaping @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void) {
         self.configuration = configuration
         self.remoteAddress = remoteAddress
+        self.gate = gate
         self.acceptsRecipient = acceptsRecipient
         self.deliver = deliver
     }
@@ -61,13 +68,15 @@ struct SMTPSession {
             clientName = String(argument)
             reset()
             if verb == "HELO" { return ("250 \(configuration.hostname)", false) }
-            return ([
+            var lines = [
                 "250-\(configuration.hostname) greets \(argument)",
                 "250-SIZE \(configuration.maxMessageSize)",
                 "250-8BITMIME",
                 "250-PIPELINING",
-                "250 ENHANCEDSTATUSCODES",
-            ].joined(separator: "\r\n"), false)
+            ]
+            if gate != nil, !encrypted { lines.append("250-STARTTLS") }
+            lines.append("250 ENHANCEDSTATUSCODES")
+            return (lines.joined(separator: "\r\n"), false)
         case "MAIL":
             guard clientName != nil else { return failed("503 5.5.1 Send EHLO or HELO first") }
             guard sender == nil else { return failed("503 5.5.1 A message is already in progress; send RSET to start over") }
@@ -98,6 +107,7 @@ struct SMTPSession {
             guard sender != nil else { return failed("503 5.5.1 Send MAIL FROM first") }
             guard !recipients.isEmpty else { return failed("554 5.5.1 No valid recipients") }
             state = .data
+            gate?.setReadingCommands(false)
             message.removeAll(keepingCapacity: true)
             message.reserveCapacity(16_384)
             return ("354 End data with <CR><LF>.<CR><LF>", false)
@@ -113,7 +123,17 @@ struct SMTPSession {
         case "HELP":
             return ("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT", false)
         case "STARTTLS":
-            return failed("454 4.7.0 TLS is not available on this server")
+            guard let gate, !encrypted else {
+                return failed(encrypted ? "503 5.5.1 TLS is already on" : "454 4.7.0 TLS is not available on this server")
+            }
+            guard argument.isEmpty else { return failed("501 5.5.4 STARTTLS takes no argument") }
+            guard sender == nil else {
+                // The decoder stopped at this line; the connection cannot go on in plain text.
+                return ("503 5.5.1 STARTTLS is not allowed inside a mail transaction; closing the connection", true)
+            }
+            gate.close()
+            startsTLS = true
+            return (nil, false)
         default:
             return failed("500 5.5.2 Unknown command \(verb.prefix(16))")
         }
@@ -140,8 +160,17 @@ struct SMTPSession {
         return (nil, false)
     }
 
+    /// TLS is on: RFC 3207 asks to forget all the client said before.
+    mutating func startedTLS() {
+        startsTLS = false
+        encrypted = true
+        clientName = nil
+        reset()
+    }
+
     private mutating func endOfData() async -> (reply: String?, close: Bool) {
         state = .command
+        gate?.setReadingCommands(true)
         defer { reset() }
         if oversize { return ("552 5.3.4 Message too big; the limit is \(configuration.maxMessageSize) bytes", false) }
         if lineTooLong { return ("500 5.5.2 A line of the message is longer than \(configuration.maxLineLength) bytes", false) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelpDeskMail
+import NIOSSL
 import HelpDeskServer
 import HelpDeskEngine
 import Hummingbird
@@ -25,6 +26,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "The largest incoming message taken, in MiB.")
     var maxMessageSize: Int = 25
+
+    @Option(help: "A PEM certificate chain for STARTTLS on the mail listener (with --smtp-tls-key).")
+    var smtpTlsCertificate: String?
+
+    @Option(help: "The PEM private key of --smtp-tls-certificate.")
+    var smtpTlsKey: String?
 
     @Option(help: "The mail server outgoing mail goes through, host:port. Without it, mail waits in the outbox.")
     var smtpRelay: String?
@@ -59,11 +66,24 @@ struct Serve: AsyncParsableCommand {
             parsed.heloName = smtpHostname ?? ProcessInfo.processInfo.hostName
             relay = parsed
         }
+        var tls: NIOSSLContext?
+        switch (smtpTlsCertificate, smtpTlsKey) {
+        case (let certificate?, let key?):
+            do {
+                tls = try SMTPServer.Configuration.tlsContext(certificateChain: certificate, privateKey: key)
+            } catch {
+                throw ValidationError("The STARTTLS certificate or key cannot be read: \(error)")
+            }
+        case (nil, nil):
+            break
+        default:
+            throw ValidationError("Give both --smtp-tls-certificate and --smtp-tls-key, or neither.")
+        }
         let desk = try await storage.open(logger: logger)
         let mail = desk.inboundMail
         let smtp = SMTPServer(
             configuration: .init(host: host, port: smtpPort, hostname: smtpHostname ?? ProcessInfo.processInfo.hostName,
-                                 maxMessageSize: maxMessageSize * 1024 * 1024),
+                                 maxMessageSize: maxMessageSize * 1024 * 1024, tls: tls),
             logger: logger,
             acceptsRecipient: { await mail.accepts(recipient: $0) },
             deliver: { envelope, raw in _ = try await mail.receive(envelope, raw: raw) })

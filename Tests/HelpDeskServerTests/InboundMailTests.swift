@@ -10,7 +10,12 @@ final class InboundMailTests: XCTestCase {
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         let binary = try RunningServer.binary()
         try await TestDatabases.eachLocation { location in
-            let server = try RunningServer.start(binary: binary, location: location, arguments: ["--max-message-size", "1"])
+            let tls = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/tls")
+            let certificate = tls.appendingPathComponent("test-cert.pem").path
+            let server = try RunningServer.start(binary: binary, location: location, arguments: [
+                "--max-message-size", "1", "--smtp-tls-certificate", certificate,
+                "--smtp-tls-key", tls.appendingPathComponent("test-key.pem").path,
+            ])
             defer { server.stop() }
             let admin = try server.command(["token", "create", "--email", "admin@example.com", "--super-admin"])
             _ = try server.command(["user", "create", "--email", "ann.lee@example.com", "--first-name", "Ann", "--last-name", "Lee"])
@@ -18,7 +23,7 @@ final class InboundMailTests: XCTestCase {
             let channel = try server.command(["channel", "create", "email", "--address", "help@example.com"])
             XCTAssertFalse(channel.isEmpty)
             let script = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/inbound_mail.py").path
-            let (status, output) = try RunningServer.run(python, [script, server.baseURL, String(server.smtpPort), admin, teammate])
+            let (status, output) = try RunningServer.run(python, [script, server.baseURL, String(server.smtpPort), admin, teammate, certificate])
             print(output)
             XCTAssertEqual(status, 0, "inbound mail checks failed on \(location):\n\(output)")
             XCTAssertTrue(output.contains(" passed, 0 failed"), output)

@@ -1,13 +1,15 @@
 """Inbound email end to end: Python's smtplib (a real SMTP client) sends to the running help desk,
 and the Conversations and CRM APIs show what became of each message.
 
-usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN TEAMMATE_TOKEN
-(the teammate is Ann Lee, ann.lee@example.com, with help-desk access)
+usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN TEAMMATE_TOKEN TLS_CERTIFICATE
+(the teammate is Ann Lee, ann.lee@example.com, with help-desk access; the certificate is the one
+the listener offers with STARTTLS)
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
 import json
 import smtplib
 import socket
+import ssl
 import sys
 import time
 import urllib.error
@@ -15,7 +17,7 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-BASE, PORT, TOKEN, TEAMMATE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+BASE, PORT, TOKEN, TEAMMATE, CERTIFICATE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 passed, failed = 0, 0
 
 
@@ -287,6 +289,31 @@ _, replies = conversation([b"EHLO c", b"X" * 5000], 2)
 check("an over-long command line is refused with 500", replies[1].startswith("500"), replies)
 _, replies = conversation([b"EHLO c", b"MAIL FROM:<a@example.org> SIZE=999999999"], 2)
 check("a declared size over the limit is refused with 552", replies[1].startswith("552"), replies)
+
+# STARTTLS with the configured certificate; nothing sent in plain text after it is obeyed.
+with smtplib.SMTP("127.0.0.1", PORT, timeout=30) as client:
+    client.ehlo("client.example.org")
+    check("STARTTLS is offered", client.has_extn("starttls"))
+    client.starttls(context=ssl.create_default_context(cafile=CERTIFICATE))
+    client.ehlo("client.example.org")
+    check("after STARTTLS it is not offered again", not client.has_extn("starttls"))
+    client.send_message(mail("Sent over TLS", "Encrypted all the way."))
+check("mail sent over STARTTLS is stored", any(t["subject"] == "Sent over TLS" for t in threads()))
+with socket.create_connection(("127.0.0.1", PORT), timeout=30) as raw:
+    stream = raw.makefile("rb")
+    stream.readline()
+    raw.sendall(b"EHLO c\r\n")
+    reply = stream.readline()
+    while reply[3:4] == b"-":
+        reply = stream.readline()
+    raw.sendall(b"STARTTLS\r\nEHLO injected\r\nMAIL FROM:<evil@example.net>\r\n")
+    ready = stream.readline().decode()
+    secure = ssl.create_default_context(cafile=CERTIFICATE).wrap_socket(raw, server_hostname="localhost")
+    tls_stream = secure.makefile("rb")
+    secure.sendall(b"RCPT TO:<support@example.com>\r\n")
+    after = tls_stream.readline().decode()
+    check("plain text pipelined after STARTTLS is thrown away", ready.startswith("220") and after.startswith("503"), (ready, after))
+    secure.close()
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
