@@ -20,10 +20,12 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
     /// Email: what the team address answers by itself when mail opens a ticket; `{{ticket}}`
     /// becomes its number. None when `nil`.
     public var acknowledgement: String?
+    /// Live chat: the rule-based bot that answers first; people answer at once when `nil`.
+    public var chatbot: Chatbot?
 
     public init(outboundURL: String? = nil, signingSecret: String? = nil, verifyToken: String? = nil, accessToken: String? = nil,
                 openingHours: OpeningHours? = nil, voicemailGreeting: String? = nil, forwardTo: [String]? = nil,
-                acknowledgement: String? = nil) {
+                acknowledgement: String? = nil, chatbot: Chatbot? = nil) {
         self.outboundURL = outboundURL
         self.signingSecret = signingSecret
         self.verifyToken = verifyToken
@@ -32,6 +34,7 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
         self.voicemailGreeting = voicemailGreeting
         self.forwardTo = forwardTo
         self.acknowledgement = acknowledgement
+        self.chatbot = chatbot
     }
 
     public static let defaultVoicemailGreeting =

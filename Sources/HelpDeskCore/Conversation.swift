@@ -22,10 +22,12 @@ public struct Conversation: Sendable, Hashable {
     public var trashedAt: Timestamp?
     /// The thread's id in the service behind a custom channel (`integrationThreadId`).
     public var externalThreadID: String?
+    /// A live chat the chatbot still handles: no ticket yet (C2).
+    public var withBot: Bool
 
     public init(id: String, channelID: String, ticketID: String?, status: Status, ownerID: String?, contactID: String?,
                 customerAddress: String, subject: String, createdAt: Timestamp, latestMessageAt: Timestamp,
-                closedAt: Timestamp? = nil, trashedAt: Timestamp? = nil, externalThreadID: String? = nil) {
+                closedAt: Timestamp? = nil, trashedAt: Timestamp? = nil, externalThreadID: String? = nil, withBot: Bool = false) {
         self.id = id
         self.channelID = channelID
         self.ticketID = ticketID
@@ -39,6 +41,7 @@ public struct Conversation: Sendable, Hashable {
         self.closedAt = closedAt
         self.trashedAt = trashedAt
         self.externalThreadID = externalThreadID
+        self.withBot = withBot
     }
 }
 

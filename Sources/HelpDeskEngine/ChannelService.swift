@@ -81,6 +81,7 @@ public struct ChannelService: Sendable {
             if let greeting = settings.voicemailGreeting { merged.voicemailGreeting = greeting.isEmpty ? nil : greeting }
             if let numbers = settings.forwardTo { merged.forwardTo = numbers }
             if let text = settings.acknowledgement { merged.acknowledgement = text.isEmpty ? nil : text }
+            if let bot = settings.chatbot { merged.chatbot = bot }
             try Self.check(merged, kind: channel.kind, address: channel.address)
             channel.settings = merged
         }

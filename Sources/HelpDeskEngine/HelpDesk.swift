@@ -14,6 +14,7 @@ public final class HelpDesk: Sendable {
     private let outbox = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     private let posts = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let creationQueue: CreationQueue
+    let chatBell = ChatBell()
     let clock: @Sendable () -> Timestamp
 
     init(database: Database, logger: Logger, clock: @escaping @Sendable () -> Timestamp) {
@@ -53,6 +54,7 @@ public final class HelpDesk: Sendable {
     public var forms: FormService { FormService(desk: self) }
     public var channelMessages: ChannelMessages { ChannelMessages(desk: self) }
     public var calls: CallService { CallService(desk: self) }
+    public var liveChat: LiveChat { LiveChat(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {

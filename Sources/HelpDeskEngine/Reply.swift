@@ -54,6 +54,9 @@ extension ConversationService {
         if let own, !own.archived, own.kind == .custom || own.kind == .whatsapp, draft.channelID == nil || draft.channelID == own.id {
             return try await replyOnChannel(conversation, text: plain, html: html, channel: own, by: caller)
         }
+        if let own, !own.archived, own.kind == .chat, draft.channelID == nil || draft.channelID == own.id {
+            return try await replyInChat(conversation, text: plain, channel: own, by: caller)
+        }
         let defaultEmail = own?.kind == .email ? own : emailChannels.first
         let channelID = draft.channelID ?? defaultEmail?.id ?? conversation.channelID
         guard let channel = emailChannels.first(where: { $0.id == channelID }) else {
@@ -144,6 +147,36 @@ extension ConversationService {
             return stored
         }
         desk.outboxChanged()
+        return message
+    }
+
+    /// An agent answers in a live chat: the visitor's socket shows it at once. An agent stepping
+    /// into a chat the chatbot handles takes it over, and it gets its ticket (C2).
+    func replyInChat(_ conversation: Conversation, text: String, channel: Channel, by caller: Caller) async throws -> ConversationMessage {
+        let now = desk.clock()
+        let author = caller.user
+        let authorName = "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces)
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        let message = try await desk.database.write { session in
+            guard var chat = try await session.conversation(id: conversation.id) else {
+                throw HelpDeskError.notFound("Conversation \(conversation.id) does not exist.")
+            }
+            var events = try await LiveChat.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
+            var stored = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: chat.id, direction: .outgoing, senderAddress: channel.address,
+                senderName: authorName.isEmpty ? nil : authorName, to: [chat.customerAddress], cc: [], subject: chat.subject,
+                text: text, html: nil, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
+                createdAt: now), attachments: [])
+            try await session.touchConversation(id: chat.id, at: now)
+            if let ticketID = chat.ticketID {
+                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
+                                          newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now))
+            }
+            try await session.append(events)
+            stored.delivery = .init(status: .sent, attempts: 1, lastError: nil, sentAt: now)
+            return stored
+        }
+        desk.chatBell.ring(conversation.customerAddress)
         return message
     }
 

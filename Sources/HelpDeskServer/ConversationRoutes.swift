@@ -31,6 +31,7 @@ struct ConversationRoutes {
         var voicemailGreeting: String?
         var forwardTo: [String]?
         var acknowledgement: String?
+        var chatbot: ChatbotJSON?
 
         init(_ channel: Channel) {
             id = channel.id
@@ -52,6 +53,7 @@ struct ConversationRoutes {
             voicemailGreeting = channel.settings.voicemailGreeting
             forwardTo = channel.settings.forwardTo
             acknowledgement = channel.settings.acknowledgement
+            chatbot = channel.settings.chatbot.map(ChatbotJSON.init)
         }
     }
 
@@ -69,6 +71,7 @@ struct ConversationRoutes {
         var voicemailGreeting: String?
         var forwardTo: [String]?
         var acknowledgement: String?
+        var chatbot: ChatbotJSON?
 
         func settings() throws -> ChannelSettings {
             var hours: OpeningHours?
@@ -81,12 +84,50 @@ struct ConversationRoutes {
             }
             return ChannelSettings(outboundURL: outboundUrl, signingSecret: signingSecret, verifyToken: verifyToken,
                                    accessToken: accessToken, openingHours: hours, voicemailGreeting: voicemailGreeting,
-                                   forwardTo: forwardTo, acknowledgement: acknowledgement)
+                                   forwardTo: forwardTo, acknowledgement: acknowledgement, chatbot: try chatbot?.chatbot())
         }
 
         var changesSettings: Bool {
             outboundUrl != nil || signingSecret != nil || verifyToken != nil || accessToken != nil || openingHours != nil
-                || voicemailGreeting != nil || forwardTo != nil || acknowledgement != nil
+                || voicemailGreeting != nil || forwardTo != nil || acknowledgement != nil || chatbot != nil
+        }
+    }
+
+    /// A live chat's rule-based bot; what is left out takes the defaults.
+    struct ChatbotJSON: Codable {
+        struct Rule: Codable {
+            var keywords: [String]
+            var answer: String
+        }
+
+        var name: String?
+        var greeting: String?
+        var rules: [Rule]?
+        var handOffKeywords: [String]?
+        var handOffMessage: String?
+        var fallback: String?
+
+        init(_ bot: Chatbot) {
+            name = bot.name
+            greeting = bot.greeting
+            rules = bot.rules.map { Rule(keywords: $0.keywords, answer: $0.answer) }
+            handOffKeywords = bot.handOffKeywords
+            handOffMessage = bot.handOffMessage
+            fallback = bot.fallback
+        }
+
+        func chatbot() throws -> Chatbot {
+            let defaults = Chatbot(rules: [])
+            let bot = Chatbot(name: name ?? defaults.name, greeting: greeting ?? defaults.greeting,
+                              rules: (rules ?? []).map { Chatbot.Rule(keywords: $0.keywords, answer: $0.answer) },
+                              handOffKeywords: handOffKeywords ?? defaults.handOffKeywords,
+                              handOffMessage: handOffMessage ?? defaults.handOffMessage, fallback: fallback ?? defaults.fallback)
+            let texts = [bot.name, bot.greeting, bot.handOffMessage, bot.fallback] + bot.rules.map(\.answer)
+            guard bot.rules.count <= 200, texts.allSatisfy({ $0.count <= 4_000 }),
+                  bot.rules.allSatisfy({ !$0.keywords.isEmpty && !$0.answer.isEmpty }) else {
+                throw APIError.badRequest("A chatbot has at most 200 rules, each with keywords and an answer, and texts of at most 4,000 characters.")
+            }
+            return bot
         }
     }
 
@@ -139,6 +180,7 @@ struct ConversationRoutes {
         var associatedContactId: String?
         var associatedTicketId: String?
         var subject: String
+        var handledByBot: Bool
 
         init(_ conversation: Conversation, channels: [String: Channel]) {
             id = conversation.id
@@ -154,6 +196,7 @@ struct ConversationRoutes {
             associatedContactId = conversation.contactID
             associatedTicketId = conversation.ticketID
             subject = conversation.subject
+            handledByBot = conversation.withBot
         }
     }
 

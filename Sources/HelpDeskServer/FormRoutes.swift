@@ -243,10 +243,10 @@ struct FormRoutes {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
-    static func missing() -> Response {
+    static func missing(what: String = "Form") -> Response {
         html("""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form not found</title></head>
-            <body><main><h1>Form not found</h1><p>This form does not exist or was taken down.</p></main></body></html>
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(what) not found</title></head>
+            <body><main><h1>\(what) not found</h1><p>This \(what.lowercased()) does not exist or was taken down.</p></main></body></html>
             """, status: .notFound)
     }
 }

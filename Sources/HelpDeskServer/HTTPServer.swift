@@ -1,5 +1,6 @@
 import HelpDeskEngine
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -18,6 +19,7 @@ public enum HTTPServer {
             }
         let forms = FormRoutes(desk: desk, limit: SubmissionLimit())
         forms.register(public: book.section(router.group(), prefix: "", tag: "Public forms", authenticated: false))
+        ChatRoutes(desk: desk).register(book.section(router.group(), prefix: "", tag: "Live chat", authenticated: false))
         let webhooks = ChannelWebhookRoutes(desk: desk)
         webhooks.register(public: book.section(router.group(), prefix: "", tag: "Channel webhooks", authenticated: false))
         let authentication = TokenAuthentication(desk: desk)
@@ -49,6 +51,9 @@ public enum HTTPServer {
     ) -> some ApplicationProtocol {
         Application(
             router: router(desk: desk),
+            server: .http1WebSocketUpgrade { request, _, logger in
+                try await ChatRoutes.upgrade(request, desk: desk, logger: logger)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "helpdesk"),
             services: services,
             logger: logger)

@@ -176,7 +176,7 @@ enum OpenAPIDocument {
             "createsTickets": ["type": "boolean", "description": "C1: create a ticket for every new incoming conversation."],
             "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
             "openingHours": ["type": "object", "additionalProperties": true], "voicemailGreeting": string, "forwardTo": array(string),
-            "acknowledgement": string,
+            "acknowledgement": string, "chatbot": reference("Chatbot"),
         ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
         "ChannelAccountInput": object([
             "channelId": string, "name": string, "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
@@ -189,6 +189,12 @@ enum OpenAPIDocument {
                              "additionalProperties": true],
             "voicemailGreeting": string, "forwardTo": array(string),
             "acknowledgement": ["type": "string", "description": "Email: the automatic answer to mail that opens a ticket; {{ticket}} is its number."],
+            "chatbot": reference("Chatbot"),
+        ]),
+        "Chatbot": object([
+            "name": string, "greeting": string,
+            "rules": array(object(["keywords": array(string), "answer": string], required: ["keywords", "answer"])),
+            "handOffKeywords": array(string), "handOffMessage": string, "fallback": string,
         ]),
         "CustomChannelMessageInput": object([
             "messageDirection": ["type": "string", "enum": ["INCOMING"]], "text": string, "richText": string,
@@ -201,6 +207,8 @@ enum OpenAPIDocument {
             "originalChannelId": string, "originalChannelAccountId": string, "latestMessageTimestamp": dateTime,
             "spam": boolean, "archived": boolean, "assignedTo": string, "associatedContactId": string,
             "associatedTicketId": string, "subject": string,
+            "handledByBot": ["type": "boolean", "description": "A live chat the chatbot still handles: no ticket yet (C2)."],
+            "archivedAt": dateTime,
         ], required: ["id", "createdAt", "status", "originalChannelId", "latestMessageTimestamp"]),
         "ThreadPage": object(["results": reference("Thread[]"), "paging": paging], required: ["results"]),
         "Message": object([

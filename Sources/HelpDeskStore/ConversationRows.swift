@@ -47,13 +47,14 @@ extension StoreSession {
     public func insertConversation(_ conversation: Conversation) async throws -> Conversation {
         let row = try await sql.raw("""
             INSERT INTO conversations (channel_id, ticket_id, status, owner_id, contact_id, customer_address, subject,
-                                       created_at, latest_message_at, closed_at, external_thread_id)
+                                       created_at, latest_message_at, closed_at, external_thread_id, with_bot)
             VALUES (\(bind: Int64(conversation.channelID) ?? -1), \(bind: conversation.ticketID.flatMap { Int64($0) }),
                     \(bind: conversation.status.rawValue), \(bind: conversation.ownerID),
                     \(bind: conversation.contactID.flatMap { Int64($0) }), \(bind: conversation.customerAddress),
                     \(bind: conversation.subject), \(bind: conversation.createdAt.millisecondsSince1970),
                     \(bind: conversation.latestMessageAt.millisecondsSince1970),
-                    \(bind: conversation.closedAt?.millisecondsSince1970), \(bind: conversation.externalThreadID))
+                    \(bind: conversation.closedAt?.millisecondsSince1970), \(bind: conversation.externalThreadID),
+                    \(bind: conversation.withBot ? 1 : 0))
             RETURNING id
             """).first()
         var stored = conversation
@@ -68,7 +69,7 @@ extension StoreSession {
                 contact_id = \(bind: conversation.contactID.flatMap { Int64($0) }),
                 latest_message_at = \(bind: conversation.latestMessageAt.millisecondsSince1970),
                 closed_at = \(bind: conversation.closedAt?.millisecondsSince1970),
-                trashed_at = \(bind: conversation.trashedAt?.millisecondsSince1970)
+                trashed_at = \(bind: conversation.trashedAt?.millisecondsSince1970), with_bot = \(bind: conversation.withBot ? 1 : 0)
             WHERE id = \(bind: Int64(conversation.id) ?? -1)
             """).run()
     }
@@ -278,7 +279,8 @@ extension StoreSession {
             latestMessageAt: Timestamp(millisecondsSince1970: try row.decode(column: "latest_message_at", as: Int64.self)),
             closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
             trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
-            externalThreadID: try row.decode(column: "external_thread_id", as: String?.self))
+            externalThreadID: try row.decode(column: "external_thread_id", as: String?.self),
+            withBot: try row.decode(column: "with_bot", as: Int.self) != 0)
     }
 
     static func message(_ row: any SQLRow) throws -> ConversationMessage {

@@ -158,6 +158,15 @@ enum Migrations {
             "CREATE INDEX outbox_automatic ON outbox (recipients, created_at) WHERE automatic = 1",
             "CREATE TABLE bounced_addresses (address TEXT PRIMARY KEY, bounced_at {INT} NOT NULL, bounces {INT} NOT NULL)",
         ],
+        // Live chat: visitors known by a cookie (C8), and chats the chatbot still handles (C2).
+        [
+            """
+            CREATE TABLE visitors (
+                id {ID}, token_hash TEXT NOT NULL UNIQUE, name TEXT, email TEXT, contact_id {INT},
+                created_at {INT} NOT NULL, seen_at {INT} NOT NULL)
+            """,
+            "ALTER TABLE conversations ADD COLUMN with_bot {INT} NOT NULL DEFAULT 0",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

@@ -214,3 +214,20 @@ final class AutomaticMailPolicyTests: XCTestCase {
                        .tooMany("ada@example.org", count: 20, window: "a day"))
     }
 }
+
+final class ChatbotTests: XCTestCase {
+    let bot = Chatbot(rules: [
+        .init(keywords: ["opening hours", "open"], answer: "We are open 9 to 5."),
+        .init(keywords: ["refund"], answer: "Refunds take five days."),
+    ])
+
+    func testC2TheChatbotAnswersWhatItKnowsAndHandsOffTheRest() {
+        XCTAssertEqual(bot.reply(to: "What are your OPENING hours?", misses: 0), .answer("We are open 9 to 5."))
+        XCTAssertEqual(bot.reply(to: "refund!!", misses: 1), .answer("Refunds take five days."), "punctuation does not hide a keyword")
+        XCTAssertEqual(bot.reply(to: "Can I talk to a human", misses: 0), .handOff(bot.handOffMessage))
+        XCTAssertEqual(bot.reply(to: "blorp", misses: 0), .notUnderstood(bot.fallback))
+        XCTAssertEqual(bot.reply(to: "blorp again", misses: 1), .handOff(bot.handOffMessage), "two misses in a row hand off")
+        XCTAssertEqual(bot.reply(to: "reopening", misses: 0), .notUnderstood(bot.fallback), "keywords match whole words")
+        XCTAssertEqual(Visitor(id: "7", createdAt: Timestamp(millisecondsSince1970: 0)).address, "visitor-7")
+    }
+}

@@ -1,0 +1,239 @@
+import Crypto
+import Foundation
+import HelpDeskCore
+import HelpDeskStore
+import NIOConcurrencyHelpers
+
+/// Live chat on a chat channel: visitors known by a cookie (C8), their messages, the chatbot's
+/// answers and its hand-off (C2), and the bell that wakes the visitor's socket when an agent
+/// answers. A chat the chatbot handles has no ticket; one handled by people has, while the
+/// channel's switch is on.
+public struct LiveChat: Sendable {
+    let desk: HelpDesk
+
+    static let maxText = 4_000
+
+    /// A live chat channel, for its public pages.
+    public func channel(id: String) async throws -> Channel? {
+        try await desk.channelMessages.channel(id: id, kinds: [.chat])
+    }
+
+    /// The visitor with this cookie; a new visitor, with the cookie to give them, when there is
+    /// none or it is unknown.
+    public func visitor(token: String?) async throws -> (visitor: Visitor, newToken: String?) {
+        let now = desk.clock()
+        if let token, token.count == 43 || token.count == 44, let known = try await desk.database.read({
+            try await $0.visitor(tokenHash: Self.hash(token))
+        }) {
+            return (known, nil)
+        }
+        let fresh = Self.newToken()
+        let visitor = try await desk.database.write { try await $0.insertVisitor(tokenHash: Self.hash(fresh), at: now) }
+        return (visitor, fresh)
+    }
+
+    /// What the visitor sees of their open chat on the channel: every message but internal
+    /// comments (R6), after `afterID`.
+    public func transcript(for visitor: Visitor, on channel: Channel, after afterID: Int64 = 0) async throws
+        -> (conversation: Conversation?, messages: [ConversationMessage]) {
+        try await desk.database.read { session in
+            guard let conversation = MessageThreading.conversationToJoin(
+                threadMatch: nil, namesThread: false,
+                latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address)) else {
+                return (nil, [])
+            }
+            let messages = try await session.messages(conversationID: conversation.id, afterID: afterID)
+            return (conversation, messages.filter { $0.direction != .comment })
+        }
+    }
+
+    /// The visitor writes: their message joins their open chat or starts one, and the chatbot
+    /// answers while it handles the chat.
+    public func say(_ text: String, visitor: Visitor, on channel: Channel) async throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= Self.maxText else {
+            throw HelpDeskError.badRequest("A chat message holds 1 to \(Self.maxText) characters.")
+        }
+        let now = desk.clock()
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        let bot = channel.settings.chatbot
+        try await desk.database.write { session in
+            var conversation = MessageThreading.conversationToJoin(
+                threadMatch: nil, namesThread: false,
+                latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address))
+            var events: [RecordEvent] = []
+            if var open = conversation {
+                open.latestMessageAt = now
+                try await session.updateConversation(open)
+                conversation = open
+            } else {
+                var created = try await session.insertConversation(Conversation(
+                    id: "", channelID: channel.id, ticketID: nil, status: .open, ownerID: nil, contactID: visitor.contactID,
+                    customerAddress: visitor.address, subject: ChannelMessages.subject(nil, text: trimmed, customer: visitor.name ?? "a visitor"),
+                    createdAt: now, latestMessageAt: now, withBot: bot != nil))
+                if bot == nil {
+                    events += try await Self.openTicket(for: &created, channel: channel, tickets: tickets, text: trimmed, now: now, session: session)
+                }
+                conversation = created
+            }
+            guard var chat = conversation else { return }
+            let said = try await session.insertMessage(ConversationMessage(
+                id: "", conversationID: chat.id, direction: .incoming, senderAddress: visitor.address, senderName: visitor.name,
+                to: [], cc: [], subject: chat.subject, text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
+                automatic: nil, authorID: nil, createdAt: now), attachments: [])
+            if let ticketID = chat.ticketID {
+                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived,
+                                          property: "conversation", newValue: said.id, actor: "system", source: "CHAT", occurredAt: now))
+            }
+            if chat.withBot, let bot {
+                let thread = try await session.messages(conversationID: chat.id)
+                let misses = thread.reversed().filter { $0.direction == .outgoing }.prefix { $0.authorID == nil && $0.text == bot.fallback }.count
+                let reply = bot.reply(to: trimmed, misses: misses)
+                let answer: String
+                switch reply {
+                case .answer(let text), .notUnderstood(let text), .handOff(let text): answer = text
+                }
+                _ = try await session.insertMessage(ConversationMessage(
+                    id: "", conversationID: chat.id, direction: .outgoing, senderAddress: channel.address, senderName: bot.name,
+                    to: [visitor.address], cc: [], subject: chat.subject, text: answer, html: nil, messageID: nil, inReplyTo: nil,
+                    isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: [])
+                if case .handOff = reply {
+                    events += try await Self.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
+                }
+            }
+            try await session.append(events)
+        }
+        desk.chatBell.ring(visitor.address)
+    }
+
+    /// C8: the visitor gives a name or an email. With an email they become the contact that
+    /// has it (made if needed), and their conversations and tickets are linked to it.
+    public func identify(_ visitor: Visitor, name: String?, email: String?) async throws -> Visitor {
+        let name = name?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let email = email.map(Channel.normalizedAddress)?.nilIfEmpty
+        if let email, !Channel.isValidEmailAddress(email) {
+            throw HelpDeskError.badRequest("\"\(email)\" is not an email address.")
+        }
+        guard name != nil || email != nil else { throw HelpDeskError.badRequest("Give a name or an email.") }
+        guard (name?.count ?? 0) <= 200 else { throw HelpDeskError.badRequest("A name holds at most 200 characters.") }
+        let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
+        let now = desk.clock()
+        let system = Caller.system(source: "CHAT")
+        var updated = visitor
+        if let name { updated.name = name }
+        if let email { updated.email = email }
+        let changed = updated
+        return try await desk.database.write { session in
+            var result = changed
+            var events: [RecordEvent] = []
+            if let email {
+                var contactID = try await session.recordIDs(type: .contacts, property: "email", values: [email])[IndexedValue.searchable(email)]
+                if contactID == nil {
+                    var properties = ["email": email]
+                    let words = (result.name ?? "").split(separator: " ")
+                    if let first = words.first { properties["firstname"] = String(first) }
+                    if words.count > 1 { properties["lastname"] = words.dropFirst().joined(separator: " ") }
+                    let (records, created) = try await ChannelMessages.create(properties, schema: contacts, links: [], by: system, now: now,
+                                                                              session: session)
+                    contactID = records.first.flatMap { Int64($0.id) }
+                    events += created
+                }
+                if let contactID {
+                    result.contactID = String(contactID)
+                    let association = AssociationType.defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id)
+                    for ticketID in try await session.linkConversations(customerAddress: result.address, toContact: contactID) {
+                        try await session.associate(fromType: ObjectType.tickets.id, fromID: ticketID, toType: ObjectType.contacts.id,
+                                                    toID: contactID, type: association, now: now)
+                        events.append(RecordEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .associated,
+                                                  property: ObjectType.contacts.id, newValue: String(contactID), actor: system.user.id,
+                                                  source: system.source, occurredAt: now))
+                    }
+                }
+            }
+            try await session.updateVisitor(result, seenAt: now)
+            try await session.append(events)
+            return result
+        }
+    }
+
+    /// Rings whenever something is said in one of the visitor's chats, on this server.
+    public func listen(to visitor: Visitor) -> (token: Int, signals: AsyncStream<Void>) {
+        desk.chatBell.listen(to: visitor.address)
+    }
+
+    public func stopListening(to visitor: Visitor, token: Int) {
+        desk.chatBell.stopListening(to: visitor.address, token: token)
+    }
+
+    /// The chatbot steps aside: people take the chat, and it gets its ticket (C2).
+    static func handOff(_ chat: inout Conversation, channel: Channel, tickets: RecordSchema, now: Timestamp,
+                        session: StoreSession) async throws -> [RecordEvent] {
+        guard chat.withBot else { return [] }
+        chat.withBot = false
+        let transcript = try await session.messages(conversationID: chat.id).filter { $0.direction != .comment }
+            .map { "\($0.senderName ?? ($0.direction == .incoming ? "Visitor" : "Team")): \($0.text)" }.joined(separator: "\n")
+        let events = try await openTicket(for: &chat, channel: channel, tickets: tickets, text: transcript, now: now, session: session)
+        try await session.updateConversation(chat)
+        return events
+    }
+
+    static func openTicket(for chat: inout Conversation, channel: Channel, tickets: RecordSchema, text: String, now: Timestamp,
+                           session: StoreSession) async throws -> [RecordEvent] {
+        guard channel.createsTickets, chat.ticketID == nil, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
+              let stage = pipeline.firstOpenStage else { return [] }
+        let links = chat.contactID.flatMap { Int64($0) }.map {
+            [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
+        } ?? []
+        let (records, events) = try await ChannelMessages.create(
+            ["subject": chat.subject, "content": String(text.prefix(65_536)), "hs_pipeline": pipeline.id, "hs_pipeline_stage": stage.id,
+             "source_type": Channel.Kind.chat.ticketSource],
+            schema: tickets, links: links, by: .system(source: "CHAT"), now: now, session: session)
+        chat.ticketID = records.first?.id
+        try await session.updateConversation(chat)
+        return events
+    }
+
+    static func newToken() -> String {
+        Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Wakes the chat sockets of a visitor, on this server, when something is said in their chats.
+/// Sockets also look for new messages on a short beat, for what other servers stored.
+final class ChatBell: Sendable {
+    private struct Listeners {
+        var next = 0
+        var byAddress: [String: [Int: AsyncStream<Void>.Continuation]] = [:]
+    }
+
+    private let listeners = NIOLockedValueBox(Listeners())
+
+    func listen(to address: String) -> (token: Int, signals: AsyncStream<Void>) {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let token = listeners.withLockedValue { listeners in
+            listeners.next += 1
+            listeners.byAddress[address, default: [:]][listeners.next] = continuation
+            return listeners.next
+        }
+        return (token, stream)
+    }
+
+    func stopListening(to address: String, token: Int) {
+        let continuation = listeners.withLockedValue { listeners in
+            let removed = listeners.byAddress[address]?.removeValue(forKey: token)
+            if listeners.byAddress[address]?.isEmpty == true { listeners.byAddress[address] = nil }
+            return removed
+        }
+        continuation?.finish()
+    }
+
+    func ring(_ address: String) {
+        let waiting = listeners.withLockedValue { Array(($0.byAddress[address] ?? [:]).values) }
+        for continuation in waiting { continuation.yield() }
+    }
+}

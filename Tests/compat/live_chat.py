@@ -1,0 +1,161 @@
+"""Live chat end to end in a real browser: headless Chromium opens a page with the widget's one
+script tag, a visitor chats with the chatbot, is handed to a person, gets the agent's answer over
+the socket, gives their email, and comes back later known by their cookie.
+
+usage: live_chat.py BASE_URL ADMIN_TOKEN
+Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
+"""
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, TOKEN = sys.argv[1], sys.argv[2]
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {str(detail)[:1500]}")
+
+
+def api(method, path, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def threads_of(channel_id):
+    return [t for t in api("GET", "/conversations/v3/conversations/threads")[1]["results"]
+            if t["originalChannelAccountId"] == channel_id]
+
+
+def eventually(probe, seconds=10):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.2)
+    return probe()
+
+
+status, bot_chat = api("POST", "/conversations/v3/conversations/channel-accounts", {
+    "channelId": "CHAT", "name": "Help chat", "deliveryIdentifier": {"type": "CHANNEL_SPECIFIC_OPAQUE_ID", "value": "site-chat"},
+    "chatbot": {"name": "Robo", "greeting": "Hi! Ask me anything.",
+                "rules": [{"keywords": ["opening hours"], "answer": "We are open from 9 to 5."}]}})
+check("connect a live chat with a chatbot", status == 201 and bot_chat["chatbot"]["name"] == "Robo", (status, bot_chat))
+chat_id = bot_chat.get("id", "0")
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+    options.add_argument(argument)
+browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(browser, 15)
+
+
+def bubbles():
+    return [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#log li p")]
+
+
+def send(text):
+    field = browser.find_element(By.ID, "text")
+    field.send_keys(text)
+    browser.find_element(By.CSS_SELECTOR, "#say button").click()
+
+
+try:
+    browser.get(f"{BASE}/chat/demo/{chat_id}")
+    button = wait.until(lambda b: b.find_element(By.ID, "hd-chat-button"))
+    check("the script tag adds a chat button", button.text == "Chat with us" and button.get_attribute("aria-expanded") == "false")
+    button.click()
+    frame = browser.find_element(By.ID, "hd-chat-frame")
+    check("the button opens the chat", frame.is_displayed() and button.get_attribute("aria-expanded") == "true")
+    browser.switch_to.frame(frame)
+    wait.until(lambda b: "Hi! Ask me anything." in bubbles())
+    check("the chatbot greets the visitor", True)
+    send("What are your opening hours?")
+    wait.until(lambda b: "We are open from 9 to 5." in bubbles())
+    check("the chatbot answers what it knows", bubbles()[-2:] == ["What are your opening hours?", "We are open from 9 to 5."], bubbles())
+    chats = threads_of(chat_id)
+    check("C2 a chat the chatbot handles has no ticket", len(chats) == 1 and chats[0].get("associatedTicketId") is None
+          and chats[0]["handledByBot"], chats)
+
+    send("I want to talk to a human please")
+    wait.until(lambda b: any("passing you to someone" in text for text in bubbles()))
+    chat = eventually(lambda: [t for t in threads_of(chat_id) if t.get("associatedTicketId")])
+    status, ticket = api("GET", f"/crm/v3/objects/tickets/{chat[0]['associatedTicketId'] if chat else 0}?properties=source_type,subject,content")
+    check("C2 the hand-off to a person opens the ticket", chat and not chat[0]["handledByBot"] and ticket["properties"]["source_type"] == "CHAT"
+          and "opening hours" in ticket["properties"]["content"], (chat, ticket))
+    thread_id = chat[0]["id"] if chat else "0"
+
+    status, reply = api("POST", f"/conversations/v3/conversations/threads/{thread_id}/messages", {"text": "Hello, Sam here. How can I help?"})
+    check("an agent answers the chat", status == 201, (status, reply))
+    api("POST", f"/conversations/v3/conversations/threads/{thread_id}/messages", {"type": "COMMENT", "text": "Internal: VIP customer"})
+    wait.until(lambda b: "Hello, Sam here. How can I help?" in bubbles())
+    check("the agent's answer reaches the browser over the socket", True)
+    time.sleep(2.5)
+    check("R6 internal comments never reach the visitor", not any("VIP" in text for text in bubbles()), bubbles())
+
+    browser.find_element(By.ID, "name").send_keys("Grace Hopper")
+    browser.find_element(By.ID, "email").send_keys("grace@example.org")
+    browser.find_element(By.CSS_SELECTOR, "#who button").click()
+    wait.until(lambda b: "Thank you" in b.find_element(By.ID, "status").text)
+    status, contacts = api("POST", "/crm/v3/objects/contacts/search", {
+        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "grace@example.org"}]}],
+        "properties": ["firstname", "lastname"]})
+    contact_id = contacts["results"][0]["id"] if contacts.get("total") else None
+    check("C8 the visitor who gives an email becomes a contact", contact_id is not None
+          and contacts["results"][0]["properties"]["lastname"] == "Hopper", contacts)
+    status, linked = api("GET", f"/crm/v3/objects/tickets/{chat[0]['associatedTicketId'] if chat else 0}?associations=contacts")
+    linked_ids = [a["id"] for a in linked.get("associations", {}).get("contacts", {}).get("results", [])]
+    status, thread = api("GET", f"/conversations/v3/conversations/threads/{thread_id}")
+    check("C8 the visitor's ticket and conversation are linked to the contact", contact_id in linked_ids
+          and thread.get("associatedContactId") == contact_id, (linked, thread))
+
+    browser.switch_to.default_content()
+    browser.get(f"{BASE}/chat/demo/{chat_id}")
+    wait.until(lambda b: b.find_element(By.ID, "hd-chat-button")).click()
+    browser.switch_to.frame(browser.find_element(By.ID, "hd-chat-frame"))
+    wait.until(lambda b: "Hello, Sam here. How can I help?" in bubbles())
+    check("C8 a returning visitor is known by their cookie and sees their chat", "What are your opening hours?" in bubbles(), bubbles())
+    check("a known visitor is not asked again who they are", not browser.find_element(By.ID, "who").is_displayed())
+    send("Thanks, bye")
+    eventually(lambda: len(api("GET", f"/conversations/v3/conversations/threads/{thread_id}/messages")[1]["results"]) >= 8)
+    status, messages = api("GET", f"/conversations/v3/conversations/threads/{thread_id}/messages")
+    check("the visitor's later message joins the same conversation", any(m["text"] == "Thanks, bye" for m in messages["results"]), messages)
+finally:
+    browser.quit()
+
+status, plain = api("POST", "/conversations/v3/conversations/channel-accounts", {
+    "channelId": "CHAT", "name": "Sales chat", "deliveryIdentifier": {"type": "CHANNEL_SPECIFIC_OPAQUE_ID", "value": "sales-chat"}})
+status_frame = urllib.request.urlopen(f"{BASE}/chat/frame/{plain['id']}")
+cookie = status_frame.headers.get("Set-Cookie", "")
+check("the chat frame gives a new visitor an HttpOnly cookie", "hd_visitor=" in cookie and "HttpOnly" in cookie, cookie)
+try:
+    urllib.request.urlopen(urllib.request.Request(f"{BASE}/chat/socket/{plain['id']}", headers={
+        "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Origin": "https://evil.example", "Cookie": cookie.split(";")[0]}))
+    check("a socket opened from another site is refused", False, "upgraded")
+except urllib.error.HTTPError as error:
+    check("a socket opened from another site is refused", error.code != 101, error.code)
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
