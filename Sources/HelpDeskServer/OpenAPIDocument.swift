@@ -202,6 +202,7 @@ enum OpenAPIDocument {
             "senders": array(object(["name": string, "deliveryIdentifier": reference("DeliveryIdentifier")])),
         ], required: ["text", "senders"]),
         "ChannelAccountList": object(["results": reference("ChannelAccount[]")], required: ["results"]),
+        "PipelineChannelInput": object(["createsTickets": boolean], required: ["createsTickets"]),
         "Thread": object([
             "id": string, "createdAt": dateTime, "status": ["type": "string", "enum": ["OPEN", "CLOSED"]], "closedAt": dateTime,
             "originalChannelId": string, "originalChannelAccountId": string, "latestMessageTimestamp": dateTime,

@@ -86,6 +86,19 @@ struct PipelineRoutes {
         var results: [Item]
     }
 
+    struct PipelineChannelBody: Decodable {
+        var createsTickets: Bool
+    }
+
+    /// Channels create tickets only: the path must name the tickets type.
+    func ticketType(_ context: HelpDeskRequestContext) async throws -> String {
+        let reference = try type(context)
+        guard try await desk.objectType(reference).isTicket else {
+            throw APIError.badRequest("Channels create tickets; use /crm/v3/pipelines/tickets/{pipelineId}/channels.")
+        }
+        return reference
+    }
+
     func register(_ pipelines: RouteBook.Section) {
         pipelines.add(.get, ":objectType", "getAllPipelines", "List a type's pipelines", response: "PipelineList") { _, context in
             let list = try await desk.pipelines.list(type: try type(context), by: try context.requireCaller())
@@ -120,6 +133,27 @@ struct PipelineRoutes {
                       status: 204) { _, context in
             try await desk.pipelines.archive(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             return JSONBody.noContent()
+        }
+        pipelines.add(.get, ":objectType/:pipelineId/channels", "getPipelineChannels",
+                      "C1: the channels whose new conversations create tickets in this ticket pipeline",
+                      response: "ChannelAccountList") { _, context in
+            let caller = try context.requireCaller()
+            let pipeline = try await desk.pipelines.get(type: try ticketType(context), id: try pipelineID(context), by: caller)
+            let channels = try await desk.channels.list(by: caller).filter { $0.pipelineID == pipeline.id }
+            return try JSONBody.response(ListJSON(results: channels.map(ConversationRoutes.ChannelAccountJSON.init)))
+        }
+        pipelines.add(.patch, ":objectType/:pipelineId/channels/:channelAccountId", "updatePipelineChannel",
+                      "C1: switch a channel's ticket creation into this pipeline on or off", request: "PipelineChannelInput",
+                      response: "ChannelAccount") { request, context in
+            let caller = try context.requireCaller()
+            let pipeline = try await desk.pipelines.get(type: try ticketType(context), id: try pipelineID(context), by: caller)
+            let body = try await JSONBody.decode(PipelineChannelBody.self, from: request)
+            let id: String = try context.parameters.require("channelAccountId")
+            guard try await desk.channels.get(id: id, by: caller).pipelineID == pipeline.id else {
+                throw APIError.notFound("Channel \(id) does not create tickets in pipeline \(pipeline.id).")
+            }
+            let channel = try await desk.channels.update(id: id, createsTickets: body.createsTickets, by: caller)
+            return try JSONBody.response(ConversationRoutes.ChannelAccountJSON(channel))
         }
         pipelines.add(.get, ":objectType/:pipelineId/stages", "getAllStages", "List a pipeline's stages",
                       response: "PipelineStageList") { _, context in

@@ -290,6 +290,19 @@ check("an over-long command line is refused with 500", replies[1].startswith("50
 _, replies = conversation([b"EHLO c", b"MAIL FROM:<a@example.org> SIZE=999999999"], 2)
 check("a declared size over the limit is refused with 552", replies[1].startswith("552"), replies)
 
+# C1: the pipeline lists the channels that create tickets in it, and switches each off.
+status, listed = api("GET", "/crm/v3/pipelines/tickets/0/channels")
+addresses = {c["deliveryIdentifier"]["value"] for c in listed.get("results", [])} if status == 200 else set()
+check("C1 the pipeline lists the channels that create tickets in it", {"support@example.com", "sales@example.com"} <= addresses, listed)
+status, switched = api("PATCH", f"/crm/v3/pipelines/tickets/0/channels/{channel['id']}", {"createsTickets": False})
+check("C1 an admin switches a channel's tickets off from its pipeline", status == 200 and switched["createsTickets"] is False,
+      (status, switched))
+send(mail("Switched off", "No ticket for this one."))
+check("C1 with the switch off, new mail waits in the inbox", any(t["subject"] == "Switched off" for t in threads(inbox="true")))
+api("PATCH", f"/crm/v3/pipelines/tickets/0/channels/{channel['id']}", {"createsTickets": True})
+status, wrong = api("GET", "/crm/v3/pipelines/deals/default/channels")
+check("C1 only ticket pipelines have channels", status == 400, (status, wrong))
+
 # STARTTLS with the configured certificate; nothing sent in plain text after it is obeyed.
 with smtplib.SMTP("127.0.0.1", PORT, timeout=30) as client:
     client.ehlo("client.example.org")
