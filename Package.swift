@@ -112,6 +112,7 @@ let package = Package(
                 "HelpDeskEngine",
                 "HelpDeskMail",
                 "HelpDeskTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -20,4 +20,24 @@ public enum TicketToken {
         }
         return found
     }
+
+    /// The team address with the ticket in its local part, `support+t123@example.com`, for the
+    /// Reply-To of outgoing mail: a reply that lost its headers and its subject still finds the
+    /// ticket, under the same trust rule as the subject's token.
+    public static func replyAddress(teamAddress: String, ticketID: String) -> String {
+        let parts = teamAddress.split(separator: "@", maxSplits: 1)
+        guard parts.count == 2 else { return teamAddress }
+        return "\(parts[0])+t\(ticketID)@\(parts[1])"
+    }
+
+    /// The team address a reply address is made from, and the ticket it names; `nil` when the
+    /// address carries no ticket tag.
+    public static func split(replyAddress address: String) -> (teamAddress: String, ticketID: String)? {
+        let parts = address.split(separator: "@", maxSplits: 1)
+        guard parts.count == 2, let plus = parts[0].lastIndex(of: "+") else { return nil }
+        let tag = parts[0][parts[0].index(after: plus)...]
+        let digits = tag.dropFirst()
+        guard tag.first == "t", !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return ("\(parts[0][..<plus])@\(parts[1])", String(digits))
+    }
 }

@@ -22,7 +22,9 @@ enum Acknowledgement {
         let domain = channel.address.split(separator: "@").last.map(String.init) ?? "localhost"
         let outgoing = OutgoingMail(
             from: MailAddress(name: channel.name == channel.address ? nil : channel.name, address: channel.address),
-            to: [MailAddress(name: nil, address: recipient)], subject: subject, text: text,
+            to: [MailAddress(name: nil, address: recipient)],
+            replyTo: MailAddress(name: nil, address: TicketToken.replyAddress(teamAddress: channel.address, ticketID: ticketID)),
+            subject: subject, text: text,
             messageID: OutgoingMail.newMessageID(domain: domain), inReplyTo: mail.messageID,
             references: mail.references + [mail.messageID].compactMap { $0 }, automatic: true, date: now.millisecondsSince1970)
         let stored = try await session.insertMessage(ConversationMessage(

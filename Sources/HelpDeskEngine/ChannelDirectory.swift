@@ -20,8 +20,15 @@ final class ChannelDirectory: Sendable {
         self.database = database
     }
 
+    /// The channel of a team address, or of the reply address made from it (`support+t12@...`).
     func emailChannel(for address: String) async throws -> Channel? {
         let address = Channel.normalizedAddress(address)
+        if let channel = try await exactEmailChannel(for: address) { return channel }
+        guard let base = TicketToken.split(replyAddress: address)?.teamAddress else { return nil }
+        return try await exactEmailChannel(for: base)
+    }
+
+    private func exactEmailChannel(for address: String) async throws -> Channel? {
         if let snapshot = cached.withLockedValue({ $0 }), snapshot.loadedAt.duration(to: .now) < maxAge,
            let channel = snapshot.byAddress[address] {
             return channel

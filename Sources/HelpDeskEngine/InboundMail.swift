@@ -28,9 +28,12 @@ public struct InboundMail: Sendable {
     /// Stores one message received over SMTP.
     public func receive(_ envelope: SMTPEnvelope, raw: [UInt8]) async throws -> Receipt {
         var channel: Channel?
+        var taggedTicket: String?
         for recipient in envelope.recipients {
             if let found = try await desk.channelDirectory.emailChannel(for: recipient) {
                 channel = found
+                taggedTicket = TicketToken.split(replyAddress: Channel.normalizedAddress(recipient))
+                    .flatMap { $0.teamAddress == found.address ? $0.ticketID : nil }
                 break
             }
         }
@@ -43,10 +46,11 @@ public struct InboundMail: Sendable {
         } catch {
             throw SMTPDeliveryRefusal(permanent: true, message: "The message cannot be read: \(error.message)")
         }
-        return try await receive(mail, envelopeSender: envelope.sender, on: channel)
+        return try await receive(mail, envelopeSender: envelope.sender, on: channel, taggedTicket: taggedTicket)
     }
 
-    func receive(_ mail: MailMessage, envelopeSender: String, on channel: Channel) async throws -> Receipt {
+    /// - Parameter taggedTicket: the ticket named by the reply address the mail was sent to.
+    func receive(_ mail: MailMessage, envelopeSender: String, on channel: Channel, taggedTicket: String? = nil) async throws -> Receipt {
         let now = desk.clock()
         let sender = Channel.normalizedAddress(mail.from?.address ?? envelopeSender)
         let automatic: ConversationMessage.Automatic? = switch mail.automatic(envelopeSender: envelopeSender) {
@@ -62,7 +66,7 @@ public struct InboundMail: Sendable {
                           data: Data($0.data))
         }
         let threadIDs = mail.inReplyTo + mail.references.reversed()
-        let tokenTicket = TicketToken.ticketID(inSubject: mail.subject)
+        let tokenTicket = TicketToken.ticketID(inSubject: mail.subject) ?? taggedTicket
         let tickets = try await desk.catalog.schema(for: "tickets")
         let contacts = try await desk.catalog.schema(for: "contacts")
         let system = Caller.system(source: "EMAIL")

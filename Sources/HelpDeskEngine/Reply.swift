@@ -97,6 +97,9 @@ extension ConversationService {
             let mail = OutgoingMail(
                 from: MailAddress(name: channel.name == channel.address ? nil : channel.name, address: channel.address),
                 to: to.map { MailAddress(name: nil, address: $0) }, cc: cc.map { MailAddress(name: nil, address: $0) },
+                replyTo: MailAddress(name: channel.name == channel.address ? nil : channel.name,
+                                     address: conversation.ticketID.map { TicketToken.replyAddress(teamAddress: channel.address, ticketID: $0) }
+                                         ?? channel.address),
                 subject: subject, text: plain, html: html, messageID: OutgoingMail.newMessageID(domain: domain),
                 inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
             var stored = try await session.insertMessage(ConversationMessage(

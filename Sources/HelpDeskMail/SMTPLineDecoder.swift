@@ -16,8 +16,9 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
     let maxLength: Int
     let gate: STARTTLSGate?
     private var skipping = false
-    /// Stopped at a STARTTLS line: what follows is either thrown away or read by the next decoder.
-    private var halted = false
+    /// Stopped at a STARTTLS line, at this count of the gate's resumptions: what follows waits for
+    /// the session to decide.
+    private var haltedAt: Int?
 
     init(maxLength: Int, gate: STARTTLSGate? = nil) {
         self.maxLength = maxLength
@@ -25,7 +26,10 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        if halted { return .needMoreData }
+        if let haltedAt {
+            guard let gate, gate.resumptions != haltedAt else { return .needMoreData }
+            self.haltedAt = nil
+        }
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > maxLength {
                 if !skipping {
@@ -52,15 +56,15 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         if line.readableBytesView.last == UInt8(ascii: "\r") {
             line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)!
         }
-        if let gate, gate.watching, STARTTLSGate.isStartTLS(line.readableBytesView) {
-            halted = true
+        if let gate, gate.offered, STARTTLSGate.isStartTLS(line.readableBytesView) {
+            haltedAt = gate.resumptions
         }
         context.fireChannelRead(wrapInboundOut(.line(line)))
-        return halted ? .needMoreData : .continue
+        return haltedAt == nil ? .continue : .needMoreData
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        if halted {
+        if haltedAt != nil {
             // Sent in plain text after STARTTLS, against RFC 3207: never read.
             buffer.moveReaderIndex(to: buffer.writerIndex)
             return .needMoreData

@@ -114,6 +114,15 @@ public final class SMTPServer: Service, Sendable {
                         try await replies.write(ByteBuffer(string: reply + "\r\n"))
                     }
                     if close { return }
+                    if session.resumesDecoder {
+                        // An empty read makes the stopped decoder split what it holds; the lines
+                        // reach the session at the end of the read.
+                        let pipeline = connection.channel.pipeline
+                        connection.channel.eventLoop.execute {
+                            pipeline.fireChannelRead(NIOAny(ByteBuffer()))
+                            pipeline.fireChannelReadComplete()
+                        }
+                    }
                     if session.startsTLS, let tls = configuration.tls {
                         try await Self.startTLS(on: connection.channel, context: tls, maxLine: configuration.maxDecodedLine)
                         session.startedTLS()

@@ -21,6 +21,9 @@ struct SMTPSession {
     private(set) var encrypted = false
     /// The last command was an accepted STARTTLS: the connection must start TLS before reading on.
     private(set) var startsTLS = false
+    /// The decoder stopped at a `STARTTLS` line that was not a command to start TLS: it must be
+    /// told to read on.
+    private(set) var resumesDecoder = false
     private var clientName: String?
     private var sender: String?
     private var recipients: [String] = []
@@ -44,6 +47,12 @@ struct SMTPSession {
     /// What to answer to one line, and whether to close the connection after it. `nil`: no answer
     /// (a line of message text).
     mutating func handle(_ input: SMTPLine) async -> (reply: String?, close: Bool) {
+        resumesDecoder = false
+        if let gate, gate.offered, case .line(let buffer) = input, STARTTLSGate.isStartTLS(buffer.readableBytesView),
+           state == .data {
+            gate.resume()
+            resumesDecoder = true
+        }
         switch state {
         case .data:
             return await handleData(input)
@@ -107,7 +116,6 @@ struct SMTPSession {
             guard sender != nil else { return failed("503 5.5.1 Send MAIL FROM first") }
             guard !recipients.isEmpty else { return failed("554 5.5.1 No valid recipients") }
             state = .data
-            gate?.setReadingCommands(false)
             message.removeAll(keepingCapacity: true)
             message.reserveCapacity(16_384)
             return ("354 End data with <CR><LF>.<CR><LF>", false)
@@ -170,7 +178,6 @@ struct SMTPSession {
 
     private mutating func endOfData() async -> (reply: String?, close: Bool) {
         state = .command
-        gate?.setReadingCommands(true)
         defer { reset() }
         if oversize { return ("552 5.3.4 Message too big; the limit is \(configuration.maxMessageSize) bytes", false) }
         if lineTooLong { return ("500 5.5.2 A line of the message is longer than \(configuration.maxLineLength) bytes", false) }

@@ -1,24 +1,29 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Whether a `STARTTLS` line would start TLS, shared by a connection's line decoder (on the event
-/// loop) and its session (in a task). The decoder stops at such a line, so that nothing the
-/// client sent after it in plain text is ever read as a command of the encrypted session
-/// (the STARTTLS command-injection flaw of RFC 3207 servers).
+/// Shared by a connection's line decoder (on the event loop) and its session (in a task), which
+/// reads lines later than the decoder splits them. While TLS is offered, the decoder stops at
+/// every line that reads `STARTTLS`, so that nothing the client sent after it in plain text is
+/// split before the session has decided: an accepted STARTTLS throws the rest away (the
+/// command-injection flaw of RFC 3207 servers), and a `STARTTLS` line that was message text
+/// lets the decoder go on.
 final class STARTTLSGate: Sendable {
     private struct State {
         var offered = true
-        var inCommands = true
+        /// Bumped each time the session lets the decoder go on.
+        var resumptions = 0
     }
 
     private let state = NIOLockedValueBox(State())
 
     /// Whether the decoder must stop at a `STARTTLS` line.
-    var watching: Bool { state.withLockedValue { $0.offered && $0.inCommands } }
+    var offered: Bool { state.withLockedValue { $0.offered } }
 
-    /// Message text is not commands: a `STARTTLS` line in it is only text.
-    func setReadingCommands(_ reading: Bool) {
-        state.withLockedValue { $0.inCommands = reading }
+    var resumptions: Int { state.withLockedValue { $0.resumptions } }
+
+    /// The `STARTTLS` line was message text: the decoder may read on.
+    func resume() {
+        state.withLockedValue { $0.resumptions += 1 }
     }
 
     /// TLS started: there is no second STARTTLS.

@@ -27,4 +27,13 @@ final class ChannelAndTokenTests: XCTestCase {
             XCTAssertFalse(Channel.isValidEmailAddress(invalid), invalid)
         }
     }
+
+    func testC3ReplyAddressesCarryTheTicket() {
+        XCTAssertEqual(TicketToken.replyAddress(teamAddress: "support@example.com", ticketID: "42"), "support+t42@example.com")
+        XCTAssertEqual(TicketToken.split(replyAddress: "support+t42@example.com")?.teamAddress, "support@example.com")
+        XCTAssertEqual(TicketToken.split(replyAddress: "sup+port+t42@example.com")?.ticketID, "42")
+        for plain in ["support@example.com", "support+billing@example.com", "support+t@example.com", "support+t4x@example.com", "t42"] {
+            XCTAssertNil(TicketToken.split(replyAddress: plain), plain)
+        }
+    }
 }

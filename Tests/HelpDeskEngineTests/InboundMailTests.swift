@@ -178,4 +178,23 @@ final class InboundMailTests: XCTestCase {
             XCTAssertEqual(acknowledged, AutomaticMailPolicy.maxPerRecipientPerDay)
         }
     }
+
+    func testC3AReplyToTheTicketsReplyAddressJoinsItsThread() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let first = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Refund", id: "tag1@example.org"))
+            let ticketID = try XCTUnwrap(first.ticketID)
+            let tagged = "support+t\(ticketID)@example.com"
+            let accepted = await desk.inboundMail.accepts(recipient: tagged)
+            XCTAssertTrue(accepted, "the reply address takes mail")
+            let reply = try await desk.inboundMail.receive(self.envelope(to: tagged), raw: self.raw("About that", to: tagged, id: "tag2@example.org"))
+            XCTAssertEqual(reply.conversationID, first.conversationID, "no headers, no subject token: the address threads it")
+            let stranger = try await desk.inboundMail.receive(self.envelope(to: tagged, from: "mallory@example.net"),
+                                                              raw: self.raw("Hi", from: "mallory@example.net", to: tagged, id: "tag3@example.net"))
+            XCTAssertNotEqual(stranger.conversationID, first.conversationID, "a stranger's mail to a guessed address opens its own")
+            let unknownBase = await desk.inboundMail.accepts(recipient: "sales+t\(ticketID)@example.com")
+            XCTAssertFalse(unknownBase)
+        }
+    }
 }

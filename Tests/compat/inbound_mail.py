@@ -328,5 +328,33 @@ with socket.create_connection(("127.0.0.1", PORT), timeout=30) as raw:
     check("plain text pipelined after STARTTLS is thrown away", ready.startswith("220") and after.startswith("503"), (ready, after))
     secure.close()
 
+
+def read_reply(stream):
+    reply = stream.readline()
+    while reply[3:4] == b"-":
+        reply = stream.readline()
+    return reply.decode()
+
+
+with socket.create_connection(("127.0.0.1", PORT), timeout=30) as raw:
+    stream = raw.makefile("rb")
+    stream.readline()
+    raw.sendall(b"EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<support@example.com>\r\nDATA\r\n")
+    replies = [read_reply(stream) for _ in range(4)]
+    # The end of the message, STARTTLS and injected commands in one packet.
+    raw.sendall(b"Subject: Injection\r\nMessage-ID: <inject@example.org>\r\n\r\nSTARTTLS\r\nstill text\r\n.\r\n"
+                b"STARTTLS\r\nMAIL FROM:<evil@example.net>\r\n")
+    stored, ready = read_reply(stream), read_reply(stream)
+    secure = ssl.create_default_context(cafile=CERTIFICATE).wrap_socket(raw, server_hostname="localhost")
+    tls_stream = secure.makefile("rb")
+    secure.sendall(b"RCPT TO:<support@example.com>\r\n")
+    after = tls_stream.readline().decode()
+    check("commands pipelined behind the end of a message and STARTTLS are thrown away",
+          stored.startswith("250") and ready.startswith("220") and after.startswith("503"), (replies, stored, ready, after))
+    secure.close()
+found = [t for t in threads() if t["subject"] == "Injection"]
+status, body = api("GET", f"/conversations/v3/conversations/threads/{found[0]['id']}/messages") if found else (0, {})
+check("a STARTTLS line in a message is only text", status == 200 and body["results"][0]["text"].startswith("STARTTLS\nstill text"), body)
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -101,6 +101,8 @@ if sent:
     html = parsed.get_body(preferencelist=("html",)).get_content()
     check("text and sanitised HTML parts", "Line two." in body and "<b>we are on it</b>" in html and "script" not in html, (body, html))
     check("a person's reply is not marked automatic", parsed["Auto-Submitted"] is None)
+    check("Reply-To is the ticket's reply address, which threads back", f"support+t{ticket_id}@example.com" in (parsed["Reply-To"] or ""),
+          parsed["Reply-To"])
     check("a proper Message-ID", parsed["Message-ID"].startswith("<hd.") and parsed["Message-ID"].endswith("@example.com>"),
           parsed["Message-ID"])
 delivered = wait_status(thread["id"], reply["id"], "SENT")
