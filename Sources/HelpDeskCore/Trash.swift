@@ -1,5 +1,6 @@
 /// What the trash keeps, and for how long (C7). A trashed conversation and the ticket deleted
-/// with it can be restored until the retention ends; then they are purged for good.
+/// with it can be restored until the retention ends; then the conversation is purged for good
+/// and the ticket stays in the archive, as deleted records do.
 public enum Trash {
     public static let retentionDays = 30
     static let retentionMilliseconds = Int64(retentionDays) * 86_400_000

@@ -69,8 +69,11 @@ public struct ChannelMessages: Sendable {
             throw HelpDeskError.notFound("Custom channel \(channelID) does not exist; connect one with channelId CUSTOM first.")
         }
         let receipt = try await receive(incoming, on: channel, source: "INTEGRATION")
+        let scoped = incoming.externalID.map { "\(channel.id):\($0)" }
         let message = try await desk.database.read { session in
-            try await session.messages(conversationID: receipt.conversationID).last { $0.direction == .incoming }
+            try await session.messages(conversationID: receipt.conversationID).first {
+                receipt.duplicate ? $0.messageID == scoped && $0.direction == .incoming : $0.id == receipt.messageID
+            }
         }
         return (receipt, message)
     }
@@ -94,7 +97,9 @@ public struct ChannelMessages: Sendable {
         let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
         let system = Caller.system(source: source)
 
-        let known = try await desk.database.read { session in
+        let subject = Self.subject(incoming.subject, text: text, customer: incoming.customerName ?? customer)
+        // Looked up in the writer: two messages of one customer may arrive at the same moment.
+        return try await desk.database.write { session in
             var duplicate: String?
             if let externalID { duplicate = try await session.messageThreads(forMessageIDs: [externalID])[externalID]?.conversationID }
             var threadMatch: Conversation?
@@ -111,20 +116,16 @@ public struct ChannelMessages: Sendable {
             if contact == nil, let phone {
                 contact = try await session.recordIDs(type: .contacts, property: "phone", values: [phone])[IndexedValue.searchable(phone)]
             }
-            return (duplicate: duplicate, join: join?.id, contact: contact)
-        }
-        if let conversationID = known.duplicate {
-            return Receipt(conversationID: conversationID, messageID: "", ticketID: nil, duplicate: true)
-        }
-        let subject = Self.subject(incoming.subject, text: text, customer: incoming.customerName ?? customer)
-        return try await desk.database.write { session in
+            if let duplicate {
+                return Receipt(conversationID: duplicate, messageID: "", ticketID: nil, duplicate: true)
+            }
             var events: [RecordEvent] = []
             var conversation: Conversation?
-            if let join = known.join {
-                conversation = try await session.touchConversation(id: join, at: now)
+            if let join {
+                conversation = try await session.touchConversation(id: join.id, at: now)
             }
             if conversation == nil {
-                var contactID = known.contact
+                var contactID = contact
                 if contactID == nil, email != nil || phone != nil {
                     var properties: [String: String] = [:]
                     if let email { properties["email"] = email }

@@ -18,18 +18,28 @@ public struct LiveChat: Sendable {
         try await desk.channelMessages.channel(id: id, kinds: [.chat])
     }
 
-    /// The visitor with this cookie; a new visitor, with the cookie to give them, when there is
-    /// none or it is unknown.
-    public func visitor(token: String?) async throws -> (visitor: Visitor, newToken: String?) {
-        let now = desk.clock()
-        if let token, token.count == 43 || token.count == 44, let known = try await desk.database.read({
-            try await $0.visitor(tokenHash: Self.hash(token))
-        }) {
-            return (known, nil)
+    /// The visitor with this cookie, stored on first use. `nil` when the cookie is not one the
+    /// help desk gives.
+    public func visitor(token: String) async throws -> Visitor? {
+        guard Self.isWellFormed(token) else { return nil }
+        let hash = Self.hash(token), now = desk.clock()
+        if let known = try await desk.database.read({ try await $0.visitor(tokenHash: hash) }) { return known }
+        return try await desk.database.write { session in
+            if let known = try await session.visitor(tokenHash: hash) { return known }
+            return try await session.insertVisitor(tokenHash: hash, at: now)
         }
-        let fresh = Self.newToken()
-        let visitor = try await desk.database.write { try await $0.insertVisitor(tokenHash: Self.hash(fresh), at: now) }
-        return (visitor, fresh)
+    }
+
+    /// A new visitor cookie: 256 random bits, in URL-safe base64.
+    public static func newToken() -> String {
+        Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    public static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 44 && token.utf8.allSatisfy { byte in
+            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45 || byte == 95 || byte == 61
+        }
     }
 
     /// What the visitor sees of their open chat on the channel: every message but internal
@@ -191,11 +201,6 @@ public struct LiveChat: Sendable {
         chat.ticketID = records.first?.id
         try await session.updateConversation(chat)
         return events
-    }
-
-    static func newToken() -> String {
-        Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 
     static func hash(_ token: String) -> String {

@@ -109,9 +109,7 @@ extension ConversationService {
                 inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
             try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: everyone,
                                           data: mail.rendered(), now: now)
-            var updated = conversation
-            updated.latestMessageAt = now
-            try await session.updateConversation(updated)
+            try await session.touchConversation(id: conversation.id, at: now)
             if let ticketID = conversation.ticketID {
                 try await session.append([RecordEvent(
                     recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",

@@ -24,9 +24,10 @@ struct ChatRoutes {
             guard let channel = try await desk.liveChat.channel(id: try context.parameters.require("channelId")) else {
                 return FormRoutes.missing(what: "Chat")
             }
-            let (_, token) = try await desk.liveChat.visitor(token: Self.visitorToken(in: request.headers))
             var response = Self.page(ChatWidget.frame(channel), frameable: true)
-            if let token {
+            // A visitor is stored only when they open the chat; a page view only gets the cookie.
+            if !(Self.visitorToken(in: request.headers).map(LiveChat.isWellFormed) ?? false) {
+                let token = LiveChat.newToken()
                 let secure = request.headers[.init("X-Forwarded-Proto")!] == "https"
                 // In another site's page the frame is third-party: only SameSite=None (with Secure) keeps the cookie there.
                 response.headers[.setCookie] = "\(Self.cookie)=\(token); Path=/chat; Max-Age=31536000; HttpOnly; "
@@ -44,7 +45,7 @@ struct ChatRoutes {
 
     /// Whether to take a request as a chat socket: its path names a live chat channel, it comes
     /// from the help desk's own pages (Origin), and it carries a known visitor's cookie.
-    static func upgrade(_ request: HTTPRequest, desk: HelpDesk, logger: Logger) async throws
+    static func upgrade(_ request: HTTPRequest, remoteIP: String?, desk: HelpDesk, limit: SubmissionLimit, logger: Logger) async throws
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let parts = (request.path ?? "").split(separator: "?").first?.split(separator: "/") ?? []
         guard parts.count == 3, parts[0] == "chat", parts[1] == "socket" else { return .dontUpgrade }
@@ -56,8 +57,11 @@ struct ChatRoutes {
         }
         guard let channel = try await desk.liveChat.channel(id: String(parts[2])),
               let token = visitorToken(in: request.headerFields) else { return .dontUpgrade }
-        let (visitor, fresh) = try await desk.liveChat.visitor(token: token)
-        guard fresh == nil else { return .dontUpgrade }
+        guard limit.allows(remoteIP ?? "unknown") else {
+            logger.info("Refused a chat socket: too many from one address", metadata: ["address": "\(remoteIP ?? "unknown")"])
+            return .dontUpgrade
+        }
+        guard let visitor = try await desk.liveChat.visitor(token: token) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
             try await ChatSocket(desk: desk, channel: channel, visitor: visitor).run(inbound: inbound, outbound: outbound)
         }
@@ -143,8 +147,9 @@ struct ChatSocket {
             group.addTask {
                 var last: Int64 = 0
                 for await _ in wakes {
-                    let (_, messages) = try await desk.liveChat.transcript(for: visitor, on: channel, after: last)
-                    guard let newest = messages.last else { continue }
+                    // A failed read is tried again at the next beat rather than silencing the socket.
+                    guard let (_, messages) = try? await desk.liveChat.transcript(for: visitor, on: channel, after: last),
+                          let newest = messages.last else { continue }
                     last = Int64(newest.id) ?? last
                     sink.yield(Self.messagesFrame(messages))
                 }

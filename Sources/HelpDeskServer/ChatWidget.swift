@@ -53,9 +53,14 @@ enum ChatWidget {
           button.setAttribute("aria-controls", frame.id);
           button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483000;padding:12px 18px;border:0;" +
             "border-radius:24px;background:#0969da;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer";
+          function tellOpen() {
+            if (!frame.hidden && frame.contentWindow) frame.contentWindow.postMessage("hd-chat-open", base);
+          }
+          frame.addEventListener("load", tellOpen);
           button.addEventListener("click", function () {
             frame.hidden = !frame.hidden;
             button.setAttribute("aria-expanded", String(!frame.hidden));
+            tellOpen();
           });
           document.body.appendChild(frame);
           document.body.appendChild(button);
@@ -126,7 +131,11 @@ enum ChatWidget {
             socket.send(JSON.stringify({ type: "identify", name: document.getElementById("name").value,
                                          email: document.getElementById("email").value }));
           });
-          connect();
+          // The chat connects once the visitor opens it, so that a page view costs nothing.
+          window.addEventListener("message", function (event) {
+            if (event.data === "hd-chat-open" && !socket) connect();
+          });
+          if (window.parent === window) connect();
         })();
         """
 

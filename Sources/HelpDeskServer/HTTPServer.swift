@@ -51,8 +51,8 @@ public enum HTTPServer {
     ) -> some ApplicationProtocol {
         Application(
             router: router(desk: desk),
-            server: .http1WebSocketUpgrade { request, _, logger in
-                try await ChatRoutes.upgrade(request, desk: desk, logger: logger)
+            server: .http1WebSocketUpgrade { [sockets = SubmissionLimit(limit: 60)] request, channel, logger in
+                try await ChatRoutes.upgrade(request, remoteIP: channel.remoteAddress?.ipAddress, desk: desk, limit: sockets, logger: logger)
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "helpdesk"),
             services: services,

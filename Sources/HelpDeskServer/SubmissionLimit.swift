@@ -24,6 +24,8 @@ final class SubmissionLimit: Sendable {
         windows.withLockedValue { windows in
             if windows.count >= Self.capacity {
                 windows = windows.filter { $0.value.startedAt.duration(to: now) < window }
+                // Still full of live windows (many addresses at once): start over rather than grow.
+                if windows.count >= Self.capacity / 2 { windows.removeAll(keepingCapacity: true) }
             }
             var current = windows[address] ?? Window(startedAt: now, count: 0)
             if current.startedAt.duration(to: now) >= window { current = Window(startedAt: now, count: 0) }

@@ -117,7 +117,8 @@ extension StoreSession {
     }
 
     /// Deletes for good what has been in the trash since `limit` or before: conversations, their
-    /// messages, attachments and unsent mail. Returns how many conversations went.
+    /// messages, attachments, unsent mail and notifications. Their tickets stay in the archive, as
+    /// deleted records do. Returns how many conversations went.
     public func purgeTrash(before limit: Timestamp) async throws -> Int {
         let ids = try await sql.raw("""
             SELECT id FROM conversations WHERE trashed_at IS NOT NULL AND trashed_at <= \(bind: limit.millisecondsSince1970)
@@ -128,6 +129,7 @@ extension StoreSession {
         try await sql.raw("DELETE FROM attachments WHERE message_id IN (\(messages))").run()
         try await sql.raw("DELETE FROM outbox WHERE message_id IN (\(messages))").run()
         try await sql.raw("DELETE FROM messages WHERE conversation_id IN (\(binds: ids))").run()
+        try await sql.raw("DELETE FROM notifications WHERE conversation_id IN (\(binds: ids))").run()
         try await sql.raw("DELETE FROM conversations WHERE id IN (\(binds: ids))").run()
         return ids.count
     }
