@@ -109,13 +109,6 @@ public struct ChannelMessages: Sendable {
             let latest = incoming.threadID == nil ? try await session.latestConversation(channelID: channel.id, customerAddress: customer) : nil
             let join = MessageThreading.conversationToJoin(threadMatch: threadMatch, namesThread: incoming.threadID != nil,
                                                            latestWithCustomer: latest)
-            var contact: Int64?
-            if let email {
-                contact = try await session.recordIDs(type: .contacts, property: "email", values: [email])[IndexedValue.searchable(email)]
-            }
-            if contact == nil, let phone {
-                contact = try await session.recordIDs(type: .contacts, property: "phone", values: [phone])[IndexedValue.searchable(phone)]
-            }
             if let duplicate {
                 return Receipt(conversationID: duplicate, messageID: "", ticketID: nil, duplicate: true)
             }
@@ -125,31 +118,13 @@ public struct ChannelMessages: Sendable {
                 conversation = try await session.touchConversation(id: join.id, at: now)
             }
             if conversation == nil {
-                var contactID = contact
-                if contactID == nil, email != nil || phone != nil {
-                    var properties: [String: String] = [:]
-                    if let email { properties["email"] = email }
-                    if let phone { properties["phone"] = phone }
-                    let words = (incoming.customerName ?? "").split(separator: " ")
-                    if let first = words.first { properties["firstname"] = String(first) }
-                    if words.count > 1 { properties["lastname"] = words.dropFirst().joined(separator: " ") }
-                    let (records, created) = try await Self.create(properties, schema: contacts, links: [], by: system, now: now, session: session)
-                    contactID = records.first.flatMap { Int64($0.id) }
-                    events += created
-                }
-                var ticketID: String?
-                if channel.createsTickets, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
-                   let stage = pipeline.firstOpenStage {
-                    let links = contactID.map {
-                        [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
-                    } ?? []
-                    let (records, created) = try await Self.create(
-                        ["subject": subject, "content": String(text.prefix(Self.maxText)), "hs_pipeline": pipeline.id,
-                         "hs_pipeline_stage": stage.id, "source_type": channel.kind.ticketSource],
-                        schema: tickets, links: links, by: system, now: now, session: session)
-                    ticketID = records.first?.id
-                    events += created
-                }
+                let (contactID, contactEvents) = try await ChannelIntake.contact(
+                    email: email, phone: phone, name: incoming.customerName, schema: contacts, by: system, now: now, session: session)
+                events += contactEvents
+                let (ticketID, created) = try await ChannelIntake.ticket(
+                    on: channel, subject: subject, content: text, contactID: contactID, tickets: tickets, by: system, now: now,
+                    session: session)
+                events += created
                 conversation = try await session.insertConversation(Conversation(
                     id: "", channelID: channel.id, ticketID: ticketID, status: .open, ownerID: nil, contactID: contactID.map(String.init),
                     customerAddress: customer, subject: subject, createdAt: now, latestMessageAt: now, externalThreadID: incoming.threadID))
@@ -175,19 +150,6 @@ public struct ChannelMessages: Sendable {
         let firstLine = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard !firstLine.isEmpty else { return "Message from \(customer)" }
         return firstLine.count > 100 ? String(firstLine.prefix(99)) + "…" : firstLine
-    }
-
-    static func create(_ properties: [String: String], schema: RecordSchema, links: [RecordService.Link], by caller: Caller,
-                       now: Timestamp, session: StoreSession) async throws -> (records: [Record], events: [RecordEvent]) {
-        let write: RecordWrite
-        do {
-            write = try RecordWrite.create(properties, schema: schema, now: now)
-        } catch {
-            throw HelpDeskError.invalidInput(error)
-        }
-        let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: schema, createdAt: now),
-                                              links: links, caller: caller, at: now)
-        return try await RecordService.insert([creation], schema: schema, session: session)
     }
 }
 

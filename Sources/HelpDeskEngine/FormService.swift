@@ -180,15 +180,8 @@ public struct FormService: Sendable {
                 try await RecordService.apply([(contact, write)], schema: contacts, actor: system.user.id, source: system.source,
                                               now: now, session: session)
             } else {
-                let write: RecordWrite
-                do {
-                    write = try RecordWrite.create(submission.contact, schema: contacts, now: now)
-                } catch let error as RecordInputError {
-                    throw HelpDeskError.invalidInput(error)
-                }
-                let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: contacts, createdAt: now),
-                                                      links: [], caller: system, at: now)
-                let (records, created) = try await RecordService.insert([creation], schema: contacts, session: session)
+                let (records, created) = try await ChannelIntake.create(submission.contact, schema: contacts, links: [], by: system,
+                                                                        now: now, session: session)
                 contactID = Int64(records[0].id) ?? -1
                 events += created
             }

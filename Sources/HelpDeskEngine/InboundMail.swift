@@ -104,26 +104,18 @@ public struct InboundMail: Sendable {
                 var ticketID: String?
                 var contactID = known.contact
                 if wantsContact, contactID == nil {
-                    let (id, created) = try await Self.contact(for: sender, name: mail.from?.name, schema: contacts, by: system,
-                                                               now: now, session: session)
-                    contactID = id
+                    let (id, created) = try await ChannelIntake.contact(email: sender, phone: nil, name: mail.from?.name, schema: contacts,
+                                                                        by: system, now: now, session: session)
+                    contactID = id.map(String.init)
                     events += created
                 }
-                let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline
-                if automatic == nil, channel.createsTickets, let pipeline, let stage = pipeline.firstOpenStage {
-                    let subject = mail.subject.isEmpty ? "(no subject)" : mail.subject
-                    let properties = ["subject": subject, "content": String(text.prefix(65_536)),
-                                      "hs_pipeline": pipeline.id, "hs_pipeline_stage": stage.id, "source_type": "EMAIL"]
-                    let write = try RecordWrite.create(properties, schema: tickets, now: now)
-                    let links = contactID.flatMap { Int64($0) }.map {
-                        [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
-                    } ?? []
-                    let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: tickets, createdAt: now),
-                                                          links: links, caller: system, at: now)
-                    let (records, created) = try await RecordService.insert([creation], schema: tickets, session: session)
-                    ticketID = records.first?.id
+                if automatic == nil {
+                    let (id, created) = try await ChannelIntake.ticket(
+                        on: channel, subject: mail.subject, content: text, contactID: contactID.flatMap { Int64($0) }, tickets: tickets,
+                        by: system, now: now, session: session)
+                    ticketID = id
+                    newTicket = id != nil
                     events += created
-                    newTicket = true
                 }
                 conversation = try await session.insertConversation(Conversation(
                     id: "", channelID: channel.id, ticketID: ticketID, status: automatic == nil ? .open : .closed,
@@ -155,26 +147,6 @@ public struct InboundMail: Sendable {
         }
         if receipt.1 { desk.outboxChanged() }
         return receipt.0
-    }
-
-    /// The contact with this email address, created if there is none yet (looked up again here,
-    /// in the writer, as two first messages from one sender may arrive together).
-    static func contact(for address: String, name: String?, schema: RecordSchema, by caller: Caller, now: Timestamp,
-                        session: StoreSession) async throws -> (id: String?, events: [RecordEvent]) {
-        if let id = try await session.recordIDs(type: .contacts, property: "email", values: [address])[IndexedValue.searchable(address)] {
-            return (String(id), [])
-        }
-        var properties = ["email": address]
-        let words = (name ?? "").split(separator: " ")
-        if let first = words.first {
-            properties["firstname"] = String(first)
-            if words.count > 1 { properties["lastname"] = words.dropFirst().joined(separator: " ") }
-        }
-        let write = try RecordWrite.create(properties, schema: schema, now: now)
-        let creation = RecordService.Creation(write: write, stored: NewRecord(properties: write.properties, schema: schema, createdAt: now),
-                                              links: [], caller: caller, at: now)
-        let (records, events) = try await RecordService.insert([creation], schema: schema, session: session)
-        return (records.first?.id, events)
     }
 }
 

@@ -137,17 +137,9 @@ public struct LiveChat: Sendable {
             var result = changed
             var events: [RecordEvent] = []
             if let email {
-                var contactID = try await session.recordIDs(type: .contacts, property: "email", values: [email])[IndexedValue.searchable(email)]
-                if contactID == nil {
-                    var properties = ["email": email]
-                    let words = (result.name ?? "").split(separator: " ")
-                    if let first = words.first { properties["firstname"] = String(first) }
-                    if words.count > 1 { properties["lastname"] = words.dropFirst().joined(separator: " ") }
-                    let (records, created) = try await ChannelMessages.create(properties, schema: contacts, links: [], by: system, now: now,
-                                                                              session: session)
-                    contactID = records.first.flatMap { Int64($0.id) }
-                    events += created
-                }
+                let (contactID, created) = try await ChannelIntake.contact(email: email, phone: nil, name: result.name, schema: contacts,
+                                                                           by: system, now: now, session: session)
+                events += created
                 if let contactID {
                     result.contactID = String(contactID)
                     let association = AssociationType.defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id)
@@ -189,16 +181,12 @@ public struct LiveChat: Sendable {
 
     static func openTicket(for chat: inout Conversation, channel: Channel, tickets: RecordSchema, text: String, now: Timestamp,
                            session: StoreSession) async throws -> [RecordEvent] {
-        guard channel.createsTickets, chat.ticketID == nil, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
-              let stage = pipeline.firstOpenStage else { return [] }
-        let links = chat.contactID.flatMap { Int64($0) }.map {
-            [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
-        } ?? []
-        let (records, events) = try await ChannelMessages.create(
-            ["subject": chat.subject, "content": String(text.prefix(65_536)), "hs_pipeline": pipeline.id, "hs_pipeline_stage": stage.id,
-             "source_type": Channel.Kind.chat.ticketSource],
-            schema: tickets, links: links, by: .system(source: "CHAT"), now: now, session: session)
-        chat.ticketID = records.first?.id
+        guard chat.ticketID == nil else { return [] }
+        let (ticketID, events) = try await ChannelIntake.ticket(
+            on: channel, subject: chat.subject, content: text, contactID: chat.contactID.flatMap { Int64($0) }, tickets: tickets,
+            by: .system(source: "CHAT"), now: now, session: session)
+        guard let ticketID else { return [] }
+        chat.ticketID = ticketID
         try await session.updateConversation(chat)
         return events
     }
