@@ -84,4 +84,16 @@ final class RunningServer {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// Runs one of the end-to-end scripts of `Tests/compat` with the test Python and fails the
+    /// test unless every check of it passed.
+    static func script(_ name: String, _ arguments: [String], on location: Database.Location,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
+        let path = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/\(name)").path
+        let (status, output) = try run(python, [path] + arguments)
+        print(output)
+        XCTAssertEqual(status, 0, "\(name) failed on \(location):\n\(output)", file: file, line: line)
+        XCTAssertTrue(output.contains(" passed, 0 failed"), output, file: file, line: line)
+    }
 }

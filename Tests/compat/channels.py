@@ -14,25 +14,16 @@ import hmac
 import json
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from checks import check, eventually, finish, json_api
+
 BASE, TOKEN = sys.argv[1], sys.argv[2]
-passed, failed = 0, 0
+api = json_api(BASE, TOKEN)
 received = []
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 class Peer(BaseHTTPRequestHandler):
@@ -62,21 +53,6 @@ def request(method, path, body=None, headers=None, raw=None):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def api(method, path, body=None):
-    status, text = request(method, path, body, {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
-    return status, json.loads(text) if text else None
-
-
-def wait_for(predicate, seconds=8):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    return predicate()
 
 
 def messages(thread_id):
@@ -114,7 +90,7 @@ check("outgoing messages are not published by integrations", status == 400, (sta
 
 status, reply = api("POST", f"/conversations/v3/conversations/threads/{thread_id}/messages", {"text": "It left our depot today."})
 check("an agent's reply is queued for the channel", status == 201 and reply["status"]["statusType"] == "QUEUED", (status, reply))
-post = wait_for(lambda: next((r for r in received if r["path"] == "/custom"), None))
+post = eventually(lambda: next((r for r in received if r["path"] == "/custom"), None))
 if post:
     payload = json.loads(post["body"])
     stamp = post["headers"].get("X-HelpDesk-Timestamp", "")
@@ -125,10 +101,10 @@ if post:
           post["headers"])
 else:
     check("the reply is posted to the integration", False, received)
-sent = wait_for(lambda: [m for m in messages(thread_id) if m["direction"] == "OUTGOING" and m["status"]["statusType"] == "SENT"])
+sent = eventually(lambda: [m for m in messages(thread_id) if m["direction"] == "OUTGOING" and m["status"]["statusType"] == "SENT"])
 check("the reply shows as sent", len(sent) == 1, messages(thread_id))
 api("POST", f"/conversations/v3/conversations/threads/{thread_id}/messages", {"text": "please refuse this one"})
-failed_message = wait_for(lambda: [m for m in messages(thread_id) if m["status"]["statusType"] == "FAILED"])
+failed_message = eventually(lambda: [m for m in messages(thread_id) if m["status"]["statusType"] == "FAILED"])
 check("a refusal by the peer shows on the message", failed_message and "400" in failed_message[0]["status"]["failureDetails"]["errorMessage"],
       messages(thread_id))
 
@@ -177,7 +153,7 @@ body = notification("wamid.2", "Are you there?")
 request("POST", hook, raw=body, headers=signed(body))
 check("the next message joins the open conversation", len(messages(wa_thread.get("id"))) == 2)
 api("POST", f"/conversations/v3/conversations/threads/{wa_thread.get('id')}/messages", {"text": "Yes, looking now."})
-graph = wait_for(lambda: next((r for r in received if r["path"] == "/graph/1234567890/messages"), None))
+graph = eventually(lambda: next((r for r in received if r["path"] == "/graph/1234567890/messages"), None))
 payload = json.loads(graph["body"]) if graph else {}
 check("a reply goes out through the Cloud API", graph and graph["headers"].get("Authorization") == "Bearer EAAG-token"
       and payload.get("to") == "33612345678" and payload.get("text", {}).get("body") == "Yes, looking now.", graph)
@@ -236,5 +212,4 @@ status, text = twilio(f"/webhooks/calls/{closed_line.get('id')}/voice", dict(cal
 check("A8 after hours the caller hears the line's greeting and can leave a message", status == 200
       and "<Say>We are closed &amp; back at 9.</Say>" in text and "<Record" in text and "<Dial" not in text, (status, text))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

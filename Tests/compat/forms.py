@@ -11,33 +11,15 @@ import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 
+from checks import check, finish, json_api
+from checks import request as raw_request
+
 BASE, TOKEN = sys.argv[1], sys.argv[2]
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+api = json_api(BASE, TOKEN)
 
 
 def request(method, path, body=None, headers=None):
-    request = urllib.request.Request(BASE + path, method=method, data=body, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
-
-
-def api(method, path, body=None):
-    status, _, text = request(method, path, None if body is None else json.dumps(body).encode(),
-                              {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
-    return status, json.loads(text) if text else None
+    return raw_request(BASE, method, path, body, headers)
 
 
 def post_form(path, values):
@@ -144,5 +126,4 @@ check("an unknown form is a 404 page", status == 404 and "Form not found" in tex
 statuses = [post_form(page_path, {"0-1/email": f"flood{n}@example.net", "0-5/content": "again"})[0] for n in range(12)]
 check("one address cannot flood the help desk", 429 in statuses and statuses[-1] == 429, statuses)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -6,7 +6,6 @@ usage: inbound_mail.py BASE_URL SMTP_PORT ADMIN_TOKEN TEAMMATE_TOKEN TLS_CERTIFI
 the listener offers with STARTTLS)
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
-import json
 import smtplib
 import socket
 import ssl
@@ -17,29 +16,14 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from checks import check, finish, json_api
+
 BASE, PORT, TOKEN, TEAMMATE, CERTIFICATE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+_api = json_api(BASE, TOKEN)
 
 
 def api(method, path, body=None, token=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": "Bearer " + (token or TOKEN), "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+    return _api(method, path, body, token)
 
 
 def send(message, sender=None, recipients=None):
@@ -356,5 +340,4 @@ found = [t for t in threads() if t["subject"] == "Injection"]
 status, body = api("GET", f"/conversations/v3/conversations/threads/{found[0]['id']}/messages") if found else (0, {})
 check("a STARTTLS line in a message is only text", status == 200 and body["results"][0]["text"].startswith("STARTTLS\nstill text"), body)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -5,7 +5,6 @@ the socket, gives their email, and comes back later known by their cookie.
 usage: live_chat.py BASE_URL ADMIN_TOKEN
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
-import json
 import sys
 import time
 import urllib.error
@@ -16,44 +15,15 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from checks import check, eventually, finish, json_api
+
 BASE, TOKEN = sys.argv[1], sys.argv[2]
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {str(detail)[:1500]}")
-
-
-def api(method, path, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+api = json_api(BASE, TOKEN)
 
 
 def threads_of(channel_id):
     return [t for t in api("GET", "/conversations/v3/conversations/threads")[1]["results"]
             if t["originalChannelAccountId"] == channel_id]
-
-
-def eventually(probe, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.2)
-    return probe()
 
 
 status, bot_chat = api("POST", "/conversations/v3/conversations/channel-accounts", {
@@ -157,5 +127,4 @@ try:
 except urllib.error.HTTPError as error:
     check("a socket opened from another site is refused", error.code != 101, error.code)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

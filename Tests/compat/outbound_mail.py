@@ -12,30 +12,13 @@ import os
 import smtplib
 import sys
 import time
-import urllib.error
-import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 BASE, PORT, TOKEN, RELAYED = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-passed, failed = 0, 0
+from checks import check, finish, json_api
 
-
-def check(name, condition, detail=""):
-    global passed, failed
-    passed, failed = (passed + 1, failed) if condition else (passed, failed + 1)
-    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f" {detail}"))
-
-
-def api(method, path, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+api = json_api(BASE, TOKEN)
 
 
 def send(message):
@@ -147,5 +130,4 @@ status, error = api("POST", f"/conversations/v3/conversations/threads/{thread['i
                     {"text": "x", "inReplyToId": "999999"})
 check("R1 answering a message of another thread is refused", status == 400, (status, error))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -1,0 +1,55 @@
+"""What the end-to-end scripts share: named checks with a summary line that the Swift tests
+read ("N passed, M failed"), and a small client for the help desk's JSON API."""
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+
+_counts = {"passed": 0, "failed": 0}
+
+
+def check(name, condition, detail=""):
+    """Records one check, printing `ok   name` or `FAIL name detail`."""
+    if condition:
+        _counts["passed"] += 1
+        print(f"ok   {name}")
+    else:
+        _counts["failed"] += 1
+        print(f"FAIL {name} {str(detail)[:2000]}")
+
+
+def finish():
+    """Prints the summary and exits 1 when any check failed."""
+    print(f"{_counts['passed']} passed, {_counts['failed']} failed")
+    sys.exit(1 if _counts["failed"] else 0)
+
+
+def request(base, method, path, body=None, headers=None):
+    """A raw HTTP request: (status, headers, text), for errors too."""
+    call = urllib.request.Request(base + path, method=method, data=body, headers=headers or {})
+    try:
+        with urllib.request.urlopen(call) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def json_api(base, token):
+    """`api(method, path, body=None, token=None)` -> (status, decoded JSON or None)."""
+    def api(method, path, body=None, token_override=None):
+        status, _, text = request(base, method, path, None if body is None else json.dumps(body).encode(),
+                                  {"Authorization": "Bearer " + (token_override or token), "Content-Type": "application/json"})
+        return status, json.loads(text) if text else None
+    return api
+
+
+def eventually(probe, seconds=8):
+    """The first truthy answer of `probe` within `seconds`, or its last answer."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.2)
+    return probe()
