@@ -53,6 +53,7 @@ enum FormPage {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         // The templates are fixed strings written here: a parse failure is a programming error.
+        try! library.register(headTemplate, named: "head")
         try! library.register(formTemplate, named: "form")
         try! library.register(thanksTemplate, named: "thanks")
         return library
@@ -128,7 +129,8 @@ enum FormPage {
         .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
         """
 
-    static let formTemplate = """
+    /// The start of both pages, down to their heading.
+    static let headTemplate = """
         <!doctype html>
         <html lang="en">
         <head>
@@ -140,6 +142,10 @@ enum FormPage {
         <body>
         <main>
         <h1>{{title}}</h1>
+        """
+
+    static let formTemplate = """
+        {{> head}}
         {{#hasErrors}}
         <div class="summary" role="alert" aria-labelledby="summary-title">
         <h2 id="summary-title">Please correct the following</h2>
@@ -183,17 +189,7 @@ enum FormPage {
         """
 
     static let thanksTemplate = """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}}</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        <main>
-        <h1>{{title}}</h1>
+        {{> head}}
         <p role="status">{{message}}</p>
         </main>
         </body>
