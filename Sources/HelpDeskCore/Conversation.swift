@@ -78,6 +78,8 @@ public struct ConversationMessage: Sendable, Hashable {
     /// The message of this thread it answers (R1).
     public var inReplyTo: String?
     public var isForward: Bool
+    /// It answers a forwarded message (W1 changes no status for these).
+    public var repliesToForward: Bool
     public var automatic: Automatic?
     public var attachments: [AttachmentSummary]
     /// The user who wrote an outgoing message or a comment.
@@ -109,7 +111,7 @@ public struct ConversationMessage: Sendable, Hashable {
 
     public init(id: String, conversationID: String, direction: Direction, senderAddress: String, senderName: String?,
                 to: [String], cc: [String], subject: String, text: String, html: String?, messageID: String?,
-                inReplyTo: String?, isForward: Bool, automatic: Automatic?, attachments: [AttachmentSummary] = [],
+                inReplyTo: String?, isForward: Bool, repliesToForward: Bool = false, automatic: Automatic?, attachments: [AttachmentSummary] = [],
                 authorID: String?, createdAt: Timestamp) {
         self.id = id
         self.conversationID = conversationID
@@ -124,6 +126,7 @@ public struct ConversationMessage: Sendable, Hashable {
         self.messageID = messageID
         self.inReplyTo = inReplyTo
         self.isForward = isForward
+        self.repliesToForward = repliesToForward
         self.automatic = automatic
         self.attachments = attachments
         self.authorID = authorID

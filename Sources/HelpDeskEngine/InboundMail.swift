@@ -85,7 +85,8 @@ public struct InboundMail: Sendable {
                 ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
                 : nil
             return (duplicate: mail.messageID.flatMap { found[$0] }.flatMap { $0.direction == .incoming ? $0.conversationID : nil },
-                    thread: thread, contact: contact.map(String.init))
+                    thread: thread, contact: contact.map(String.init),
+                    repliesToForward: mail.inReplyTo.contains { found[$0]?.isForward == true })
         }
         if let conversationID = known.duplicate, let id = mail.messageID {
             return Receipt(conversationID: conversationID, messageID: id, ticketID: nil, duplicate: true)
@@ -127,7 +128,7 @@ public struct InboundMail: Sendable {
                 id: "", conversationID: conversation.id, direction: .incoming, senderAddress: sender,
                 senderName: mail.from?.name, to: mail.to.map(\.address), cc: mail.cc.map(\.address), subject: mail.subject,
                 text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
-                automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
+                repliesToForward: known.repliesToForward, automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
             if let ticketID = conversation.ticketID {
                 events.append(RecordEvent(
                     recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",

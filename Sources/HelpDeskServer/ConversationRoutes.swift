@@ -258,6 +258,7 @@ struct ConversationRoutes {
         var channelAccountId: String
         var attachments: [Attachment]
         var isForward: Bool
+        var repliesToForward: Bool
         var automatic: String?
 
         init(_ message: ConversationMessage, channel: Channel?) {
@@ -292,6 +293,7 @@ struct ConversationRoutes {
                            url: "/conversations/v3/conversations/attachments/\($0.id)")
             }
             isForward = message.isForward
+            repliesToForward = message.repliesToForward
             automatic = message.automatic?.rawValue
         }
     }

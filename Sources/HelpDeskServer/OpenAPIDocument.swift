@@ -224,7 +224,7 @@ enum OpenAPIDocument {
             "direction": ["type": "string", "enum": ["INCOMING", "OUTGOING"]], "channelId": string, "channelAccountId": string,
             "attachments": array(object(["id": string, "name": string, "type": string, "contentType": string, "size": integer,
                                          "inline": boolean, "url": string])),
-            "isForward": boolean, "automatic": ["type": "string", "enum": ["AUTO_REPLY", "BOUNCE", "BULK", "LOOP"]],
+            "isForward": boolean, "repliesToForward": boolean, "automatic": ["type": "string", "enum": ["AUTO_REPLY", "BOUNCE", "BULK", "LOOP"]],
         ], required: ["type", "id", "conversationsThreadId", "createdAt", "text", "direction"]),
         "MessageInput": object([
             "type": ["type": "string", "enum": ["MESSAGE", "COMMENT"]], "text": string, "richText": string,

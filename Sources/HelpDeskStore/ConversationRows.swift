@@ -150,20 +150,23 @@ extension StoreSession {
             """).all().map(Self.conversation)
     }
 
-    /// The stored messages with these Message-IDs: their conversation and direction, by id.
+    /// The stored messages with these Message-IDs: their conversation, direction and whether they
+    /// forward another message, by id.
     public func messageThreads(forMessageIDs ids: [String]) async throws
-        -> [String: (conversationID: String, direction: ConversationMessage.Direction)] {
+        -> [String: (conversationID: String, direction: ConversationMessage.Direction, isForward: Bool)] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
-            SELECT m.message_id, m.conversation_id, m.direction FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            SELECT m.message_id, m.conversation_id, m.direction, m.is_forward FROM messages m
+            JOIN conversations c ON c.id = m.conversation_id
             WHERE m.message_id IN (\(binds: ids)) AND c.trashed_at IS NULL
             """).all()
-        var found: [String: (String, ConversationMessage.Direction)] = [:]
+        var found: [String: (String, ConversationMessage.Direction, Bool)] = [:]
         for row in rows {
             let direction = ConversationMessage.Direction(rawValue: try row.decode(column: "direction", as: String.self)) ?? .incoming
             let id = try row.decode(column: "message_id", as: String.self)
             if found[id]?.1 != .incoming {
-                found[id] = (String(try row.decode(column: "conversation_id", as: Int64.self)), direction)
+                found[id] = (String(try row.decode(column: "conversation_id", as: Int64.self)), direction,
+                             try row.decode(column: "is_forward", as: Int.self) != 0)
             }
         }
         return found
@@ -183,13 +186,14 @@ extension StoreSession {
     public func insertMessage(_ message: ConversationMessage, attachments: [NewAttachment]) async throws -> ConversationMessage {
         let row = try await sql.raw("""
             INSERT INTO messages (conversation_id, direction, sender_address, sender_name, to_addresses, cc_addresses,
-                                  subject, text, html, message_id, in_reply_to, is_forward, automatic, author_id, created_at)
+                                  subject, text, html, message_id, in_reply_to, is_forward, automatic, author_id, created_at,
+                                  replies_to_forward)
             VALUES (\(bind: Int64(message.conversationID) ?? -1), \(bind: message.direction.rawValue),
                     \(bind: message.senderAddress), \(bind: message.senderName), \(bind: message.to.joined(separator: ",")),
                     \(bind: message.cc.joined(separator: ",")), \(bind: message.subject), \(bind: message.text),
                     \(bind: message.html), \(bind: message.messageID), \(bind: message.inReplyTo),
                     \(bind: message.isForward ? 1 : 0), \(bind: message.automatic?.rawValue), \(bind: message.authorID),
-                    \(bind: message.createdAt.millisecondsSince1970))
+                    \(bind: message.createdAt.millisecondsSince1970), \(bind: message.repliesToForward ? 1 : 0))
             RETURNING id
             """).first()
         var stored = message
@@ -300,6 +304,7 @@ extension StoreSession {
             html: try row.decode(column: "html", as: String?.self), messageID: try row.decode(column: "message_id", as: String?.self),
             inReplyTo: try row.decode(column: "in_reply_to", as: String?.self),
             isForward: try row.decode(column: "is_forward", as: Int.self) != 0,
+            repliesToForward: try row.decode(column: "replies_to_forward", as: Int.self) != 0,
             automatic: try row.decode(column: "automatic", as: String?.self).flatMap(ConversationMessage.Automatic.init(rawValue:)),
             authorID: try row.decode(column: "author_id", as: String?.self),
             createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))

@@ -167,6 +167,10 @@ enum Migrations {
             """,
             "ALTER TABLE conversations ADD COLUMN with_bot {INT} NOT NULL DEFAULT 0",
         ],
+        // What automation must know of a message (W1): whether it answers a forwarded one.
+        [
+            "ALTER TABLE messages ADD COLUMN replies_to_forward {INT} NOT NULL DEFAULT 0",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

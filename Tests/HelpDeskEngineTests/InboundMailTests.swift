@@ -197,4 +197,22 @@ final class InboundMailTests: XCTestCase {
             XCTAssertFalse(unknownBase)
         }
     }
+
+    func testW1ForwardsAndRepliesToThemAreMarked() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let forward = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Fwd: Invoice 1044", id: "fwd1@example.org", body: "---------- Forwarded message ---------\r\nFrom: Bob <bob@example.net>\r\n\r\nPay me"))
+            let reply = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Re: Fwd: Invoice 1044", id: "fwd2@example.org", headers: ["In-Reply-To: <fwd1@example.org>"]))
+            let plain = try await desk.inboundMail.receive(self.envelope(), raw: self.raw(
+                "Re: Fwd: Invoice 1044", id: "fwd3@example.org", headers: ["In-Reply-To: <fwd2@example.org>"]))
+            XCTAssertEqual(reply.conversationID, forward.conversationID)
+            let messages = try await desk.conversations.messages(conversationID: forward.conversationID, by: people.agent)
+            XCTAssertEqual(messages.map(\.isForward), [true, false, false])
+            XCTAssertEqual(messages.map(\.repliesToForward), [false, true, false], "only the direct answer to the forward")
+            XCTAssertEqual(plain.conversationID, forward.conversationID)
+        }
+    }
 }
