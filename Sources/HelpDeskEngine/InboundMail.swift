@@ -81,7 +81,8 @@ public struct InboundMail: Sendable {
             if thread == nil, let tokenTicket {
                 thread = try await session.conversations(ticketID: tokenTicket, limit: 50).first { $0.customerAddress == sender }?.id
             }
-            let contact = wantsContact
+            // A reply's conversation has its contact already.
+            let contact = wantsContact && thread == nil
                 ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
                 : nil
             return (duplicate: mail.messageID.flatMap { found[$0] }.flatMap { $0.direction == .incoming ? $0.conversationID : nil },
