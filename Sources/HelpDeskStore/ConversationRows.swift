@@ -90,6 +90,14 @@ extension StoreSession {
             """).first().map(Self.conversation)
     }
 
+    /// Makes other transactions for the same customer of a channel wait until this one ends, so
+    /// that two messages arriving together cannot both open a conversation. On SQLite the single
+    /// writer already does.
+    public func lockCustomer(channelID: String, address: String) async throws {
+        guard dialect == .postgres else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(7226112, hashtext(\(bind: channelID + ":" + address)))").run()
+    }
+
     /// A customer's most recently active live conversation on a channel.
     public func latestConversation(channelID: String, customerAddress: String) async throws -> Conversation? {
         try await sql.raw("""

@@ -1,0 +1,33 @@
+import HelpDeskCore
+import HelpDeskEngine
+import HelpDeskTestSupport
+import XCTest
+
+/// Messages on channels other than email, on each database.
+final class ChannelMessagesTests: XCTestCase {
+    func testC2MessagesArrivingTogetherFromANewCustomerOpenOneConversation() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let channel = try await desk.channels.create(ChannelDraft(kind: .custom, address: "sms"), by: people.admin)
+            let agent = people.agent, channelID = channel.id
+            let receipts = try await withThrowingTaskGroup(of: ChannelMessages.Receipt.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        try await desk.channelMessages.publish(IncomingMessage(
+                            customerAddress: "+33600000009", customerPhone: "+33600000009", text: "Message \(n)", externalID: "m\(n)"),
+                            channelID: channelID, by: agent).receipt
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(Set(receipts.map(\.conversationID)).count, 1, "one conversation, not one per message")
+            XCTAssertEqual(Set(receipts.compactMap(\.ticketID)).count, 1)
+            let contacts = try await desk.records.search(type: "contacts", SearchRequest(), by: people.agent)
+            XCTAssertEqual(contacts.total, 1, "one contact for the customer")
+            let again = try await desk.channelMessages.publish(IncomingMessage(customerAddress: "+33600000009", text: "Message 3",
+                                                                               externalID: "m3"), channelID: channel.id, by: people.agent)
+            XCTAssertTrue(again.receipt.duplicate)
+            XCTAssertEqual(again.message?.text, "Message 3", "a retried message answers with the message first stored")
+        }
+    }
+}
