@@ -27,7 +27,7 @@ extension ConversationService {
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let now = desk.clock()
         return try await desk.database.write { session in
-            guard var current = try await session.conversation(id: conversation.id) else {
+            guard var current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(id) does not exist.")
             }
             if let status = change.status {
@@ -84,7 +84,7 @@ extension ConversationService {
         try await desk.records.checkPeople([write.properties])
         let now = desk.clock()
         return try await desk.database.write { session in
-            guard let current = try await session.conversation(id: conversation.id) else {
+            guard let current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(conversationID) does not exist.")
             }
             if let ticketID = current.ticketID {
@@ -116,7 +116,7 @@ extension ConversationService {
                   RecordService.visible(ticket, to: user, type: .tickets) else {
                 throw HelpDeskError.notFound("Ticket \(ticketID) does not exist.")
             }
-            guard let current = try await session.conversation(id: conversation.id) else {
+            guard let current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(conversationID) does not exist.")
             }
             let attached = try Self.attach(current, to: ticket.id)
@@ -138,7 +138,7 @@ extension ConversationService {
         if conversation.ticketID != nil { try caller.check(.writeRecords(.tickets)) }
         let now = desk.clock()
         return try await desk.database.write { session in
-            guard var current = try await session.conversation(id: conversation.id) else {
+            guard var current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(id) does not exist.")
             }
             current.trashedAt = now
@@ -161,7 +161,7 @@ extension ConversationService {
         let user = caller.user
         let now = desk.clock()
         return try await desk.database.write { session in
-            guard let trashed = try await session.conversation(id: id, trashed: true),
+            guard let trashed = try await session.conversation(id: id, trashed: true, locking: true),
                   try await Self.visible(trashed, to: user, session: session, trashed: true) else {
                 if let live = try await session.conversation(id: id), try await Self.visible(live, to: user, session: session) {
                     return live

@@ -73,11 +73,11 @@ public struct LiveChat: Sendable {
                 threadMatch: nil, namesThread: false,
                 latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address))
             var events: [RecordEvent] = []
-            if var open = conversation {
-                open.latestMessageAt = now
-                try await session.updateConversation(open)
-                conversation = open
-            } else {
+            if let open = conversation {
+                // The row as it is now: an agent may have just taken the chat from the bot.
+                conversation = try await session.touchConversation(id: open.id, at: now)
+            }
+            if conversation == nil {
                 var created = try await session.insertConversation(Conversation(
                     id: "", channelID: channel.id, ticketID: nil, status: .open, ownerID: nil, contactID: visitor.contactID,
                     customerAddress: visitor.address, subject: ChannelMessages.subject(nil, text: trimmed, customer: visitor.name ?? "a visitor"),

@@ -201,7 +201,7 @@ public struct RecordService: Sendable {
         for move in moves {
             for conversation in ConversationCascade.ticketStatusChanged(
                 from: move.from, to: move.to, conversations: byTicket[String(move.id)] ?? [], at: now) {
-                try await session.updateConversation(conversation)
+                try await session.setStatus(of: conversation)
             }
         }
     }

@@ -159,7 +159,7 @@ extension ConversationService {
         let authorName = "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces)
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
-            guard var chat = try await session.conversation(id: conversation.id) else {
+            guard var chat = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(conversation.id) does not exist.")
             }
             var events = try await LiveChat.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)

@@ -74,11 +74,23 @@ extension StoreSession {
             """).run()
     }
 
-    /// A conversation by id; one in the trash only when `trashed` is true.
-    public func conversation(id: String, trashed: Bool = false) async throws -> Conversation? {
+    /// Writes a conversation's status and close time alone, leaving the rest as other writers left it.
+    public func setStatus(of conversation: Conversation) async throws {
+        try await sql.raw("""
+            UPDATE conversations SET status = \(bind: conversation.status.rawValue),
+                closed_at = \(bind: conversation.closedAt?.millisecondsSince1970)
+            WHERE id = \(bind: Int64(conversation.id) ?? -1)
+            """).run()
+    }
+
+    /// A conversation by id; one in the trash only when `trashed` is true. `locking` it (in a
+    /// write) makes other writers of the same conversation wait on PostgreSQL, so that a change
+    /// read here and written back loses none of theirs; SQLite's single writer does that anyway.
+    public func conversation(id: String, trashed: Bool = false, locking: Bool = false) async throws -> Conversation? {
         guard let numeric = Int64(id) else { return nil }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
-        return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND \(state)")
+        let lock: SQLQueryString = locking && dialect == .postgres ? " FOR UPDATE" : ""
+        return try await sql.raw("SELECT * FROM conversations WHERE id = \(bind: numeric) AND \(state)\(lock)")
             .first().map(Self.conversation)
     }
 
