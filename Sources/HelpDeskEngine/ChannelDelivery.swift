@@ -21,7 +21,8 @@ public struct ChannelDelivery: Service, Sendable {
     public func run() async throws {
         let desk = self.desk
         await OutboxWorker(desk: desk, transport: .http, signals: desk.postSignals, wake: { desk.postsChanged() },
-                           stop: { desk.finishPostSignals() }, send: post).run()
+                           stop: { desk.finishPostSignals() }, send: post,
+                           describe: { "Post \($0.id) on channel \($0.sender) to \($0.recipients.joined(separator: ", "))" }).run()
     }
 
     typealias Failure = OutboxWorker.Failure

@@ -9,6 +9,8 @@ enum ChannelIntake {
     /// `nil` when neither is known.
     static func contact(email: String?, phone: String?, name: String?, schema: RecordSchema, by caller: Caller, now: Timestamp,
                         session: StoreSession) async throws -> (id: Int64?, events: [RecordEvent]) {
+        // Two first messages from one person, on any channels, make one contact.
+        for key in [email, phone].compactMap({ $0 }) { try await session.lock("contact:\(key)") }
         for (property, value) in [("email", email), ("phone", phone)] {
             guard let value else { continue }
             if let id = try await session.recordIDs(type: .contacts, property: property, values: [value])[IndexedValue.searchable(value)] {

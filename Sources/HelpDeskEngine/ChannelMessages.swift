@@ -100,7 +100,7 @@ public struct ChannelMessages: Sendable {
         let subject = Self.subject(incoming.subject, text: text, customer: incoming.customerName ?? customer)
         // Looked up in the writer: two messages of one customer may arrive at the same moment.
         return try await desk.database.write { session in
-            try await session.lockCustomer(channelID: channel.id, address: customer)
+            try await session.lock("conversation:\(channel.id):\(customer)")
             var duplicate: String?
             if let externalID { duplicate = try await session.messageThreads(forMessageIDs: [externalID])[externalID]?.conversationID }
             var threadMatch: Conversation?

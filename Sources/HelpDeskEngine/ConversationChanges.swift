@@ -27,6 +27,7 @@ extension ConversationService {
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let now = desk.clock()
         return try await desk.database.write { session in
+            try await session.lockRecords(ids: [conversation.ticketID.flatMap { Int64($0) }].compactMap { $0 })
             guard var current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(id) does not exist.")
             }
@@ -138,6 +139,7 @@ extension ConversationService {
         if conversation.ticketID != nil { try caller.check(.writeRecords(.tickets)) }
         let now = desk.clock()
         return try await desk.database.write { session in
+            try await session.lockRecords(ids: [conversation.ticketID.flatMap { Int64($0) }].compactMap { $0 })
             guard var current = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(id) does not exist.")
             }
@@ -161,6 +163,9 @@ extension ConversationService {
         let user = caller.user
         let now = desk.clock()
         return try await desk.database.write { session in
+            if let ticketID = try await session.conversation(id: id, trashed: true)?.ticketID.flatMap({ Int64($0) }) {
+                try await session.lockRecords(ids: [ticketID])
+            }
             guard let trashed = try await session.conversation(id: id, trashed: true, locking: true),
                   try await Self.visible(trashed, to: user, session: session, trashed: true) else {
                 if let live = try await session.conversation(id: id), try await Self.visible(live, to: user, session: session) {

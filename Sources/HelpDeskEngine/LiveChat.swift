@@ -68,7 +68,7 @@ public struct LiveChat: Sendable {
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let bot = channel.settings.chatbot
         try await desk.database.write { session in
-            try await session.lockCustomer(channelID: channel.id, address: visitor.address)
+            try await session.lock("conversation:\(channel.id):\(visitor.address)")
             var conversation = MessageThreading.conversationToJoin(
                 threadMatch: nil, namesThread: false,
                 latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address))

@@ -19,7 +19,7 @@ public struct MailDelivery: Service, Sendable {
         desk.logger.info("Sending mail through \(relay.host):\(relay.port)")
         let desk = self.desk, relay = self.relay
         await OutboxWorker(desk: desk, transport: .smtp, signals: desk.outboxSignals, wake: { desk.outboxChanged() },
-                           stop: { desk.finishOutboxSignals() }) { entry in
+                           stop: { desk.finishOutboxSignals() }, send: { entry in
             do {
                 try await SMTPClient.send(Array(entry.data), from: entry.sender, to: entry.recipients, via: relay)
                 return nil
@@ -28,6 +28,6 @@ public struct MailDelivery: Service, Sendable {
             } catch {
                 return OutboxWorker.Failure(permanent: false, message: "\(error)")
             }
-        }.run()
+        }, describe: { "Mail \($0.id) to \($0.recipients.joined(separator: ", "))" }).run()
     }
 }

@@ -19,6 +19,8 @@ struct OutboxWorker: Sendable {
     let wake: @Sendable () -> Void
     let stop: @Sendable () -> Void
     let send: @Sendable (OutboxEntry) async -> Failure?
+    /// What the log says an entry is ("mail 12 to a@example.org").
+    let describe: @Sendable (OutboxEntry) -> String
 
     /// Pauses after the first, second, ... failed try; after the last, the entry fails.
     static let retryPauses: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600), .seconds(12 * 3600)]
@@ -79,11 +81,11 @@ struct OutboxWorker: Sendable {
                                                  retryAt: pause.map { now.adding(milliseconds: $0.components.seconds * 1000) })
             }
             if let failure {
-                desk.logger.warning("Outbox entry \(entry.id) (\(transport.rawValue)) not delivered: \(failure.message)")
+                desk.logger.warning("\(describe(entry)) not delivered: \(failure.message)")
             }
         } catch {
             // The lease lapses and another try follows.
-            desk.logger.error("Could not record the delivery of outbox entry \(entry.id): \(error)")
+            desk.logger.error("Could not record the delivery of \(describe(entry)): \(error)")
         }
     }
 }

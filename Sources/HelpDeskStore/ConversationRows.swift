@@ -102,12 +102,20 @@ extension StoreSession {
             """).first().map(Self.conversation)
     }
 
-    /// Makes other transactions for the same customer of a channel wait until this one ends, so
-    /// that two messages arriving together cannot both open a conversation. On SQLite the single
-    /// writer already does.
-    public func lockCustomer(channelID: String, address: String) async throws {
+    /// Makes other transactions that take the same lock wait until this one ends, so that two
+    /// messages arriving together cannot both open a conversation or make a contact. On SQLite
+    /// the single writer already does.
+    public func lock(_ key: String) async throws {
         guard dialect == .postgres else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(7226112, hashtext(\(bind: channelID + ":" + address)))").run()
+        try await sql.raw("SELECT pg_advisory_xact_lock(7226112, hashtext(\(bind: key)))").run()
+    }
+
+    /// Locks records for the rest of the transaction on PostgreSQL. Writes that touch a ticket and
+    /// its conversations lock the ticket first, whichever side they start from, so that two of
+    /// them never wait for each other.
+    public func lockRecords(ids: [Int64]) async throws {
+        guard dialect == .postgres, !ids.isEmpty else { return }
+        try await sql.raw("SELECT id FROM records WHERE id IN (\(binds: ids)) FOR UPDATE").run()
     }
 
     /// A customer's most recently active live conversation on a channel.

@@ -246,4 +246,45 @@ final class ConversationCascadeTests: XCTestCase {
             XCTAssertNil(messages.last?.delivery, "a comment never goes to the outbox")
         }
     }
+
+    func testC7TrashingTwoConversationsOfOneTicketAtOnceNeverDeadlocks() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await self.setUp(desk)
+            for round in 0..<4 {
+                let first = try await self.mail(desk, subject: "Round \(round)", id: "dl\(round)a@example.org")
+                let second = try await self.mail(desk, subject: "Round \(round) too", id: "dl\(round)b@example.org", to: "sales@example.com")
+                let ticketID = try XCTUnwrap(first.ticketID)
+                _ = try await desk.conversations.attach(conversationID: second.conversationID, toTicket: ticketID, by: people.agent)
+                let agent = people.agent
+                let outcomes = await withTaskGroup(of: String.self) { group in
+                    for id in [first.conversationID, second.conversationID] {
+                        group.addTask {
+                            do {
+                                _ = try await desk.conversations.trash(id: id, by: agent)
+                                return "trashed"
+                            } catch HelpDeskError.notFound {
+                                return "already gone"
+                            } catch {
+                                return "failed: \(error)"
+                            }
+                        }
+                    }
+                    group.addTask {
+                        do {
+                            _ = try await desk.records.update(type: "tickets", [(ticketID, ["hs_pipeline_stage": "4"])], by: agent)
+                            return "closed"
+                        } catch HelpDeskError.notFound {
+                            return "already gone"
+                        } catch {
+                            return "failed: \(error)"
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                XCTAssertFalse(outcomes.contains { $0.hasPrefix("failed") }, "\(outcomes)")
+                let trash = try await desk.conversations.list(ticketID: ticketID, trashed: true, by: people.agent)
+                XCTAssertEqual(trash.conversations.count, 2)
+            }
+        }
+    }
 }

@@ -70,7 +70,7 @@ try:
 
     send("I want to talk to a human please")
     wait.until(lambda b: any("passing you to someone" in text for text in bubbles()))
-    chat = eventually(lambda: [t for t in threads_of(chat_id) if t.get("associatedTicketId")])
+    chat = eventually(lambda: [t for t in threads_of(chat_id) if t.get("associatedTicketId")], seconds=10)
     status, ticket = api("GET", f"/crm/v3/objects/tickets/{chat[0]['associatedTicketId'] if chat else 0}?properties=source_type,subject,content")
     check("C2 the hand-off to a person opens the ticket", chat and not chat[0]["handledByBot"] and ticket["properties"]["source_type"] == "CHAT"
           and "opening hours" in ticket["properties"]["content"], (chat, ticket))
