@@ -104,10 +104,27 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             return try await connections.write(body)
         case .postgres(let pool):
-            return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
-                try await self.transaction(on: db, body)
+            var attempt = 1
+            while true {
+                do {
+                    return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
+                        try await self.transaction(on: db, body)
+                    }
+                } catch let error as PSQLError where attempt < Self.maxAttempts && Self.isTransient(error) {
+                    // PostgreSQL gave this transaction up to let a concurrent one finish: run it again.
+                    logger.debug("Retrying a transaction after \(error.serverInfo?[.sqlState] ?? "")")
+                    try await Task.sleep(for: .milliseconds(Int64(attempt) * 10))
+                    attempt += 1
+                }
             }
         }
+    }
+
+    static let maxAttempts = 4
+
+    /// Deadlock detected, or serialization failure.
+    static func isTransient(_ error: PSQLError) -> Bool {
+        ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
     func transaction<R: Sendable>(
