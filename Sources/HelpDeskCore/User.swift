@@ -36,6 +36,14 @@ public struct User: Sendable, Hashable, Codable {
     }
 }
 
+extension User {
+    /// "First Last" as messages show their author; `nil` for a user without a name.
+    public var displayName: String? {
+        let name = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        return name.isEmpty ? nil : name
+    }
+}
+
 /// The permissions a user holds (SPEC A9, R8, W6).
 public struct Roles: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: Int

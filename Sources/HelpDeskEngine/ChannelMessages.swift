@@ -43,14 +43,8 @@ public struct IncomingMessage: Sendable {
 public struct ChannelMessages: Sendable {
     let desk: HelpDesk
 
-    /// What became of one incoming message.
-    public struct Receipt: Sendable {
-        public var conversationID: String
-        public var messageID: String
-        public var ticketID: String?
-        /// The same message was already stored (the service retried).
-        public var duplicate: Bool
-    }
+    /// What became of one incoming message: the same as for mail.
+    public typealias Receipt = InboundMail.Receipt
 
     static let maxText = 65_536
 
@@ -88,8 +82,9 @@ public struct ChannelMessages: Sendable {
         let text = given.isEmpty ? html.map { HTMLText.plain($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "" : given
         guard !text.isEmpty || !incoming.attachments.isEmpty else { throw HelpDeskError.badRequest("A message needs a text.") }
         guard text.utf8.count <= Self.maxText else { throw HelpDeskError.badRequest("A message holds at most 64 KiB of text.") }
+        let name = incoming.customerName.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)) }?.nilIfEmpty
         let email = incoming.customerEmail.map(Channel.normalizedAddress).flatMap { Channel.isValidEmailAddress($0) ? $0 : nil }
-        let phone = incoming.customerPhone?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        let phone = incoming.customerPhone.map { String($0.trimmingCharacters(in: .whitespaces).prefix(50)) }?.nilIfEmpty
         // Scoped by channel: two services may use the same ids.
         let externalID = incoming.externalID.map { "\(channel.id):\($0)" }
         let now = desk.clock()
@@ -97,7 +92,7 @@ public struct ChannelMessages: Sendable {
         let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
         let system = Caller.system(source: source)
 
-        let subject = Self.subject(incoming.subject, text: text, customer: incoming.customerName ?? customer)
+        let subject = Self.subject(incoming.subject, text: text, customer: name ?? customer)
         // Looked up in the writer: two messages of one customer may arrive at the same moment.
         return try await desk.database.write { session in
             try await session.lock("conversation:\(channel.id):\(customer)")
@@ -120,7 +115,7 @@ public struct ChannelMessages: Sendable {
             }
             if conversation == nil {
                 let (contactID, contactEvents) = try await ChannelIntake.contact(
-                    email: email, phone: phone, name: incoming.customerName, schema: contacts, by: system, now: now, session: session)
+                    email: email, phone: phone, name: name, schema: contacts, by: system, now: now, session: session)
                 events += contactEvents
                 let (ticketID, created) = try await ChannelIntake.ticket(
                     on: channel, subject: subject, content: text, contactID: contactID, tickets: tickets, by: system, now: now,
@@ -132,7 +127,7 @@ public struct ChannelMessages: Sendable {
             }
             guard let conversation else { throw HelpDeskError.conflict("The conversation could not be stored.") }
             let message = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: customer, senderName: incoming.customerName,
+                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: customer, senderName: name,
                 to: [channel.address], cc: [], subject: subject, text: text, html: html, messageID: externalID, inReplyTo: nil,
                 isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: incoming.attachments)
             if let ticketID = conversation.ticketID {

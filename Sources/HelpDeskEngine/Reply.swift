@@ -104,17 +104,12 @@ extension ConversationService {
                 inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
             var stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
-                senderName: author.firstName.isEmpty ? nil : "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces),
+                senderName: author.displayName,
                 to: to, cc: cc, subject: subject, text: plain, html: html, messageID: mail.messageID,
                 inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
             try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: everyone,
                                           data: mail.rendered(), now: now)
-            try await session.touchConversation(id: conversation.id, at: now)
-            if let ticketID = conversation.ticketID {
-                try await session.append([RecordEvent(
-                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
-                    newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now)])
-            }
+            try await Self.recordSent(stored, in: conversation, by: caller, at: now, session: session)
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
@@ -128,22 +123,16 @@ extension ConversationService {
                         by caller: Caller) async throws -> ConversationMessage {
         let now = desk.clock()
         let author = caller.user
-        let authorName = "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces)
         let message = try await desk.database.write { session in
             var stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
-                senderName: authorName.isEmpty ? nil : authorName, to: [conversation.customerAddress], cc: [], subject: conversation.subject,
+                senderName: author.displayName, to: [conversation.customerAddress], cc: [], subject: conversation.subject,
                 text: text, html: html, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
                 createdAt: now), attachments: [])
             let payload = try ChannelPost.payload(for: stored, conversation: conversation, channel: channel)
             try await session.enqueuePost(messageID: Int64(stored.id), channelID: channel.id, recipient: conversation.customerAddress,
                                           payload: payload, now: now)
-            try await session.touchConversation(id: conversation.id, at: now)
-            if let ticketID = conversation.ticketID {
-                try await session.append([RecordEvent(
-                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
-                    newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now)])
-            }
+            try await Self.recordSent(stored, in: conversation, by: caller, at: now, session: session)
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
@@ -156,29 +145,36 @@ extension ConversationService {
     func replyInChat(_ conversation: Conversation, text: String, channel: Channel, by caller: Caller) async throws -> ConversationMessage {
         let now = desk.clock()
         let author = caller.user
-        let authorName = "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces)
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
             guard var chat = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(conversation.id) does not exist.")
             }
-            var events = try await LiveChat.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
+            let handOff = try await LiveChat.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
             var stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: chat.id, direction: .outgoing, senderAddress: channel.address,
-                senderName: authorName.isEmpty ? nil : authorName, to: [chat.customerAddress], cc: [], subject: chat.subject,
+                senderName: author.displayName, to: [chat.customerAddress], cc: [], subject: chat.subject,
                 text: text, html: nil, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
                 createdAt: now), attachments: [])
-            try await session.touchConversation(id: chat.id, at: now)
-            if let ticketID = chat.ticketID {
-                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
-                                          newValue: stored.id, actor: author.id, source: caller.source, occurredAt: now))
-            }
-            try await session.append(events)
+            try await Self.recordSent(stored, in: chat, by: caller, at: now, with: handOff, session: session)
             stored.delivery = .init(status: .sent, attempts: 1, lastError: nil, sentAt: now)
             return stored
         }
         desk.chatBell.ring(conversation.customerAddress)
         return message
+    }
+
+    /// What every reply leaves besides its message: new activity on the conversation, and the
+    /// ticket's timeline entry (after `events` made in the same transaction).
+    static func recordSent(_ message: ConversationMessage, in conversation: Conversation, by caller: Caller, at now: Timestamp,
+                           with events: [RecordEvent] = [], session: StoreSession) async throws {
+        try await session.touchConversation(id: conversation.id, at: now)
+        var all = events
+        if let ticketID = conversation.ticketID {
+            all.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
+                                   newValue: message.id, actor: caller.user.id, source: caller.source, occurredAt: now))
+        }
+        try await session.append(all)
     }
 
     /// `Re: <subject>` once, with the ticket's token so that a reply that loses its headers still
@@ -220,7 +216,7 @@ extension ConversationService {
         return try await desk.database.write { session in
             let stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: conversation.id, direction: .comment, senderAddress: author.email,
-                senderName: "\(author.firstName) \(author.lastName)".trimmingCharacters(in: .whitespaces),
+                senderName: author.displayName,
                 to: [], cc: [], subject: "", text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
                 automatic: nil, authorID: author.id, createdAt: now), attachments: [])
             try await session.insertNotifications(mentioned.map {
