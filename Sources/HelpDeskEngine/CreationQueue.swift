@@ -41,7 +41,7 @@ final class CreationQueue: Sendable {
                 return start
             }
             if start {
-                Task { await self.drain(key) }
+                Task(executorPreference: database.writeExecutor) { await self.drain(key) }
             }
         }
     }

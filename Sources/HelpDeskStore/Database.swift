@@ -122,6 +122,15 @@ public final class Database: Sendable {
 
     static let maxAttempts = 4
 
+    /// Where work that only prepares the next write is best run: the SQLite writer's own thread,
+    /// so that handing it over costs no thread switch. On PostgreSQL, the shared pool.
+    public var writeExecutor: any TaskExecutor {
+        switch backend {
+        case .sqlite(let connections): connections.queue.executor
+        case .postgres: globalConcurrentExecutor
+        }
+    }
+
     /// Deadlock detected, or serialization failure.
     static func isTransient(_ error: PSQLError) -> Bool {
         ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")

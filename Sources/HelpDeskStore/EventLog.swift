@@ -10,8 +10,9 @@ extension StoreSession {
             columns: ["record_id", "object_type", "kind", "property", "old_value", "new_value", "actor", "source", "occurred_at"],
             events.map { event in
                 let newValue = event.values.isEmpty ? event.newValue : Self.encode(event.values)
-                return [Int64(event.recordID) ?? 0, event.objectType, event.kind.rawValue, event.property, event.oldValue,
-                        newValue, event.actor, event.source, event.occurredAt.millisecondsSince1970]
+                return [.integer(Int64(event.recordID) ?? 0), .text(event.objectType), .text(event.kind.rawValue),
+                        .text(event.property), .text(event.oldValue), .text(newValue), .text(event.actor),
+                        .text(event.source), .integer(event.occurredAt.millisecondsSince1970)]
             })
     }
 

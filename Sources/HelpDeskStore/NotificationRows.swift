@@ -8,10 +8,10 @@ extension StoreSession {
         try await insertRows(
             into: "notifications",
             columns: ["user_id", "kind", "conversation_id", "message_id", "ticket_id", "actor_id", "text", "created_at"],
-            notifications.map { notification -> [any Encodable & Sendable] in
-                [notification.userID, notification.kind.rawValue, notification.conversationID.flatMap { Int64($0) },
-                 notification.messageID.flatMap { Int64($0) }, notification.ticketID.flatMap { Int64($0) }, notification.actorID,
-                 notification.text, notification.createdAt.millisecondsSince1970]
+            notifications.map { notification -> [ColumnValue] in
+                [.text(notification.userID), .text(notification.kind.rawValue), .integer(notification.conversationID.flatMap { Int64($0) }),
+                 .integer(notification.messageID.flatMap { Int64($0) }), .integer(notification.ticketID.flatMap { Int64($0) }),
+                 .text(notification.actorID), .text(notification.text), .integer(notification.createdAt.millisecondsSince1970)]
             })
     }
 

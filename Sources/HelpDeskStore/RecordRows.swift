@@ -9,12 +9,13 @@ extension StoreSession {
     public func insertRecords(type: ObjectType, _ records: [NewRecord]) async throws -> [Int64] {
         guard !records.isEmpty else { return [] }
         let ids = try await allocateRecordIDs(records.count)
-        var rows: [[any Encodable & Sendable]] = []
+        var rows: [[ColumnValue]] = []
+        rows.reserveCapacity(records.count)
         for (id, record) in zip(ids, records) {
             let millis = record.createdAt.millisecondsSince1970
             rows.append([
-                id, type.id, record.json, record.properties[Record.ownerProperty],
-                record.properties[Record.teamProperty], millis, millis, record.fullText,
+                .integer(id), .text(type.id), .text(record.json), .text(record.properties[Record.ownerProperty]),
+                .text(record.properties[Record.teamProperty]), .integer(millis), .integer(millis), .text(record.fullText),
             ])
         }
         let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at", "search_text"]
@@ -61,10 +62,10 @@ extension StoreSession {
     }
 
     func insertIndex(_ entries: [(Int64, [IndexedValue])], type: ObjectType) async throws {
-        var rows: [[any Encodable & Sendable]] = []
+        var rows: [[ColumnValue]] = []
         for (id, index) in entries {
             for entry in index {
-                rows.append([id, type.id, entry.name, entry.text, entry.number])
+                rows.append([.integer(id), .text(type.id), .text(entry.name), .text(entry.text), .real(entry.number)])
             }
         }
         try await insertRows(into: "record_values", columns: ["record_id", "object_type", "name", "text_value", "number_value"], rows)
@@ -179,17 +180,35 @@ extension StoreSession {
     static let maxBindsPerStatement = 30_000
 
     /// Inserts rows with as few multi-row statements as the bind limit allows.
-    func insertRows(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {
+    func insertRows(into table: String, columns: [String], _ rows: [[ColumnValue]]) async throws {
         guard !rows.isEmpty else { return }
         let perStatement = max(1, Self.maxBindsPerStatement / columns.count)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            if let sqlite {
+                _ = try await sqlite.query(Self.insertStatement(table, columns: columns, rows: chunk.count),
+                                           chunk.flatMap { $0.map(\.sqlite) })
+                continue
+            }
             var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
-            for (position, row) in rows[start..<min(start + perStatement, rows.count)].enumerated() {
+            for (position, row) in chunk.enumerated() {
                 if position > 0 { query += ", " }
-                query += "(\(binds: row))"
+                query += "(\(binds: row.map(\.bind)))"
             }
             try await sql.raw(query).run()
         }
+    }
+
+    /// `INSERT INTO table (columns) VALUES (?, ...), ...` with SQLite's placeholders.
+    static func insertStatement(_ table: String, columns: [String], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        var statement = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        statement.reserveCapacity(statement.utf8.count + rows * (row.utf8.count + 1))
+        for index in 0..<rows {
+            if index > 0 { statement += "," }
+            statement += row
+        }
+        return statement
     }
 }
 

@@ -1,10 +1,19 @@
 import SQLKit
+import SQLiteNIO
 
 /// One connection's worth of work: a read, or a write transaction. The table extensions on it are
 /// the only place SQL is written.
 public struct StoreSession: Sendable {
     public let sql: any SQLDatabase
     public let dialect: Database.Dialect
+    /// The SQLite connection under `sql`, for the bulk inserts that bypass SQLKit.
+    let sqlite: SQLiteConnection?
+
+    init(sql: any SQLDatabase, dialect: Database.Dialect, sqlite: SQLiteConnection? = nil) {
+        self.sql = sql
+        self.dialect = dialect
+        self.sqlite = sqlite
+    }
 
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
     public func nextValue(of sequence: String, startingAfter start: Int64 = 0) async throws -> Int64 {

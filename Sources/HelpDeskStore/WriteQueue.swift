@@ -32,10 +32,14 @@ final class WriteQueue: Sendable {
     static let maxBatch = 256
 
     private let session: StoreSession
+    let executor: WriterExecutor
+    private let checkpointer: Checkpointer
     private let state = NIOLockedValueBox(State())
 
-    init(session: StoreSession) {
+    init(session: StoreSession, executor: WriterExecutor, checkpointer: Checkpointer) {
         self.session = session
+        self.executor = executor
+        self.checkpointer = checkpointer
     }
 
     func submit<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
@@ -65,7 +69,7 @@ final class WriteQueue: Sendable {
                 return true
             }
             if startDrainer {
-                Task { await drain() }
+                Task(executorPreference: executor) { await self.drain() }
             }
         }
     }
@@ -91,6 +95,11 @@ final class WriteQueue: Sendable {
             }
             if optimize {
                 _ = try? await session.sql.raw("PRAGMA optimize").run()
+            }
+            if checkpointer.takeRequestToFinish() {
+                // Between batches nothing else writes: the few pages the background copy missed
+                // go now, so that the next write starts the log over.
+                _ = try? await session.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
             }
         }
     }
@@ -127,6 +136,7 @@ final class WriteQueue: Sendable {
             jobs.forEach { $0.finish(error) }
             return nil
         }
+        checkpointer.noteWrite()
         jobs.forEach { $0.finish(nil) }
         return nil
     }

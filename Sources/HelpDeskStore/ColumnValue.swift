@@ -1,0 +1,29 @@
+import SQLKit
+import SQLiteNIO
+
+/// A value for one column of a bulk insert. The store's busiest statements insert many rows at
+/// once; typed this way, SQLite receives them as they are, without SQLKit's serializer and
+/// `Encoder` per value, which cost more than the insert itself inside the single writer. A
+/// missing value keeps its type, which PostgreSQL needs to accept it as the column's null.
+enum ColumnValue: Sendable {
+    case integer(Int64?)
+    case real(Double?)
+    case text(String?)
+
+    var sqlite: SQLiteData {
+        switch self {
+        case .integer(let value): value.map { .integer(Int($0)) } ?? .null
+        case .real(let value): value.map { .float($0) } ?? .null
+        case .text(let value): value.map { .text($0) } ?? .null
+        }
+    }
+
+    /// The same value for a SQLKit statement (PostgreSQL).
+    var bind: any Encodable & Sendable {
+        switch self {
+        case .integer(let value): value
+        case .real(let value): value
+        case .text(let value): value
+        }
+    }
+}
