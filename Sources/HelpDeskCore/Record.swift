@@ -46,14 +46,44 @@ public struct IndexedValue: Sendable, Hashable {
 
     /// The form a value is compared in: lowercased and cut to `maxTextLength` characters.
     public static func searchable(_ value: String) -> String {
-        String(value.lowercased().prefix(maxTextLength))
+        // A value of at most that many bytes has at most that many characters: no need to count them.
+        value.utf8.count <= maxTextLength ? value.lowercased() : String(value.lowercased().prefix(maxTextLength))
     }
 
     /// The text the free-text `query` of a search matches: the words of the type's searchable
     /// properties, lowercased, split at anything that is not a letter or digit. Both databases
     /// then see the same words, whatever their own tokenizers make of `SN-1` or an email address.
     public static func fullText(of properties: [String: String], type: ObjectType) -> String {
-        words(of: type.searchableProperties.compactMap { properties[$0] }.joined(separator: " ")).joined(separator: " ")
+        let text = type.searchableProperties.compactMap { properties[$0] }.joined(separator: " ")
+        return asciiWords(of: text) ?? words(of: text).joined(separator: " ")
+    }
+
+    /// `words(of:)` joined by spaces, for ASCII text (nearly every ticket), one byte at a time
+    /// instead of one grapheme with its Unicode properties; `nil` for any other text.
+    static func asciiWords(of text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var inWord = false
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if !inWord, !output.isEmpty { output.append(UInt8(ascii: " ")) }
+                    output.append(byte)
+                    inWord = true
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    if !inWord, !output.isEmpty { output.append(UInt8(ascii: " ")) }
+                    output.append(byte + 32)
+                    inWord = true
+                case 0x80...:
+                    return nil
+                default:
+                    inWord = false
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
     }
 
     public static func words(of text: String) -> [Substring] {

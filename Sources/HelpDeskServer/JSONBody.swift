@@ -9,6 +9,16 @@ enum JSONBody {
     static let maxBodySize = 4 * 1024 * 1024
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        try decode(type, from: try await collect(request))
+    }
+
+    /// The body of a creation or update that sends only properties, read without the general
+    /// decoder when it has that plain shape (see `PropertiesBody`); `nil` for any other body.
+    static func plainProperties(in buffer: ByteBuffer) -> [String: String]? {
+        buffer.withUnsafeReadableBytes(PropertiesBody.read)
+    }
+
+    static func collect(_ request: Request) async throws -> ByteBuffer {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
@@ -19,6 +29,10 @@ enum JSONBody {
         guard buffer.readableBytes > 0 else {
             throw APIError.badRequest("The request needs a JSON body.")
         }
+        return buffer
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {

@@ -146,17 +146,21 @@ struct ObjectRoutes {
     }
 
     func create(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(CreateBody.self, from: request)
+        let buffer = try await JSONBody.collect(request)
+        let input = try JSONBody.plainProperties(in: buffer).map { RecordInput(properties: $0) }
+            ?? JSONBody.decode(CreateBody.self, from: buffer).input
         let type = try type(context)
-        let records = try await desk.records.create(type: type, [body.input], by: try context.requireCaller())
+        let records = try await desk.records.create(type: type, [input], by: try context.requireCaller())
         return JSONBody.response(try await json(records, type: type)[0], status: .created)
     }
 
     func update(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(UpdateBody.self, from: request)
+        let buffer = try await JSONBody.collect(request)
+        let properties = try JSONBody.plainProperties(in: buffer)
+            ?? PropertyValue.strings(JSONBody.decode(UpdateBody.self, from: buffer).properties)
         let type = try type(context), id: String = try context.parameters.require("id")
         let idProperty = request.uri.queryParameters.get("idProperty")
-        let records = try await desk.records.update(type: type, [(id, PropertyValue.strings(body.properties))],
+        let records = try await desk.records.update(type: type, [(id, properties)],
                                                     idProperty: idProperty, by: try context.requireCaller())
         return JSONBody.response(try await json(records, type: type).first!)
     }

@@ -40,6 +40,25 @@ final class SearchAndAccessTests: XCTestCase {
         User(id: "7", email: "agent@example.com", roles: roles, ticketScope: scope, teamIDs: teams, createdAt: now, updatedAt: now)
     }
 
+    func testFullTextIsTheSameWordsWhateverTheAlphabet() {
+        // ASCII text takes a byte-wise path; it must agree with the Unicode one, word for word.
+        for text in ["The printer on floor 3 is JAMMED again!", "SN-1 a.b@example.com  x_y\r\n\tz", "", "  --  ", "ABC123def",
+                     "trailing space ", "  leading"] {
+            XCTAssertEqual(IndexedValue.fullText(of: ["subject": text], type: .tickets),
+                           IndexedValue.words(of: text).joined(separator: " "), text)
+        }
+        XCTAssertEqual(IndexedValue.fullText(of: ["subject": "Crème brûlée, ÉTÉ 2024"], type: .tickets), "crème brûlée été 2024")
+        XCTAssertEqual(IndexedValue.fullText(of: ["subject": "Printer", "content": "jammed"], type: .tickets).split(separator: " ").sorted(),
+                       ["jammed", "printer"])
+    }
+
+    func testSearchableValuesAreLoweredAndCutToTheIndexLength() {
+        XCTAssertEqual(IndexedValue.searchable("MEDIUM"), "medium")
+        XCTAssertEqual(IndexedValue.searchable(String(repeating: "A", count: 500)), String(repeating: "a", count: 200))
+        XCTAssertEqual(IndexedValue.searchable(String(repeating: "é", count: 150)).count, 150)
+        XCTAssertEqual(IndexedValue.searchable(String(repeating: "É", count: 300)), String(repeating: "é", count: 200))
+    }
+
     func testR8TicketsNeedHelpDeskAccess() {
         XCTAssertThrowsError(try Access.check(user([.workflowPermission]), may: .readRecords(.tickets)))
         XCTAssertNoThrow(try Access.check(user([.helpDeskAccess]), may: .writeRecords(.tickets)))
