@@ -12,36 +12,68 @@ extension StoreSession {
     }
 
     /// The ids of the requested page, in order. `total` is the count of all matches: it chooses
-    /// the plan. Few matches are found first and then sorted; many are met by walking records in
-    /// sort order and stopping at the page's end. The database cannot tell the two apart (it
-    /// guesses from the filters' shape) and sorted all 100,000 matches of a broad date filter.
+    /// the plan. Few matches are found first and then sorted. Many are looked for by walking
+    /// records in sort order (by an index) and testing each, which finds a page of dense matches
+    /// at once; the walk covers only the first `walkWindow` records, as matches that crowd in
+    /// one part of the table (a priority only older tickets have) would make it read most of it.
+    /// When the walk finds too few, or the sort is on a property's value, which no index orders,
+    /// the matches are found first.
     public func searchRecords(
         _ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int
     ) async throws -> [Int64] {
         guard request.limit > 0, request.offset < total else { return [] }
-        let walk = total > max(5_000, 50 * (request.offset + request.limit))
-        var joins: SQLQueryString = ""
         var order: [SQLQueryString] = []
+        var leading: (column: String, descending: Bool)?
+        var valueSorts: [(alias: String, property: String)] = []
         for (position, sort) in request.sorts.enumerated() {
             let direction = sort.descending ? "DESC" : "ASC"
             if let (column, _) = recordColumn(for: sort.propertyName, schema: schema) {
                 order.append("\(unsafeRaw: column) \(unsafeRaw: direction)")
+                if position == 0 { leading = (column, sort.descending) }
                 continue
             }
             let alias = "s\(position)"
-            joins += " LEFT JOIN record_values \(unsafeRaw: alias) ON \(unsafeRaw: alias).record_id = r.id AND \(unsafeRaw: alias).name = \(bind: sort.propertyName)"
+            valueSorts.append((alias, sort.propertyName))
             let isNumeric = schema.properties[sort.propertyName].map { [.number, .date, .datetime, .bool].contains($0.type) } ?? false
             let column = isNumeric ? "number_value" : "text_value"
             order.append("\(unsafeRaw: alias).\(unsafeRaw: column) \(unsafeRaw: direction) NULLS LAST")
         }
         order.append("r.id ASC")
-        let conditions = conditions(request, schema: schema, visibility: visibility, style: walk ? .probes : .sets)
+        let orderBy = order.joined(separator: ", ")
+        if valueSorts.isEmpty, total > max(5_000, 50 * (request.offset + request.limit)) {
+            let (column, descending) = leading ?? ("r.id", false)
+            let reach = max(Self.walkWindow, 20 * (request.offset + request.limit))
+            let base = conditions(SearchRequest(), schema: schema, visibility: visibility, style: .sets)
+            var bounded = conditions(request, schema: schema, visibility: visibility, style: .probes)
+            // The sort key of the last record in reach: the walk stops there, having covered a
+            // prefix of the whole order, so the matches it finds are the first ones overall.
+            if let edge = try await sql.raw("""
+                SELECT \(unsafeRaw: column) AS edge FROM records r WHERE \(base) ORDER BY \(orderBy) LIMIT 1 OFFSET \(bind: reach)
+                """).first() {
+                bounded += " AND \(unsafeRaw: column) \(unsafeRaw: descending ? ">=" : "<=") \(bind: try edge.decode(column: "edge", as: Int64.self))"
+            }
+            let rows = try await sql.raw("""
+                SELECT r.id FROM records r WHERE \(bounded)
+                ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+                """).all()
+            if rows.count >= min(request.limit, total - request.offset) {
+                return try rows.map { try $0.decode(column: "id", as: Int64.self) }
+            }
+        }
+        var joins: SQLQueryString = ""
+        for (alias, property) in valueSorts {
+            joins += " LEFT JOIN record_values \(unsafeRaw: alias) ON \(unsafeRaw: alias).record_id = r.id AND \(unsafeRaw: alias).name = \(bind: property)"
+        }
         let rows = try await sql.raw("""
-            SELECT r.id FROM records r\(joins) WHERE \(conditions)
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+            SELECT r.id FROM records r\(joins) WHERE \(conditions(request, schema: schema, visibility: visibility, style: .sets))
+            ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
             """).all()
         return try rows.map { try $0.decode(column: "id", as: Int64.self) }
     }
+
+    /// How many records a walk in sort order covers before the matches are looked up instead
+    /// (see `searchRecords`).
+    static let walkWindow = 2_000
 
     /// The id of the latest event. Every change to a record writes an event in its transaction,
     /// so while this stays the same no search result can have changed.
@@ -173,6 +205,7 @@ extension StoreSession {
         switch dialect {
         case .sqlite:
             let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            // A probe per record would expand every prefix again; the set of matches is read once.
             return "r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH \(bind: match))"
         case .postgres:
             let match = words.map { "\($0):*" }.joined(separator: " & ")

@@ -158,24 +158,35 @@ final class RecordServiceTests: XCTestCase {
     func testBroadSearchesPageInSortOrder() async throws {
         try await TestDatabases.each { desk in
             let people = try await TestPeople.make(on: desk)
-            let priorities = ["LOW", "MEDIUM", "HIGH"]
+            // The oldest 2,500 tickets are all LOW; the rest alternate MEDIUM and HIGH.
+            func priority(_ index: Int) -> String { index < 2_500 ? "LOW" : index % 2 == 0 ? "MEDIUM" : "HIGH" }
             var ids: [Int] = []
-            for batch in 0..<56 {
+            for batch in 0..<80 {
                 let inputs = (0..<100).map { offset in
                     RecordInput(properties: ["subject": "Ticket \(batch * 100 + offset)", "hs_pipeline": "0", "hs_pipeline_stage": "1",
-                                             "hs_ticket_priority": priorities[(batch * 100 + offset) % 3]])
+                                             "hs_ticket_priority": priority(batch * 100 + offset)])
                 }
                 ids += try await desk.records.create(type: "tickets", inputs, by: people.agent).compactMap { Int($0.id) }
             }
-            // More than 5,000 matches: the page is found by walking the sort order.
-            let newest = try await desk.records.search(type: "tickets", SearchRequest(
-                filterGroups: [[.init(propertyName: "createdate", operator: .gte, value: "2000-01-01T00:00:00Z"),
-                                .init(propertyName: "hs_ticket_priority", operator: .neq, value: "LOW")]],
-                sorts: [.init(propertyName: "hs_object_id", descending: true)], limit: 5, offset: 10), by: people.agent)
-            let expected = ids.enumerated().filter { $0.offset % 3 != 0 }.map(\.element).sorted(by: >)
-            XCTAssertEqual(newest.total, expected.count)
-            XCTAssertEqual(newest.views.compactMap { Int($0.record.id) }, Array(expected[10..<15]))
+            let notLow = ids.enumerated().filter { priority($0.offset) != "LOW" }.map(\.element)
+            func search(_ sorts: [SearchRequest.Sort], offset: Int) async throws -> (total: Int, ids: [Int], next: String?) {
+                let found = try await desk.records.search(type: "tickets", SearchRequest(
+                    filterGroups: [[.init(propertyName: "createdate", operator: .gte, value: "2000-01-01T00:00:00Z"),
+                                    .init(propertyName: "hs_ticket_priority", operator: .neq, value: "LOW")]],
+                    sorts: sorts, limit: 5, offset: offset), by: people.agent)
+                return (found.total, found.views.compactMap { Int($0.record.id) }, found.next)
+            }
+            // More than 5,000 matches, dense among the newest: found by walking the sort order.
+            let newest = try await search([.init(propertyName: "hs_object_id", descending: true)], offset: 10)
+            XCTAssertEqual(newest.total, notLow.count)
+            XCTAssertEqual(newest.ids, Array(notLow.sorted(by: >)[10..<15]))
             XCTAssertEqual(newest.next, "15")
+            // The same matches from the oldest: none among the first records walked, so they are
+            // looked up instead, and the page is the same as a full sort would give.
+            let oldest = try await search([], offset: 10)
+            XCTAssertEqual(oldest.ids, Array(notLow[10..<15]))
+            let byCreation = try await search([.init(propertyName: "createdate", descending: false)], offset: 3_000)
+            XCTAssertEqual(byCreation.ids, Array(notLow[3_000..<3_005]))
         }
     }
 
