@@ -9,7 +9,7 @@ public final class HelpDesk: Sendable {
     public let logger: Logger
     let catalog: Catalog
     let tokenCache = TokenCache()
-    let searchCounts = SearchCounts()
+    let searchCounts: SearchCounts
     let channelDirectory: ChannelDirectory
     private let outbox = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     private let posts = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -21,6 +21,7 @@ public final class HelpDesk: Sendable {
         self.database = database
         self.logger = logger
         self.catalog = Catalog(database: database)
+        self.searchCounts = SearchCounts(database: database)
         self.channelDirectory = ChannelDirectory(database: database)
         self.creationQueue = CreationQueue(database: database)
         self.clock = clock
