@@ -16,16 +16,20 @@ final class CreationQueue: Sendable {
     private struct Lane {
         var schema: RecordSchema
         var waiting: [Waiting] = []
-        var storing = false
+        var batchesStoring = 0
     }
 
     static let maxBatch = 256
 
     private let database: Database
     private let lanes = NIOLockedValueBox<[String: Lane]>([:])
+    /// SQLite has one writer. PostgreSQL commits several transactions in one flush of its log,
+    /// so a few batches stored side by side share that wait.
+    private let concurrentBatches: Int
 
     init(database: Database) {
         self.database = database
+        self.concurrentBatches = database.dialect == .sqlite ? 1 : 4
     }
 
     func submit(_ creation: RecordService.Creation, schema: RecordSchema) async throws -> Record {
@@ -35,8 +39,8 @@ final class CreationQueue: Sendable {
                 var lane = lanes[key] ?? Lane(schema: schema)
                 lane.schema = schema
                 lane.waiting.append(Waiting(creation: creation, continuation: continuation))
-                let start = !lane.storing
-                lane.storing = true
+                let start = lane.batchesStoring < concurrentBatches
+                if start { lane.batchesStoring += 1 }
                 lanes[key] = lane
                 return start
             }
@@ -50,7 +54,7 @@ final class CreationQueue: Sendable {
         while true {
             let next = lanes.withLockedValue { lanes -> (RecordSchema, [Waiting])? in
                 guard var lane = lanes[key], !lane.waiting.isEmpty else {
-                    lanes[key]?.storing = false
+                    lanes[key]?.batchesStoring -= 1
                     return nil
                 }
                 let batch = Array(lane.waiting.prefix(Self.maxBatch))
