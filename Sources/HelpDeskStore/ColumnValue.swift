@@ -1,10 +1,11 @@
+import PostgresKit
 import SQLKit
 import SQLiteNIO
 
 /// A value for one column of a bulk insert. The store's busiest statements insert many rows at
 /// once; typed this way, SQLite receives them as they are, without SQLKit's serializer and
-/// `Encoder` per value, which cost more than the insert itself inside the single writer. A
-/// missing value keeps its type, which PostgreSQL needs to accept it as the column's null.
+/// `Encoder` per value, which cost more than the insert itself inside the single writer;
+/// PostgreSQL receives them as binary parameters.
 enum ColumnValue: Sendable {
     case integer(Int64?)
     case real(Double?)
@@ -18,7 +19,18 @@ enum ColumnValue: Sendable {
         }
     }
 
-    /// The same value for a SQLKit statement (PostgreSQL).
+    /// Binds the value for PostgreSQL. A missing value goes untyped: the server takes the
+    /// column's type for it.
+    func append(to binds: inout PostgresBindings) {
+        switch self {
+        case .integer(let value?): binds.append(value)
+        case .real(let value?): binds.append(value)
+        case .text(let value?): binds.append(value)
+        case .integer(nil), .real(nil), .text(nil): binds.appendNull()
+        }
+    }
+
+    /// The same value for a SQLKit statement.
     var bind: any Encodable & Sendable {
         switch self {
         case .integer(let value): value

@@ -107,9 +107,9 @@ public final class Database: Sendable {
             var attempt = 1
             while true {
                 do {
-                    return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
-                        try await self.transaction(on: db, body)
-                    }
+                    let connection = try await pool.pool.requestConnection(logger: logger).get()
+                    defer { pool.pool.releaseConnection(connection, logger: logger) }
+                    return try await transaction(on: connection.sql(queryLogLevel: nil), connection: .postgres(connection, logger), body)
                 } catch let error as PSQLError where attempt < Self.maxAttempts && Self.isTransient(error) {
                     // PostgreSQL gave this transaction up to let a concurrent one finish: run it again.
                     logger.debug("Retrying a transaction after \(error.serverInfo?[.sqlState] ?? "")")
@@ -137,11 +137,11 @@ public final class Database: Sendable {
     }
 
     func transaction<R: Sendable>(
-        on db: any SQLDatabase, _ body: @Sendable (StoreSession) async throws -> R
+        on db: any SQLDatabase, connection: StoreSession.Connection, _ body: @Sendable (StoreSession) async throws -> R
     ) async throws -> R {
         try await db.raw("BEGIN").run()
         do {
-            let result = try await body(StoreSession(sql: db, dialect: dialect))
+            let result = try await body(StoreSession(sql: db, dialect: dialect, connection: connection))
             try await db.raw("COMMIT").run()
             return result
         } catch {

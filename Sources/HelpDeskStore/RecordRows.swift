@@ -1,5 +1,6 @@
 import Foundation
 import HelpDeskCore
+import PostgresKit
 import SQLKit
 
 /// Storage of records, their search index and their full-text index.
@@ -185,10 +186,23 @@ extension StoreSession {
         let perStatement = max(1, Self.maxBindsPerStatement / columns.count)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             let chunk = rows[start..<min(start + perStatement, rows.count)]
-            if let sqlite {
+            switch connection {
+            case .sqlite(let sqlite):
                 _ = try await sqlite.query(Self.insertStatement(table, columns: columns, rows: chunk.count),
                                            chunk.flatMap { $0.map(\.sqlite) })
                 continue
+            case .postgres(let postgres, let logger):
+                var binds = PostgresBindings(capacity: chunk.count * columns.count)
+                for row in chunk {
+                    for value in row {
+                        value.append(to: &binds)
+                    }
+                }
+                let statement = Self.insertStatement(table, columns: columns, rows: chunk.count, numbered: true)
+                try await postgres.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+                continue
+            case nil:
+                break
             }
             var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
             for (position, row) in chunk.enumerated() {
@@ -199,14 +213,25 @@ extension StoreSession {
         }
     }
 
-    /// `INSERT INTO table (columns) VALUES (?, ...), ...` with SQLite's placeholders.
-    static func insertStatement(_ table: String, columns: [String], rows: Int) -> String {
+    /// `INSERT INTO table (columns) VALUES (?, ...), ...` with SQLite's placeholders, or
+    /// PostgreSQL's `$1, $2, ...` when `numbered`.
+    static func insertStatement(_ table: String, columns: [String], rows: Int, numbered: Bool = false) -> String {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         var statement = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        statement.reserveCapacity(statement.utf8.count + rows * (row.utf8.count + 1))
+        statement.reserveCapacity(statement.utf8.count + rows * (row.utf8.count + 1) * (numbered ? 4 : 1))
+        var placeholder = 0
         for index in 0..<rows {
             if index > 0 { statement += "," }
-            statement += row
+            guard numbered else {
+                statement += row
+                continue
+            }
+            statement += "("
+            for column in 0..<columns.count {
+                placeholder += 1
+                statement += column > 0 ? ",$\(placeholder)" : "$\(placeholder)"
+            }
+            statement += ")"
         }
         return statement
     }

@@ -1,3 +1,5 @@
+import Logging
+import PostgresKit
 import SQLKit
 import SQLiteNIO
 
@@ -6,13 +8,19 @@ import SQLiteNIO
 public struct StoreSession: Sendable {
     public let sql: any SQLDatabase
     public let dialect: Database.Dialect
-    /// The SQLite connection under `sql`, for the bulk inserts that bypass SQLKit.
-    let sqlite: SQLiteConnection?
+    /// The connection under `sql`, when there is one of its own, for the bulk inserts that bypass
+    /// SQLKit.
+    let connection: Connection?
 
-    init(sql: any SQLDatabase, dialect: Database.Dialect, sqlite: SQLiteConnection? = nil) {
+    enum Connection: Sendable {
+        case sqlite(SQLiteConnection)
+        case postgres(PostgresConnection, Logger)
+    }
+
+    init(sql: any SQLDatabase, dialect: Database.Dialect, connection: Connection? = nil) {
         self.sql = sql
         self.dialect = dialect
-        self.sqlite = sqlite
+        self.connection = connection
     }
 
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
