@@ -35,7 +35,12 @@ public final class HelpDesk: Sendable {
     ) async throws -> HelpDesk {
         let database = try await Database.open(location, logger: logger)
         let desk = HelpDesk(database: database, logger: logger, clock: clock)
-        try await desk.installDefaults()
+        do {
+            try await desk.installDefaults()
+        } catch {
+            await database.close()
+            throw error
+        }
         return desk
     }
 

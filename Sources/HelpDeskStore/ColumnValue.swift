@@ -1,5 +1,4 @@
 import PostgresKit
-import SQLKit
 import SQLiteNIO
 
 /// A value for one column of a bulk insert. The store's busiest statements insert many rows at
@@ -27,15 +26,6 @@ enum ColumnValue: Sendable {
         case .real(let value?): binds.append(value)
         case .text(let value?): binds.append(value)
         case .integer(nil), .real(nil), .text(nil): binds.appendNull()
-        }
-    }
-
-    /// The same value for a SQLKit statement.
-    var bind: any Encodable & Sendable {
-        switch self {
-        case .integer(let value): value
-        case .real(let value): value
-        case .text(let value): value
         }
     }
 }

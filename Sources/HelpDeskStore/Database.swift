@@ -89,11 +89,13 @@ public final class Database: Sendable {
         let dialect = self.dialect
         switch backend {
         case .sqlite(let connections):
-            return try await body(StoreSession(sql: connections.reader(), dialect: dialect))
+            let reader = connections.reader()
+            return try await body(StoreSession(sql: reader.sql(queryLogLevel: nil), dialect: dialect, connection: .sqlite(reader)))
         case .postgres(let pool):
-            return try await pool.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { db in
-                try await body(StoreSession(sql: db, dialect: dialect))
-            }
+            let connection = try await pool.pool.requestConnection(logger: logger).get()
+            defer { pool.pool.releaseConnection(connection, logger: logger) }
+            return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), dialect: dialect,
+                                               connection: .postgres(connection, logger)))
         }
     }
 

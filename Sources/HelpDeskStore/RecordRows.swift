@@ -190,7 +190,6 @@ extension StoreSession {
             case .sqlite(let sqlite):
                 _ = try await sqlite.query(Self.insertStatement(table, columns: columns, rows: chunk.count),
                                            chunk.flatMap { $0.map(\.sqlite) })
-                continue
             case .postgres(let postgres, let logger):
                 var binds = PostgresBindings(capacity: chunk.count * columns.count)
                 for row in chunk {
@@ -200,16 +199,7 @@ extension StoreSession {
                 }
                 let statement = Self.insertStatement(table, columns: columns, rows: chunk.count, numbered: true)
                 try await postgres.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
-                continue
-            case nil:
-                break
             }
-            var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
-            for (position, row) in chunk.enumerated() {
-                if position > 0 { query += ", " }
-                query += "(\(binds: row.map(\.bind)))"
-            }
-            try await sql.raw(query).run()
         }
     }
 

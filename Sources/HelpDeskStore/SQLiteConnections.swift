@@ -90,12 +90,12 @@ final class SQLiteConnections: Sendable {
         }
     }
 
-    func reader() -> any SQLDatabase {
+    func reader() -> SQLiteConnection {
         let index = nextReader.withLockedValue { value in
             value = (value + 1) % readers.count
             return value
         }
-        return readers[index].sql(queryLogLevel: nil)
+        return readers[index]
     }
 
     /// Runs `body` in a transaction of the single writer; see `WriteQueue`.
@@ -104,6 +104,7 @@ final class SQLiteConnections: Sendable {
     }
 
     func close() async {
+        await queue.close()
         await checkpointer.stop()
         _ = try? await writer.query("PRAGMA optimize")
         for connection in readers + [writer] {

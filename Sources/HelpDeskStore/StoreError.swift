@@ -2,6 +2,7 @@
 public enum StoreError: Error, CustomStringConvertible {
     case badDatabaseURL(String)
     case corruptRow(table: String, detail: String)
+    case closed
 
     public var description: String {
         switch self {
@@ -9,6 +10,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "Cannot read the database URL \"\(url)\"; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE."
         case .corruptRow(let table, let detail):
             "A row of table \(table) could not be read: \(detail)."
+        case .closed:
+            "The database is closed: the help desk is shutting down."
         }
     }
 }

@@ -4,20 +4,19 @@ import SQLKit
 import SQLiteNIO
 
 /// One connection's worth of work: a read, or a write transaction. The table extensions on it are
-/// the only place SQL is written.
+/// the only place SQL on records, people and conversations is written.
 public struct StoreSession: Sendable {
     public let sql: any SQLDatabase
     public let dialect: Database.Dialect
-    /// The connection under `sql`, when there is one of its own, for the bulk inserts that bypass
-    /// SQLKit.
-    let connection: Connection?
+    /// The connection under `sql`, for the bulk inserts that bypass SQLKit.
+    let connection: Connection
 
     enum Connection: Sendable {
         case sqlite(SQLiteConnection)
         case postgres(PostgresConnection, Logger)
     }
 
-    init(sql: any SQLDatabase, dialect: Database.Dialect, connection: Connection? = nil) {
+    init(sql: any SQLDatabase, dialect: Database.Dialect, connection: Connection) {
         self.sql = sql
         self.dialect = dialect
         self.connection = connection

@@ -21,6 +21,8 @@ final class WriteQueue: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
+        var closed = false
+        var idle: [CheckedContinuation<Void, Never>] = []
         var writesSinceOptimize = 0
     }
 
@@ -62,11 +64,16 @@ final class WriteQueue: Sendable {
                         continuation.resume(returning: result.withLockedValue { $0! })
                     }
                 })
-            let startDrainer = state.withLockedValue { state in
+            let startDrainer = state.withLockedValue { state -> Bool? in
+                guard !state.closed else { return nil }
                 state.pending.append(job)
                 if state.draining { return false }
                 state.draining = true
                 return true
+            }
+            guard let startDrainer else {
+                job.finish(StoreError.closed)
+                return
             }
             if startDrainer {
                 Task(executorPreference: executor) { await self.drain() }
@@ -79,6 +86,8 @@ final class WriteQueue: Sendable {
             let batch = state.withLockedValue { state -> [Job] in
                 guard !state.pending.isEmpty else {
                     state.draining = false
+                    state.idle.forEach { $0.resume() }
+                    state.idle = []
                     return []
                 }
                 let batch = Array(state.pending.prefix(Self.maxBatch))
@@ -98,9 +107,24 @@ final class WriteQueue: Sendable {
             }
             if checkpointer.takeRequestToFinish() {
                 // Between batches nothing else writes: the few pages the background copy missed
-                // go now, so that the next write starts the log over.
+                // go now, so that the next write can start the log over (once no reader still
+                // holds an older snapshot).
                 _ = try? await session.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
             }
+        }
+    }
+
+    /// Refuses new writes and returns once those already queued are done, so that the writer's
+    /// connection and thread can be closed under nothing.
+    func close() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLockedValue { state in
+                state.closed = true
+                guard state.draining else { return true }
+                state.idle.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
         }
     }
 

@@ -1,6 +1,7 @@
 import HelpDeskCore
 import HelpDeskEngine
 import HelpDeskTestSupport
+import Logging
 import NIOConcurrencyHelpers
 import XCTest
 
@@ -187,6 +188,22 @@ final class RecordServiceTests: XCTestCase {
             XCTAssertEqual(oldest.ids, Array(notLow[10..<15]))
             let byCreation = try await search([.init(propertyName: "createdate", descending: false)], offset: 3_000)
             XCTAssertEqual(byCreation.ids, Array(notLow[3_000..<3_005]))
+        }
+    }
+
+    func testAWriteAfterShutdownIsRefusedNotLeftWaiting() async throws {
+        try await TestDatabases.eachLocation { location in
+            guard case .sqlite = location else { return }
+            let desk = try await HelpDesk.open(location, logger: Logger(label: "test"))
+            await desk.database.close()
+            do {
+                try await desk.database.write { session in
+                    _ = try await session.nextValue(of: "late")
+                }
+                XCTFail("a write after the database closed must fail")
+            } catch {
+                XCTAssertTrue("\(error)".contains("closed"), "\(error)")
+            }
         }
     }
 
