@@ -110,6 +110,7 @@ final class SQLiteConnections: Sendable {
         for connection in readers + [writer] {
             try? await connection.close()
         }
+        queue.executor.stop()
         try? await writerThreads.pool.shutdownGracefully()
         try? await writerThreads.loop.shutdownGracefully()
     }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -8,15 +9,27 @@ import NIOPosix
 /// writer's statement results, it goes on at once.
 final class WriterExecutor: TaskExecutor {
     let eventLoop: any EventLoop
+    private let stopped = NIOLockedValueBox(false)
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
+        // A loop that has shut down drops what it is given; work that arrives after shutdown
+        // (a write refused as too late) still has to run to report so.
+        guard !stopped.withLockedValue({ $0 }) else {
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
         let job = UnownedJob(job)
         eventLoop.execute {
             job.runSynchronously(on: self.asUnownedTaskExecutor())
         }
+    }
+
+    /// Called before the event loop shuts down.
+    func stop() {
+        stopped.withLockedValue { $0 = true }
     }
 }
