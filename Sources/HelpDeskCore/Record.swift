@@ -67,20 +67,18 @@ public struct IndexedValue: Sendable, Hashable {
             output.reserveCapacity(bytes.count)
             var inWord = false
             for byte in bytes {
+                let lowered: UInt8
                 switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    if !inWord, !output.isEmpty { output.append(UInt8(ascii: " ")) }
-                    output.append(byte)
-                    inWord = true
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                    if !inWord, !output.isEmpty { output.append(UInt8(ascii: " ")) }
-                    output.append(byte + 32)
-                    inWord = true
-                case 0x80...:
-                    return nil
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): lowered = byte
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): lowered = byte + 32
+                case 0x80...: return nil
                 default:
                     inWord = false
+                    continue
                 }
+                if !inWord, !output.isEmpty { output.append(UInt8(ascii: " ")) }
+                output.append(lowered)
+                inWord = true
             }
             return String(decoding: output, as: UTF8.self)
         }

@@ -92,6 +92,6 @@ enum ChannelPost {
         var signed = Array("\(timestamp.millisecondsSince1970).".utf8)
         signed += body
         let code = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(code)
     }
 }

@@ -107,7 +107,7 @@ public struct PeopleService: Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
-        let token = "hd_" + bytes.map { String($0, radix: 16).leftPadded(2) }.joined()
+        let token = "hd_" + Hex.encode(bytes)
         let hash = Self.hash(token)
         let now = desk.clock()
         guard let id = Int64(user.id) else { throw HelpDeskError.notFound("User \(user.id) does not exist.") }
@@ -134,14 +134,7 @@ public struct PeopleService: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(2 * SHA256.byteCount)
-        for byte in SHA256.hash(data: Array(token.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
     }
 
     static func checkEmail(_ email: String) throws {
@@ -173,11 +166,5 @@ final class TokenCache: Sendable {
 
     func clear() {
         entries.withLockedValue { $0.removeAll() }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 public enum WebhookSignature {
     /// Meta's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.
     public static func isValidWhatsApp(body: [UInt8], header: String?, secret: String) -> Bool {
-        guard let header, header.hasPrefix("sha256="), let given = hexBytes(header.dropFirst(7)) else { return false }
+        guard let header, header.hasPrefix("sha256="), let given = Hex.decode(header.dropFirst(7)) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: SymmetricKey(data: Array(secret.utf8)))
     }
 
@@ -20,25 +20,5 @@ public enum WebhookSignature {
         }
         return HMAC<Insecure.SHA1>.isValidAuthenticationCode(given, authenticating: Array(signed.utf8),
                                                              using: SymmetricKey(data: Array(secret.utf8)))
-    }
-
-    static func hexBytes(_ text: Substring) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
-        func value(_ digit: UInt8) -> UInt8? {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
     }
 }

@@ -86,22 +86,23 @@ public final class Database: Sendable {
 
     /// Runs `body` with a connection for reading.
     public func read<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
-        let dialect = self.dialect
         switch backend {
         case .sqlite(let connections):
-            let reader = connections.reader()
-            return try await body(StoreSession(sql: reader.sql(queryLogLevel: nil), dialect: dialect, connection: .sqlite(reader)))
+            return try await body(StoreSession(connection: .sqlite(connections.reader())))
         case .postgres(let pool):
-            let connection = try await pool.pool.requestConnection(logger: logger).get()
-            defer { pool.pool.releaseConnection(connection, logger: logger) }
-            return try await body(StoreSession(sql: connection.sql(queryLogLevel: nil), dialect: dialect,
-                                               connection: .postgres(connection, logger)))
+            return try await session(from: pool, body)
         }
+    }
+
+    /// Runs `body` on a connection of the pool, which it returns whatever happens.
+    func session<R>(from pool: PostgresPool, _ body: (StoreSession) async throws -> R) async throws -> R {
+        let connection = try await pool.pool.requestConnection(logger: logger).get()
+        defer { pool.pool.releaseConnection(connection, logger: logger) }
+        return try await body(StoreSession(connection: .postgres(connection, logger)))
     }
 
     /// Runs `body` in one transaction: all of its writes land, or none.
     public func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
-        let dialect = self.dialect
         switch backend {
         case .sqlite(let connections):
             return try await connections.write(body)
@@ -109,9 +110,7 @@ public final class Database: Sendable {
             var attempt = 1
             while true {
                 do {
-                    let connection = try await pool.pool.requestConnection(logger: logger).get()
-                    defer { pool.pool.releaseConnection(connection, logger: logger) }
-                    return try await transaction(on: connection.sql(queryLogLevel: nil), connection: .postgres(connection, logger), body)
+                    return try await session(from: pool) { session in try await transaction(in: session, body) }
                 } catch let error as PSQLError where attempt < Self.maxAttempts && Self.isTransient(error) {
                     // PostgreSQL gave this transaction up to let a concurrent one finish: run it again.
                     logger.debug("Retrying a transaction after \(error.serverInfo?[.sqlState] ?? "")")
@@ -139,11 +138,12 @@ public final class Database: Sendable {
     }
 
     func transaction<R: Sendable>(
-        on db: any SQLDatabase, connection: StoreSession.Connection, _ body: @Sendable (StoreSession) async throws -> R
+        in session: StoreSession, _ body: @Sendable (StoreSession) async throws -> R
     ) async throws -> R {
+        let db = session.sql
         try await db.raw("BEGIN").run()
         do {
-            let result = try await body(StoreSession(sql: db, dialect: dialect, connection: connection))
+            let result = try await body(session)
             try await db.raw("COMMIT").run()
             return result
         } catch {

@@ -206,24 +206,13 @@ extension StoreSession {
     /// `INSERT INTO table (columns) VALUES (?, ...), ...` with SQLite's placeholders, or
     /// PostgreSQL's `$1, $2, ...` when `numbered`.
     static func insertStatement(_ table: String, columns: [String], rows: Int, numbered: Bool = false) -> String {
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         var statement = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        statement.reserveCapacity(statement.utf8.count + rows * (row.utf8.count + 1) * (numbered ? 4 : 1))
-        var placeholder = 0
-        for index in 0..<rows {
-            if index > 0 { statement += "," }
-            guard numbered else {
-                statement += row
-                continue
-            }
-            statement += "("
-            for column in 0..<columns.count {
-                placeholder += 1
-                statement += column > 0 ? ",$\(placeholder)" : "$\(placeholder)"
-            }
-            statement += ")"
+        statement.reserveCapacity(statement.utf8.count + rows * columns.count * (numbered ? 7 : 2))
+        for index in 0..<rows * columns.count {
+            statement += index % columns.count == 0 ? (index == 0 ? "(" : "),(") : ","
+            statement += numbered ? "$\(index + 1)" : "?"
         }
-        return statement
+        return statement + ")"
     }
 }
 

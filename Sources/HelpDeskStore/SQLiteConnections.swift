@@ -23,7 +23,7 @@ final class SQLiteConnections: Sendable {
         self.readers = readers
         self.writerThreads = writerThreads
         self.checkpointer = checkpointer
-        self.queue = WriteQueue(session: StoreSession(sql: writer.sql(queryLogLevel: nil), dialect: .sqlite, connection: .sqlite(writer)),
+        self.queue = WriteQueue(session: StoreSession(connection: .sqlite(writer)),
                                 executor: WriterExecutor(eventLoop: writer.eventLoop),
                                 checkpointer: checkpointer)
     }

@@ -16,10 +16,16 @@ public struct StoreSession: Sendable {
         case postgres(PostgresConnection, Logger)
     }
 
-    init(sql: any SQLDatabase, dialect: Database.Dialect, connection: Connection) {
-        self.sql = sql
-        self.dialect = dialect
+    init(connection: Connection) {
         self.connection = connection
+        switch connection {
+        case .sqlite(let sqlite):
+            sql = sqlite.sql(queryLogLevel: nil)
+            dialect = .sqlite
+        case .postgres(let postgres, _):
+            sql = postgres.sql(queryLogLevel: nil)
+            dialect = .postgres
+        }
     }
 
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
