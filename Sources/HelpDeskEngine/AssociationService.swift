@@ -25,9 +25,9 @@ public struct AssociationService: Sendable {
             try await session.associate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber,
                                         type: association, now: now)
             try await session.append([
-                RecordEvent(recordID: fromID, objectType: from.type.id, kind: .associated, property: to.type.id,
+                FeedEvent(recordID: fromID, objectType: from.type.id, kind: .associated, property: to.type.id,
                             newValue: toID, actor: actor, source: source, occurredAt: now),
-                RecordEvent(recordID: toID, objectType: to.type.id, kind: .associated, property: from.type.id,
+                FeedEvent(recordID: toID, objectType: to.type.id, kind: .associated, property: from.type.id,
                             newValue: fromID, actor: actor, source: source, occurredAt: now),
             ])
         }
@@ -42,7 +42,7 @@ public struct AssociationService: Sendable {
         try await desk.database.write { session in
             try await session.dissociate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber)
             try await session.append([
-                RecordEvent(recordID: fromID, objectType: from.type.id, kind: .dissociated, property: to.type.id,
+                FeedEvent(recordID: fromID, objectType: from.type.id, kind: .dissociated, property: to.type.id,
                             oldValue: toID, actor: actor, source: source, occurredAt: now),
             ])
         }

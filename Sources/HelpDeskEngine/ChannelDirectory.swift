@@ -3,18 +3,18 @@ import HelpDeskStore
 import NIOConcurrencyHelpers
 
 /// The live email channels by address, asked for every recipient of every incoming message.
-/// A known address is answered from memory for a moment; an unknown one is looked up again each
-/// time, so that a channel connected by another process (the command line, another server)
+/// Kept in memory until a channel changes (here, or on another server as the feed tells); an
+/// unknown address is looked up again each time, so that a channel connected by another process
 /// takes mail at once.
 final class ChannelDirectory: Sendable {
-    private struct Snapshot {
-        var byAddress: [String: Channel]
-        var loadedAt: ContinuousClock.Instant
+    private struct State {
+        var byAddress: [String: Channel]?
+        /// Raised by `forget`, so that a read begun before a change is not kept.
+        var generation = 0
     }
 
     private let database: Database
-    private let cached = NIOLockedValueBox<Snapshot?>(nil)
-    private let maxAge: Duration = .seconds(2)
+    private let state = NIOLockedValueBox(State())
 
     init(database: Database) {
         self.database = database
@@ -29,17 +29,20 @@ final class ChannelDirectory: Sendable {
     }
 
     private func exactEmailChannel(for address: String) async throws -> Channel? {
-        if let snapshot = cached.withLockedValue({ $0 }), snapshot.loadedAt.duration(to: .now) < maxAge,
-           let channel = snapshot.byAddress[address] {
-            return channel
-        }
+        let (known, generation) = state.withLockedValue { ($0.byAddress?[address], $0.generation) }
+        if let known { return known }
         let channels = try await database.read { try await $0.channels(kind: .email) }
-        let snapshot = Snapshot(byAddress: Dictionary(channels.map { ($0.address, $0) }) { first, _ in first }, loadedAt: .now)
-        cached.withLockedValue { $0 = snapshot }
-        return snapshot.byAddress[address]
+        let byAddress = Dictionary(channels.map { ($0.address, $0) }) { first, _ in first }
+        state.withLockedValue { state in
+            if state.generation == generation { state.byAddress = byAddress }
+        }
+        return byAddress[address]
     }
 
     func forget() {
-        cached.withLockedValue { $0 = nil }
+        state.withLockedValue { state in
+            state.byAddress = nil
+            state.generation += 1
+        }
     }
 }

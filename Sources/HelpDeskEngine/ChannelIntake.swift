@@ -8,7 +8,7 @@ enum ChannelIntake {
     /// The contact with this email, else this phone number; made from them when there is none.
     /// `nil` when neither is known.
     static func contact(email: String?, phone: String?, name: String?, schema: RecordSchema, by caller: Caller, now: Timestamp,
-                        session: StoreSession) async throws -> (id: Int64?, events: [RecordEvent]) {
+                        session: StoreSession) async throws -> (id: Int64?, events: [FeedEvent]) {
         // Two first messages from one person, on any channels, make one contact.
         for key in [email, phone].compactMap({ $0 }) { try await session.lock("contact:\(key)") }
         for (property, value) in [("email", email), ("phone", phone)] {
@@ -32,7 +32,7 @@ enum ChannelIntake {
     /// linked to the contact; none when the channel's switch is off (C1).
     static func ticket(on channel: Channel, subject: String, content: String, properties extra: [String: String] = [:],
                        contactID: Int64?, tickets: RecordSchema, by caller: Caller, now: Timestamp,
-                       session: StoreSession) async throws -> (id: String?, events: [RecordEvent]) {
+                       session: StoreSession) async throws -> (id: String?, events: [FeedEvent]) {
         guard channel.createsTickets, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
               let stage = pipeline.firstOpenStage else { return (nil, []) }
         var properties = extra
@@ -49,7 +49,7 @@ enum ChannelIntake {
     }
 
     static func create(_ properties: [String: String], schema: RecordSchema, links: [RecordService.Link], by caller: Caller,
-                       now: Timestamp, session: StoreSession) async throws -> (records: [Record], events: [RecordEvent]) {
+                       now: Timestamp, session: StoreSession) async throws -> (records: [Record], events: [FeedEvent]) {
         let write: RecordWrite
         do {
             write = try RecordWrite.create(properties, schema: schema, now: now)

@@ -108,7 +108,7 @@ public struct ChannelMessages: Sendable {
             if let duplicate {
                 return Receipt(conversationID: duplicate, messageID: "", ticketID: nil, duplicate: true)
             }
-            var events: [RecordEvent] = []
+            var events: [FeedEvent] = []
             var conversation: Conversation?
             if let join {
                 conversation = try await session.touchConversation(id: join.id, at: now)
@@ -130,11 +130,9 @@ public struct ChannelMessages: Sendable {
                 id: "", conversationID: conversation.id, direction: .incoming, senderAddress: customer, senderName: name,
                 to: [channel.address], cc: [], subject: subject, text: text, html: html, messageID: externalID, inReplyTo: nil,
                 isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: incoming.attachments)
-            if let ticketID = conversation.ticketID {
-                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived,
-                                          property: "conversation", newValue: message.id, actor: system.user.id, source: source,
-                                          occurredAt: now))
-            }
+            events.append(FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id),
+                                    objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
+                                    newValue: message.id, actor: system.user.id, source: source, occurredAt: now))
             try await session.append(events)
             return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
         }

@@ -41,7 +41,7 @@ public struct ChannelService: Sendable {
         let pipelineID = try await ticketPipeline(draft.pipelineID)
         let channel = Channel(id: "", kind: draft.kind, name: draft.name ?? address, address: address, pipelineID: pipelineID,
                               createsTickets: draft.createsTickets, createdAt: desk.clock(), settings: draft.settings)
-        return try await desk.database.write { session in
+        return try await desk.configure(.channels, by: caller, item: \.id) { session in
             if try await session.channel(kind: draft.kind, address: address) != nil {
                 throw HelpDeskError.conflict("\(address) is already connected as a \(draft.kind.rawValue.lowercased()) channel.")
             }
@@ -86,8 +86,7 @@ public struct ChannelService: Sendable {
             channel.settings = merged
         }
         let changed = channel
-        try await desk.database.write { try await $0.updateChannel(changed) }
-        desk.channelDirectory.forget()
+        try await desk.configure(.channels, by: caller, item: { _ in changed.id }) { try await $0.updateChannel(changed) }
         return channel
     }
 
@@ -97,8 +96,7 @@ public struct ChannelService: Sendable {
         var channel = try await get(id: id, by: caller)
         channel.archived = true
         let archived = channel
-        try await desk.database.write { try await $0.updateChannel(archived) }
-        desk.channelDirectory.forget()
+        try await desk.configure(.channels, by: caller, item: { _ in archived.id }) { try await $0.updateChannel(archived) }
     }
 
     /// What each kind of channel needs to reach the service behind it.

@@ -28,9 +28,10 @@ extension ConversationService {
         let now = desk.clock()
         return try await desk.database.write { session in
             try await session.lockRecords(ids: [conversation.ticketID.flatMap { Int64($0) }].compactMap { $0 })
-            guard var current = try await session.conversation(id: conversation.id, locking: true) else {
+            guard let before = try await session.conversation(id: conversation.id, locking: true) else {
                 throw HelpDeskError.notFound("Conversation \(id) does not exist.")
             }
+            var current = before
             if let status = change.status {
                 current = ConversationCascade.statusSet(status, on: current, at: now)
             }
@@ -39,6 +40,7 @@ extension ConversationService {
                 (current, ticketOwner) = ConversationCascade.ownerSet(owner, on: current)
             }
             try await session.updateConversation(current)
+            try await session.append(Self.changes(from: before, to: current, by: caller, at: now))
             if let ticketOwner, let ticketID = current.ticketID.flatMap({ Int64($0) }),
                let ticket = try await session.records(type: .tickets, ids: [ticketID]).first {
                 let write: RecordWrite
@@ -147,11 +149,14 @@ extension ConversationService {
             if let ticketID = current.ticketID.flatMap({ Int64($0) }) {
                 try await session.archiveRecords(ids: [ticketID], now: now)
                 try await session.trashConversations(ticketIDs: [ticketID], at: now)
-                try await session.append([RecordEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .archived,
+                try await session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .archived,
                                                       actor: caller.user.id, source: caller.source, occurredAt: now)])
             } else {
                 try await session.updateConversation(current)
             }
+            try await session.append([FeedEvent(recordID: current.ticketID, conversationID: Int64(current.id),
+                                                objectType: ObjectType.tickets.id, kind: .conversationTrashed, actor: caller.user.id,
+                                                source: caller.source, occurredAt: now)])
             return current
         }
     }
@@ -185,11 +190,14 @@ extension ConversationService {
                     other.trashedAt = nil
                     try await session.updateConversation(other)
                 }
-                try await session.append([RecordEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
+                try await session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
                                                       actor: user.id, source: caller.source, occurredAt: now)])
             } else {
                 try await session.updateConversation(restored)
             }
+            try await session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
+                                                objectType: ObjectType.tickets.id, kind: .conversationRestored, actor: user.id,
+                                                source: caller.source, occurredAt: now)])
             return restored
         }
     }
@@ -215,8 +223,24 @@ extension ConversationService {
     }
 
     /// The ticket's timeline entry for a conversation that became part of it.
-    static func joined(_ conversation: Conversation, by caller: Caller, at now: Timestamp) -> RecordEvent {
-        RecordEvent(recordID: conversation.ticketID ?? "", objectType: ObjectType.tickets.id, kind: .associated,
-                    property: "conversations", newValue: conversation.id, actor: caller.user.id, source: caller.source, occurredAt: now)
+    static func joined(_ conversation: Conversation, by caller: Caller, at now: Timestamp) -> FeedEvent {
+        FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                  kind: .associated, property: "conversations", newValue: conversation.id, actor: caller.user.id, source: caller.source,
+                  occurredAt: now)
+    }
+
+    /// The feed's entries for what changed on a conversation: its status and its owner.
+    static func changes(from before: Conversation, to after: Conversation, by caller: Caller, at now: Timestamp) -> [FeedEvent] {
+        var events: [FeedEvent] = []
+        guard let id = Int64(after.id) else { return events }
+        if before.status != after.status {
+            events.append(.conversation(id, ticketID: after.ticketID, changed: "status", from: before.status.rawValue,
+                                        to: after.status.rawValue, actor: caller.user.id, source: caller.source, at: now))
+        }
+        if before.ownerID != after.ownerID {
+            events.append(.conversation(id, ticketID: after.ticketID, changed: "owner", from: before.ownerID, to: after.ownerID,
+                                        actor: caller.user.id, source: caller.source, at: now))
+        }
+        return events
     }
 }

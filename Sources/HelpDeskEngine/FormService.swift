@@ -66,7 +66,7 @@ public struct FormService: Sendable {
         let channel = Channel(id: "", kind: .form, name: form.name, address: id, pipelineID: pipelineID,
                               createsTickets: draft.createsTickets ?? true, createdAt: now)
         let made = form
-        return try await desk.database.write { session in
+        return try await desk.configure(.forms, by: caller, item: \.0.id) { session in
             let stored = try await session.insertChannel(channel)
             var saved = made
             saved.channelID = stored.id
@@ -100,7 +100,7 @@ public struct FormService: Sendable {
         if let pipelineID = draft.pipelineID { channel.pipelineID = try await desk.channels.ticketPipeline(pipelineID) }
         if let createsTickets = draft.createsTickets { channel.createsTickets = createsTickets }
         let (savedForm, savedChannel) = (form, channel)
-        try await desk.database.write { session in
+        try await desk.configure(.forms, by: caller, item: { _ in savedForm.id }) { session in
             try await session.saveForm(savedForm)
             try await session.updateChannel(savedChannel)
         }
@@ -114,7 +114,7 @@ public struct FormService: Sendable {
         form.archived = true
         channel.archived = true
         let (savedForm, savedChannel) = (form, channel)
-        try await desk.database.write { session in
+        try await desk.configure(.forms, by: caller, item: { _ in savedForm.id }) { session in
             try await session.saveForm(savedForm)
             try await session.updateChannel(savedChannel)
         }
@@ -163,7 +163,7 @@ public struct FormService: Sendable {
         let plannedTicket = ticketWrite
         let name = [submission.contact["firstname"], submission.contact["lastname"]].compactMap { $0 }.joined(separator: " ")
         return try await desk.database.write { session in
-            var events: [RecordEvent] = []
+            var events: [FeedEvent] = []
             let contactID: Int64
             if let existing = try await session.recordIDs(type: .contacts, property: "email", values: [submission.email])[
                 IndexedValue.searchable(submission.email)],
@@ -204,11 +204,9 @@ public struct FormService: Sendable {
                 id: "", conversationID: conversation.id, direction: .incoming, senderAddress: submission.email,
                 senderName: name.isEmpty ? nil : name, to: [], cc: [], subject: subject, text: submission.summary, html: nil,
                 messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: [])
-            if let ticketID {
-                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived,
-                                          property: "conversation", newValue: message.id, actor: system.user.id, source: system.source,
-                                          occurredAt: now))
-            }
+            events.append(FeedEvent(recordID: ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                                    kind: .messageReceived, property: "conversation", newValue: message.id, actor: system.user.id,
+                                    source: system.source, occurredAt: now))
             try await session.append(events)
             return Receipt(contactID: String(contactID), conversationID: conversation.id, ticketID: ticketID)
         }

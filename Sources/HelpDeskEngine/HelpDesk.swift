@@ -1,6 +1,7 @@
 import HelpDeskCore
 import HelpDeskStore
 import Logging
+import NIOConcurrencyHelpers
 
 /// The running help desk: the database and the services that apply the domain rules to it.
 /// The HTTP server and the command line both work through this and nothing below it.
@@ -16,12 +17,13 @@ public final class HelpDesk: Sendable {
     let creationQueue: CreationQueue
     let chatBell = ChatBell()
     let clock: @Sendable () -> Timestamp
+    private let followers = NIOLockedValueBox<[Task<Void, Never>]>([])
 
     init(database: Database, logger: Logger, clock: @escaping @Sendable () -> Timestamp) {
         self.database = database
         self.logger = logger
         self.catalog = Catalog(database: database)
-        self.searchCounts = SearchCounts(database: database)
+        self.searchCounts = SearchCounts()
         self.channelDirectory = ChannelDirectory(database: database)
         self.creationQueue = CreationQueue(database: database)
         self.clock = clock
@@ -41,11 +43,40 @@ public final class HelpDesk: Sendable {
             await database.close()
             throw error
         }
+        desk.startFollowers()
         return desk
     }
 
     public func close() async {
+        let followers = followers.withLockedValue { followers in
+            defer { followers = [] }
+            return followers
+        }
+        for follower in followers {
+            follower.cancel()
+            await follower.value
+        }
         await database.close()
+    }
+
+    /// What this server keeps in memory follows the feed: copies of the configuration are
+    /// forgotten when another server changes it, and chat sockets hear of their messages.
+    private func startFollowers() {
+        let configuration = FeedFollower(database: database, kinds: [.configurationChanged], logger: logger) { [weak self] events in
+            for event in events {
+                if let area = event.area { self?.forget(area, through: event.position) }
+            }
+        }
+        let chats = FeedFollower(database: database, kinds: [.messageReceived, .messageSent], logger: logger) { [weak self] events in
+            guard let self, chatBell.isListened else { return }
+            let ids = Array(Set(events.compactMap(\.conversationID)))
+            for address in try await database.read({ try await $0.customerAddresses(conversationIDs: ids) }) {
+                chatBell.ring(address)
+            }
+        }
+        followers.withLockedValue { followers in
+            followers = [Task { await configuration.run() }, Task { await chats.run() }]
+        }
     }
 
     public var records: RecordService { RecordService(desk: self) }
@@ -94,10 +125,33 @@ public final class HelpDesk: Sendable {
         posts.continuation.finish()
     }
 
-    /// Called after a change to pipelines, properties or types: they shape how searches are read.
-    func configurationChanged() {
-        catalog.invalidate()
-        searchCounts.removeAll()
+    /// Writes a change to the configuration: `body`'s rows, the feed's entry naming `area` and the
+    /// item (`item` of the result), and, once it commits, this server's copies of that area
+    /// forgotten. Other servers forget theirs as the feed reaches them (`ConfigurationFollower`).
+    func configure<R: Sendable>(_ area: FeedEvent.Area, objectType: String = "", by caller: Caller,
+                                item: @escaping @Sendable (R) -> String,
+                                _ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        let now = clock()
+        let result = try await database.write { session in
+            let result = try await body(session)
+            try session.append([.configuration(area, id: item(result), objectType: objectType, actor: caller.user.id,
+                                               source: caller.source, at: now)])
+            return result
+        }
+        forget(area, through: database.feedBell.head)
+        return result
+    }
+
+    /// Drops what this server keeps in memory of one area of the configuration, changed at `position`.
+    func forget(_ area: FeedEvent.Area, through position: Int64) {
+        switch area {
+        case .pipelines, .properties, .schemas:
+            catalog.invalidate(through: position)
+        case .channels, .forms:
+            channelDirectory.forget()
+        case .users, .teams, .tokens:
+            tokenCache.clear()
+        }
     }
 
     func installDefaults() async throws {

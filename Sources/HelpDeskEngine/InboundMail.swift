@@ -96,7 +96,7 @@ public struct InboundMail: Sendable {
         let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
         let logger = desk.logger
         let receipt = try await desk.database.write { session in
-            var events: [RecordEvent] = []
+            var events: [FeedEvent] = []
             var conversation: Conversation?
             var newTicket = false
             if let thread = known.thread {
@@ -130,11 +130,9 @@ public struct InboundMail: Sendable {
                 senderName: mail.from?.name, to: mail.to.map(\.address), cc: mail.cc.map(\.address), subject: mail.subject,
                 text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
                 repliesToForward: known.repliesToForward, automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
-            if let ticketID = conversation.ticketID {
-                events.append(RecordEvent(
-                    recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
-                    newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
-            }
+            events.append(FeedEvent(
+                recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                kind: .messageReceived, property: "conversation", newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
             try await session.append(events)
             if !failedRecipients.isEmpty {
                 try await session.recordBounces(failedRecipients, at: now)

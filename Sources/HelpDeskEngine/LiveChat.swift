@@ -72,7 +72,7 @@ public struct LiveChat: Sendable {
             var conversation = MessageThreading.conversationToJoin(
                 threadMatch: nil, namesThread: false,
                 latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address))
-            var events: [RecordEvent] = []
+            var events: [FeedEvent] = []
             if let open = conversation {
                 // The row as it is now: an agent may have just taken the chat from the bot.
                 conversation = try await session.touchConversation(id: open.id, at: now)
@@ -92,10 +92,9 @@ public struct LiveChat: Sendable {
                 id: "", conversationID: chat.id, direction: .incoming, senderAddress: visitor.address, senderName: visitor.name,
                 to: [], cc: [], subject: chat.subject, text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
                 automatic: nil, authorID: nil, createdAt: now), attachments: [])
-            if let ticketID = chat.ticketID {
-                events.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageReceived,
-                                          property: "conversation", newValue: said.id, actor: "system", source: "CHAT", occurredAt: now))
-            }
+            events.append(FeedEvent(recordID: chat.ticketID, conversationID: Int64(chat.id), objectType: ObjectType.tickets.id,
+                                    kind: .messageReceived, property: "conversation", newValue: said.id, actor: "system", source: "CHAT",
+                                    occurredAt: now))
             if chat.withBot, let bot {
                 let thread = try await session.messages(conversationID: chat.id)
                 let misses = thread.reversed().filter { $0.direction == .outgoing }.prefix { $0.authorID == nil && $0.text == bot.fallback }.count
@@ -104,17 +103,19 @@ public struct LiveChat: Sendable {
                 switch reply {
                 case .answer(let text), .notUnderstood(let text), .handOff(let text): answer = text
                 }
-                _ = try await session.insertMessage(ConversationMessage(
+                let answered = try await session.insertMessage(ConversationMessage(
                     id: "", conversationID: chat.id, direction: .outgoing, senderAddress: channel.address, senderName: bot.name,
                     to: [visitor.address], cc: [], subject: chat.subject, text: answer, html: nil, messageID: nil, inReplyTo: nil,
                     isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: [])
+                events.append(FeedEvent(recordID: chat.ticketID, conversationID: Int64(chat.id), objectType: ObjectType.tickets.id,
+                                        kind: .messageSent, property: "conversation", newValue: answered.id, actor: "system",
+                                        source: "CHATBOT", occurredAt: now))
                 if case .handOff = reply {
                     events += try await Self.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
                 }
             }
             try await session.append(events)
         }
-        desk.chatBell.ring(visitor.address)
     }
 
     /// C8: the visitor gives a name or an email. With an email they become the contact that
@@ -136,7 +137,7 @@ public struct LiveChat: Sendable {
         let changed = updated
         return try await desk.database.write { session in
             var result = changed
-            var events: [RecordEvent] = []
+            var events: [FeedEvent] = []
             if let email {
                 let (contactID, created) = try await ChannelIntake.contact(email: email, phone: nil, name: result.name, schema: contacts,
                                                                            by: system, now: now, session: session)
@@ -147,7 +148,7 @@ public struct LiveChat: Sendable {
                     for ticketID in try await session.linkConversations(customerAddress: result.address, toContact: contactID) {
                         try await session.associate(fromType: ObjectType.tickets.id, fromID: ticketID, toType: ObjectType.contacts.id,
                                                     toID: contactID, type: association, now: now)
-                        events.append(RecordEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .associated,
+                        events.append(FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .associated,
                                                   property: ObjectType.contacts.id, newValue: String(contactID), actor: system.user.id,
                                                   source: system.source, occurredAt: now))
                     }
@@ -170,7 +171,7 @@ public struct LiveChat: Sendable {
 
     /// The chatbot steps aside: people take the chat, and it gets its ticket (C2).
     static func handOff(_ chat: inout Conversation, channel: Channel, tickets: RecordSchema, now: Timestamp,
-                        session: StoreSession) async throws -> [RecordEvent] {
+                        session: StoreSession) async throws -> [FeedEvent] {
         guard chat.withBot else { return [] }
         chat.withBot = false
         let transcript = try await session.messages(conversationID: chat.id).filter { $0.direction != .comment }
@@ -181,7 +182,7 @@ public struct LiveChat: Sendable {
     }
 
     static func openTicket(for chat: inout Conversation, channel: Channel, tickets: RecordSchema, text: String, now: Timestamp,
-                           session: StoreSession) async throws -> [RecordEvent] {
+                           session: StoreSession) async throws -> [FeedEvent] {
         guard chat.ticketID == nil else { return [] }
         let (ticketID, events) = try await ChannelIntake.ticket(
             on: channel, subject: chat.subject, content: text, contactID: chat.contactID.flatMap { Int64($0) }, tickets: tickets,
@@ -197,8 +198,8 @@ public struct LiveChat: Sendable {
     }
 }
 
-/// Wakes the chat sockets of a visitor, on this server, when something is said in their chats.
-/// Sockets also look for new messages on a short beat, for what other servers stored.
+/// Wakes the chat sockets of a visitor, on this server, when something is said in their chats:
+/// rung by the feed, so a message stored by any server reaches every socket.
 final class ChatBell: Sendable {
     private struct Listeners {
         var next = 0
@@ -224,6 +225,11 @@ final class ChatBell: Sendable {
             return removed
         }
         continuation?.finish()
+    }
+
+    /// Whether any socket listens, so that nothing is looked up for none.
+    var isListened: Bool {
+        listeners.withLockedValue { !$0.byAddress.isEmpty }
     }
 
     func ring(_ address: String) {

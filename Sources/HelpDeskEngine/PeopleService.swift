@@ -32,6 +32,8 @@ public struct UserDraft: Sendable {
 /// Users, teams and API tokens.
 public struct PeopleService: Sendable {
     let desk: HelpDesk
+    /// Who the feed says changed people: users and teams are managed from the command line.
+    static let administrator = Caller.system(source: "CLI")
 
     /// Creates a user. Refuses an email already in use.
     public func createUser(_ draft: UserDraft) async throws -> User {
@@ -48,7 +50,7 @@ public struct PeopleService: Sendable {
         let user = User(id: "", email: email, firstName: draft.firstName, lastName: draft.lastName, roles: draft.roles,
                         serviceSeat: draft.serviceSeat, ticketScope: draft.ticketScope, timeZone: draft.timeZone,
                         createdAt: now, updatedAt: now)
-        return try await desk.database.write { session in
+        return try await desk.configure(.users, by: Self.administrator, item: \.id) { session in
             if try await session.user(email: email) != nil {
                 throw HelpDeskError.conflict("A user with email \(email) already exists.")
             }
@@ -64,8 +66,9 @@ public struct PeopleService: Sendable {
         var changed = user
         changed.updatedAt = desk.clock()
         let saved = changed
-        try await desk.database.write { session in try await session.updateUser(saved) }
-        desk.tokenCache.clear()
+        try await desk.configure(.users, by: Self.administrator, item: { _ in saved.id }) { session in
+            try await session.updateUser(saved)
+        }
         return saved
     }
 
@@ -86,7 +89,7 @@ public struct PeopleService: Sendable {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw HelpDeskError.badRequest("A team needs a name.") }
         let now = desk.clock()
-        return try await desk.database.write { session in
+        return try await desk.configure(.teams, by: Self.administrator, item: \.id) { session in
             if try await session.teams().contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
                 throw HelpDeskError.conflict("A team named \"\(trimmed)\" already exists.")
             }
@@ -111,7 +114,7 @@ public struct PeopleService: Sendable {
         let hash = Self.hash(token)
         let now = desk.clock()
         guard let id = Int64(user.id) else { throw HelpDeskError.notFound("User \(user.id) does not exist.") }
-        try await desk.database.write { session in
+        try await desk.configure(.tokens, by: Self.administrator, item: { _ in user.id }) { session in
             try await session.insertToken(userID: id, hash: hash, label: label, now: now)
         }
         return token
@@ -145,22 +148,20 @@ public struct PeopleService: Sendable {
     }
 }
 
-/// Recently seen tokens, so that each API request does not cost a database read. Entries live a
-/// few seconds, which bounds how long a deactivated user's token keeps working on other servers.
+/// Tokens seen, so that each API request does not cost a database read. Any change to users,
+/// teams or tokens clears it: here at once, on other servers as the feed reaches them, so a
+/// deactivated user's token stops working everywhere within moments.
 final class TokenCache: Sendable {
-    private let entries = NIOLockedValueBox<[String: (User, ContinuousClock.Instant)]>([:])
+    private let entries = NIOLockedValueBox<[String: User]>([:])
 
     func user(for hash: String) -> User? {
-        entries.withLockedValue { entries in
-            guard let (user, seen) = entries[hash], seen.duration(to: .now) < .seconds(5) else { return nil }
-            return user
-        }
+        entries.withLockedValue { $0[hash] }
     }
 
     func store(_ user: User, for hash: String) {
         entries.withLockedValue { entries in
             if entries.count > 10_000 { entries.removeAll() }
-            entries[hash] = (user, .now)
+            entries[hash] = user
         }
     }
 

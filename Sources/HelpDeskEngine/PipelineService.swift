@@ -22,7 +22,7 @@ public struct PipelineService: Sendable {
         let schema = try await pipelineSchema(reference)
         try caller.check(.configurePipelines(schema.type))
         let now = desk.clock()
-        let pipeline = try await desk.database.write { session in
+        let pipeline = try await desk.configure(.pipelines, objectType: schema.type.id, by: caller, item: \.id) { session in
             let id = String(try await session.nextValue(of: "pipeline", startingAfter: 1000))
             var stageIDs: [String] = []
             for _ in draft.stages {
@@ -32,7 +32,6 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.configurationChanged()
         return pipeline
     }
 
@@ -42,7 +41,7 @@ public struct PipelineService: Sendable {
         try caller.check(.configurePipelines(schema.type))
         let previous = try Self.find(id, in: schema)
         let now = desk.clock()
-        let pipeline = try await desk.database.write { session in
+        let pipeline = try await desk.configure(.pipelines, objectType: schema.type.id, by: caller, item: \.id) { session in
             var stageIDs: [String] = []
             for _ in draft.stages {
                 stageIDs.append(String(try await session.nextValue(of: "stage", startingAfter: 1000)))
@@ -62,7 +61,6 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.configurationChanged()
         return pipeline
     }
 
@@ -72,7 +70,7 @@ public struct PipelineService: Sendable {
         let schema = try await pipelineSchema(reference)
         try caller.check(.configurePipelines(schema.type))
         let now = desk.clock()
-        let pipeline = try await desk.database.write { session in
+        let pipeline = try await desk.configure(.pipelines, objectType: schema.type.id, by: caller, item: \.id) { session in
             guard var pipeline = try await session.pipelines(objectType: schema.type.id, includeArchived: true).first(where: { $0.id == id }) else {
                 throw HelpDeskError.notFound("Pipeline \"\(id)\" does not exist for \(schema.type.name).")
             }
@@ -96,7 +94,6 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline
         }
-        desk.configurationChanged()
         return pipeline
     }
 
@@ -156,7 +153,7 @@ public struct PipelineService: Sendable {
         try caller.check(.configurePipelines(schema.type))
         let previous = try Self.find(pipelineID, in: schema)
         let now = desk.clock()
-        let stage = try await desk.database.write { session in
+        let stage = try await desk.configure(.pipelines, objectType: schema.type.id, by: caller, item: { _ in previous.id }) { session in
             let (stages, stageID) = try await change(previous, schema, session)
             let draft = PipelineDraft(label: previous.label, displayOrder: previous.displayOrder, stages: stages)
             var pipeline = try Self.build(draft, id: previous.id, schema: schema, previous: previous, now: now, stageIDs: [])
@@ -164,7 +161,6 @@ public struct PipelineService: Sendable {
             try await session.savePipeline(pipeline)
             return pipeline.stage(stageID)!
         }
-        desk.configurationChanged()
         return stage
     }
 

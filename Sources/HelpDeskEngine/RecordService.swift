@@ -47,7 +47,7 @@ public struct RecordView: Sendable {
     public var record: Record
     /// The chosen properties; a property without a value maps to `nil`.
     public var properties: [(String, String?)]
-    public var history: [(String, [RecordEvent])]
+    public var history: [(String, [FeedEvent])]
     /// Linked record ids, by the requested type name.
     public var associations: [(String, [Association])]
 }
@@ -59,7 +59,10 @@ public struct RecordService: Sendable {
     /// Creates records, all or none. A single record joins others being created at the same moment
     /// (see `CreationQueue`), so that a busy server stores many per transaction.
     public func create(type reference: String, _ inputs: [RecordInput], by caller: Caller) async throws -> [Record] {
-        let schema = try await desk.catalog.schema(for: reference)
+        try await desk.catalog.withSchema(for: reference) { schema in try await create(inputs, schema: schema, by: caller) }
+    }
+
+    func create(_ inputs: [RecordInput], schema: RecordSchema, by caller: Caller) async throws -> [Record] {
         try caller.check(.writeRecords(schema.type))
         let now = desk.clock()
         var creations: [Creation] = []
@@ -115,25 +118,25 @@ public struct RecordService: Sendable {
     /// Inserts checked records and their links, whose targets are known to exist, and returns
     /// the records with the events their creation makes, for the caller to append with others.
     static func insert(_ creations: [Creation], schema: RecordSchema, session: StoreSession) async throws
-        -> (records: [Record], events: [RecordEvent]) {
+        -> (records: [Record], events: [FeedEvent]) {
         let ids = try await session.insertRecords(type: schema.type, creations.map(\.stored))
-        var events: [RecordEvent] = []
+        var events: [FeedEvent] = []
         var records: [Record] = []
         var links: [AssociationRow] = []
         for (id, creation) in zip(ids, creations) {
             let recordID = String(id), actor = creation.caller.user.id, source = creation.caller.source, now = creation.at
-            events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
+            events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
                                       values: creation.write.properties.filter { !schema.isTimestamp($0.key) },
                                       actor: actor, source: source, occurredAt: now))
             if let stage = creation.write.enteredStage {
-                events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .stageEntered,
+                events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .stageEntered,
                                           property: schema.type.stageProperty, newValue: stage, actor: actor,
                                           source: source, occurredAt: now))
             }
             for link in creation.links {
                 links.append(AssociationRow(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
                                             type: link.association, createdAt: now))
-                events.append(RecordEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
+                events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
                                           property: link.type.id, newValue: String(link.id), actor: actor,
                                           source: source, occurredAt: now))
             }
@@ -147,7 +150,13 @@ public struct RecordService: Sendable {
     /// Applies changes to records by id (or by a unique property, `idProperty`), all or none.
     public func update(type reference: String, _ changes: [(id: String, properties: [String: String])],
                        idProperty: String? = nil, by caller: Caller) async throws -> [Record] {
-        let schema = try await desk.catalog.schema(for: reference)
+        try await desk.catalog.withSchema(for: reference) { schema in
+            try await update(changes, idProperty: idProperty, schema: schema, by: caller)
+        }
+    }
+
+    func update(_ changes: [(id: String, properties: [String: String])], idProperty: String?, schema: RecordSchema,
+                by caller: Caller) async throws -> [Record] {
         try caller.check(.writeRecords(schema.type))
         let ids = try await resolveIDs(changes.map(\.id), idProperty: idProperty, schema: schema)
         let now = desk.clock()
@@ -197,13 +206,21 @@ public struct RecordService: Sendable {
             return from == to ? nil : (Int64(record.id)!, from, to)
         }
         guard !moves.isEmpty else { return }
-        let byTicket = Dictionary(grouping: try await session.conversations(ticketIDs: moves.map(\.id)), by: { $0.ticketID ?? "" })
+        let conversations = try await session.conversations(ticketIDs: moves.map(\.id))
+        let before = Dictionary(conversations.map { ($0.id, $0) }) { first, _ in first }
+        let byTicket = Dictionary(grouping: conversations, by: { $0.ticketID ?? "" })
+        var events: [FeedEvent] = []
         for move in moves {
             for conversation in ConversationCascade.ticketStatusChanged(
                 from: move.from, to: move.to, conversations: byTicket[String(move.id)] ?? [], at: now) {
                 try await session.setStatus(of: conversation)
+                if let old = before[conversation.id], let id = Int64(conversation.id), old.status != conversation.status {
+                    events.append(.conversation(id, ticketID: conversation.ticketID, changed: "status", from: old.status.rawValue,
+                                                to: conversation.status.rawValue, actor: actor, source: source, at: now))
+                }
             }
         }
+        try await session.append(events)
     }
 
     /// Archives records. Ids that do not exist (or are already archived) are skipped. A deleted
@@ -222,7 +239,7 @@ public struct RecordService: Sendable {
                 try await session.trashConversations(ticketIDs: records.compactMap { Int64($0.id) }, at: now)
             }
             try await session.append(records.map {
-                RecordEvent(recordID: $0.id, objectType: schema.type.id, kind: .archived, actor: user.id, source: source, occurredAt: now)
+                FeedEvent(recordID: $0.id, objectType: schema.type.id, kind: .archived, actor: user.id, source: source, occurredAt: now)
             })
         }
     }
@@ -304,7 +321,7 @@ public struct RecordService: Sendable {
     }
 
     /// The activity timeline of one record, newest first (R7).
-    public func timeline(type reference: String, id: String, limit: Int = 200, by caller: Caller) async throws -> [RecordEvent] {
+    public func timeline(type reference: String, id: String, limit: Int = 200, by caller: Caller) async throws -> [FeedEvent] {
         guard try await read(type: reference, ids: [id], options: ReadOptions(properties: []), by: caller).first != nil else {
             throw HelpDeskError.notFound("Record \(id) does not exist.")
         }
@@ -319,13 +336,13 @@ public struct RecordService: Sendable {
     }
 
     static func events(for write: RecordWrite, recordID: String, type: ObjectType, actor: String, source: String,
-                       now: Timestamp) -> [RecordEvent] {
+                       now: Timestamp) -> [FeedEvent] {
         var events = write.changes.map {
-            RecordEvent(recordID: recordID, objectType: type.id, kind: .propertyChanged, property: $0.name,
+            FeedEvent(recordID: recordID, objectType: type.id, kind: .propertyChanged, property: $0.name,
                         oldValue: $0.oldValue, newValue: $0.newValue, actor: actor, source: source, occurredAt: now)
         }
         if let stage = write.enteredStage {
-            events.append(RecordEvent(recordID: recordID, objectType: type.id, kind: .stageEntered,
+            events.append(FeedEvent(recordID: recordID, objectType: type.id, kind: .stageEntered,
                                       property: type.stageProperty, newValue: stage, actor: actor, source: source, occurredAt: now))
         }
         return events

@@ -160,21 +160,19 @@ extension ConversationService {
             stored.delivery = .init(status: .sent, attempts: 1, lastError: nil, sentAt: now)
             return stored
         }
-        desk.chatBell.ring(conversation.customerAddress)
         return message
     }
 
     /// What every reply leaves besides its message: new activity on the conversation, and the
     /// ticket's timeline entry (after `events` made in the same transaction).
     static func recordSent(_ message: ConversationMessage, in conversation: Conversation, by caller: Caller, at now: Timestamp,
-                           with events: [RecordEvent] = [], session: StoreSession) async throws {
+                           with events: [FeedEvent] = [], session: StoreSession) async throws {
         try await session.touchConversation(id: conversation.id, at: now)
-        var all = events
-        if let ticketID = conversation.ticketID {
-            all.append(RecordEvent(recordID: ticketID, objectType: ObjectType.tickets.id, kind: .messageSent, property: "conversation",
-                                   newValue: message.id, actor: caller.user.id, source: caller.source, occurredAt: now))
-        }
-        try await session.append(all)
+        try await session.append(events + [
+            FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                      kind: .messageSent, property: "conversation", newValue: message.id, actor: caller.user.id, source: caller.source,
+                      occurredAt: now),
+        ])
     }
 
     /// `Re: <subject>` once, with the ticket's token so that a reply that loses its headers still

@@ -94,7 +94,7 @@ public struct SchemaService: Sendable {
         }
         guard problems.isEmpty else { throw HelpDeskError.badRequest(problems.joined(separator: " ")) }
         let now = desk.clock()
-        let type = try await desk.database.write { session in
+        let type = try await desk.configure(.schemas, by: caller, item: \.id) { session in
             let number = try await session.nextValue(of: "object_type")
             let type = ObjectType(
                 id: "2-\(number)", name: name, singularLabel: draft.singularLabel, pluralLabel: draft.pluralLabel,
@@ -109,7 +109,6 @@ public struct SchemaService: Sendable {
             }
             return type
         }
-        desk.configurationChanged()
         return try await view(of: type)
     }
 
@@ -119,14 +118,13 @@ public struct SchemaService: Sendable {
         let schema = try await desk.catalog.schema(for: reference)
         guard schema.type.isCustom else { throw HelpDeskError.badRequest("Built-in object types cannot be archived.") }
         let now = desk.clock()
-        try await desk.database.write { session in
+        try await desk.configure(.schemas, objectType: schema.type.id, by: caller, item: { _ in schema.type.id }) { session in
             let live = try await session.recordPage(type: schema.type, afterID: 0, limit: 1, archived: false, visibility: .everything)
             guard live.isEmpty else {
                 throw HelpDeskError.conflict("Object type \"\(schema.type.name)\" still has records; archive them first.")
             }
             try await session.saveObjectType(schema.type, archived: true, now: now)
         }
-        desk.configurationChanged()
     }
 
     public func properties(of reference: String, by caller: Caller) async throws -> [PropertyView] {
@@ -155,10 +153,9 @@ public struct SchemaService: Sendable {
                 ? HelpDeskError.conflict(error.message) : HelpDeskError.badRequest(error.message)
         }
         let now = desk.clock()
-        try await desk.database.write { session in
+        try await desk.configure(.properties, objectType: schema.type.id, by: caller, item: { _ in definition.name }) { session in
             try await session.saveProperty(definition, objectType: schema.type.id, now: now)
         }
-        desk.configurationChanged()
         return try await property(definition.name, of: reference, by: caller)
     }
 
@@ -170,10 +167,9 @@ public struct SchemaService: Sendable {
         }
         guard !definition.builtIn else { throw HelpDeskError.badRequest("Built-in property \"\(name)\" cannot be archived.") }
         let now = desk.clock()
-        try await desk.database.write { session in
+        try await desk.configure(.properties, objectType: schema.type.id, by: caller, item: { _ in name }) { session in
             try await session.saveProperty(definition, objectType: schema.type.id, archived: true, now: now)
         }
-        desk.configurationChanged()
     }
 
     func view(of type: ObjectType) async throws -> ObjectTypeView {

@@ -137,17 +137,11 @@ struct ChatSocket {
             group.addTask {
                 for await _ in rings { wake.yield() }
             }
-            group.addTask {
-                // Other servers sharing the database ring no bell here.
-                while !Task.isCancelled {
-                    wake.yield()
-                    try await Task.sleep(for: .seconds(2))
-                }
-            }
+            wake.yield()
             group.addTask {
                 var last: Int64 = 0
                 for await _ in wakes {
-                    // A failed read is tried again at the next beat rather than silencing the socket.
+                    // A failed read is tried again at the next message rather than silencing the socket.
                     guard let (_, messages) = try? await desk.liveChat.transcript(for: visitor, on: channel, after: last),
                           let newest = messages.last else { continue }
                     last = Int64(newest.id) ?? last

@@ -57,8 +57,12 @@ extension StoreSession {
                     \(bind: conversation.withBot ? 1 : 0))
             RETURNING id
             """).first()
+        let id = try row?.decode(column: "id", as: Int64.self) ?? 0
         var stored = conversation
-        stored.id = String(try row?.decode(column: "id", as: Int64.self) ?? 0)
+        stored.id = String(id)
+        try append([FeedEvent(recordID: conversation.ticketID, conversationID: id, objectType: ObjectType.tickets.id,
+                              kind: .conversationOpened, newValue: conversation.channelID, actor: "system", source: "CHANNEL",
+                              occurredAt: conversation.createdAt)])
         return stored
     }
 
@@ -127,6 +131,14 @@ extension StoreSession {
     }
 
     /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
+    /// The customer addresses of conversations, for ringing the chat sockets that show them.
+    public func customerAddresses(conversationIDs: [Int64]) async throws -> Set<String> {
+        guard !conversationIDs.isEmpty else { return [] }
+        return Set(try await sql.raw("""
+            SELECT DISTINCT customer_address FROM conversations WHERE id IN (\(binds: conversationIDs))
+            """).all().map { try $0.decode(column: "customer_address", as: String.self) })
+    }
+
     public func conversations(ticketIDs: [Int64], trashed: Bool = false) async throws -> [Conversation] {
         guard !ticketIDs.isEmpty else { return [] }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"

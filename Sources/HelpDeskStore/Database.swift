@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -32,6 +33,9 @@ public final class Database: Sendable {
     public let dialect: Dialect
     let backend: Backend
     let logger: Logger
+    /// Rung with the feed's head after every commit that added events, by any server.
+    public let feedBell = FeedBell()
+    private let feedWatch = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     enum Backend: Sendable {
         case sqlite(SQLiteConnections)
@@ -42,9 +46,12 @@ public final class Database: Sendable {
     /// it hands out connections per event loop under its own locks.
     final class PostgresPool: @unchecked Sendable {
         let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+        /// For connections of its own, outside the pool: the feed's listener.
+        let configuration: PostgresConnection.Configuration
 
-        init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
+        init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, configuration: PostgresConnection.Configuration) {
             self.pool = pool
+            self.configuration = configuration
         }
     }
 
@@ -73,15 +80,60 @@ public final class Database: Sendable {
                 maxConnectionsPerEventLoop: 4,
                 logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
-            database = Database(dialect: .postgres, backend: .postgres(PostgresPool(pool)), logger: logger)
+            database = Database(dialect: .postgres, backend: .postgres(PostgresPool(pool, configuration: configuration.coreConfiguration)),
+                                logger: logger)
         }
         do {
             try await Migrations.run(on: database)
+            database.feedBell.ring(try await database.read { try await $0.feedHead() })
         } catch {
             await database.close()
             throw error
         }
+        database.feedWatch.withLockedValue { $0 = Task { await database.watchFeed() } }
         return database
+    }
+
+    /// Rings the bell for commits of other processes. On PostgreSQL, a connection of its own
+    /// listens for the notifications every server's writes send at commit, and catches up with the
+    /// head whenever it (re)connects. On SQLite, writes of this process ring the bell themselves;
+    /// the head is read once a second for those of another process on the same file (the command
+    /// line, say).
+    private func watchFeed() async {
+        switch backend {
+        case .sqlite:
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                do {
+                    feedBell.ring(try await read { try await $0.feedHead() })
+                } catch {
+                    if !Task.isCancelled { logger.warning("Could not read the feed's head: \(error)") }
+                }
+            }
+        case .postgres(let pool):
+            var connectionID = 0
+            while !Task.isCancelled {
+                connectionID += 1
+                do {
+                    let connection = try await PostgresConnection.connect(configuration: pool.configuration, id: connectionID,
+                                                                          logger: logger)
+                    do {
+                        try await connection.listen(on: FeedBell.channel) { notifications in
+                            feedBell.ring(try await read { try await $0.feedHead() })
+                            for try await notification in notifications {
+                                if let position = Int64(notification.payload) { feedBell.ring(position) }
+                            }
+                        }
+                    } catch {
+                        if !Task.isCancelled { logger.warning("Stopped listening to the feed: \(error)") }
+                    }
+                    try? await connection.close()
+                } catch {
+                    if !Task.isCancelled { logger.warning("Could not listen to the feed: \(error)") }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     /// Runs `body` with a connection for reading.
@@ -101,8 +153,28 @@ public final class Database: Sendable {
         return try await body(StoreSession(connection: .postgres(connection, logger)))
     }
 
-    /// Runs `body` in one transaction: all of its writes land, or none.
+    /// Runs `body` in one transaction: all of its writes land, or none. Its events are written
+    /// last, with their feed positions, and what it asked to do after commit is done once it has.
+    /// The body may run more than once (see `WriteEffects`).
     public func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        let run: @Sendable (StoreSession) async throws -> (R, WriteEffects) = { connection in
+            let effects = WriteEffects()
+            let session = connection.writing(effects)
+            let result = try await body(session)
+            try await session.writeFeed()
+            return (result, effects)
+        }
+        let (result, effects) = try await transaction(run)
+        if let position = effects.lastPosition {
+            feedBell.ring(position)
+        }
+        for action in effects.takeAfterCommit() {
+            action()
+        }
+        return result
+    }
+
+    private func transaction<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite(let connections):
             return try await connections.write(body)
@@ -153,6 +225,13 @@ public final class Database: Sendable {
     }
 
     public func close() async {
+        let watch = feedWatch.withLockedValue { watch in
+            defer { watch = nil }
+            return watch
+        }
+        watch?.cancel()
+        await watch?.value
+        feedBell.close()
         switch backend {
         case .sqlite(let connections):
             await connections.close()

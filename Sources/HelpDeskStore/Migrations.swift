@@ -171,6 +171,28 @@ enum Migrations {
         [
             "ALTER TABLE messages ADD COLUMN replies_to_forward {INT} NOT NULL DEFAULT 0",
         ],
+        // The event feed: positions in commit order (given under the head row's lock, see
+        // `EventLog`), events of conversations with or without a ticket, and consumers' positions.
+        // Earlier events keep their ids as positions.
+        [
+            """
+            CREATE TABLE feed_events (
+                position {INT} PRIMARY KEY, record_id {INT}, conversation_id {INT}, object_type TEXT NOT NULL,
+                kind TEXT NOT NULL, property TEXT, old_value TEXT, new_value TEXT, actor TEXT NOT NULL, source TEXT NOT NULL,
+                occurred_at {INT} NOT NULL)
+            """,
+            """
+            INSERT INTO feed_events (position, record_id, object_type, kind, property, old_value, new_value, actor, source, occurred_at)
+            SELECT id, record_id, object_type, kind, property, old_value, new_value, actor, source, occurred_at FROM events
+            """,
+            "DROP TABLE events",
+            "ALTER TABLE feed_events RENAME TO events",
+            "CREATE INDEX events_record ON events (record_id, property, position) WHERE record_id IS NOT NULL",
+            "CREATE INDEX events_conversation ON events (conversation_id, position) WHERE conversation_id IS NOT NULL",
+            "CREATE TABLE feed_head (id {INT} PRIMARY KEY, position {INT} NOT NULL)",
+            "INSERT INTO feed_head (id, position) SELECT 1, COALESCE(MAX(position), 0) FROM events",
+            "CREATE TABLE feed_consumers (name TEXT PRIMARY KEY, position {INT} NOT NULL, updated_at {INT} NOT NULL)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

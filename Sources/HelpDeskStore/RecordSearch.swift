@@ -75,13 +75,6 @@ extension StoreSession {
     /// (see `searchRecords`).
     static let walkWindow = 2_000
 
-    /// The id of the latest event. Every change to a record writes an event in its transaction,
-    /// so while this stays the same no search result can have changed.
-    public func latestEventID() async throws -> Int64 {
-        let row = try await sql.raw("SELECT COALESCE(MAX(id), 0) AS id FROM events").first()
-        return try row?.decode(column: "id", as: Int64.self) ?? 0
-    }
-
     /// How a filter is written. Counting all matches, or finding few, is fastest with each filter
     /// as a set of record ids (`IN (SELECT ...)`); walking records in sort order is fastest when
     /// each is probed by its key (`EXISTS (...)`) and record columns are not offered as an index

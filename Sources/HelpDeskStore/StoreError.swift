@@ -3,6 +3,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case badDatabaseURL(String)
     case corruptRow(table: String, detail: String)
     case closed
+    /// A read tried to write; a defect of the caller.
+    case readOnly
 
     public var description: String {
         switch self {
@@ -12,6 +14,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "A row of table \(table) could not be read: \(detail)."
         case .closed:
             "The database is closed: the help desk is shutting down."
+        case .readOnly:
+            "A change was attempted outside a write transaction."
         }
     }
 }

@@ -10,14 +10,17 @@ public struct StoreSession: Sendable {
     public let dialect: Database.Dialect
     /// The connection under `sql`, for the bulk inserts that bypass SQLKit.
     let connection: Connection
+    /// In a write, what it causes besides its rows; `nil` in a read.
+    let effects: WriteEffects?
 
     enum Connection: Sendable {
         case sqlite(SQLiteConnection)
         case postgres(PostgresConnection, Logger)
     }
 
-    init(connection: Connection) {
+    init(connection: Connection, effects: WriteEffects? = nil) {
         self.connection = connection
+        self.effects = effects
         switch connection {
         case .sqlite(let sqlite):
             sql = sqlite.sql(queryLogLevel: nil)
@@ -26,6 +29,18 @@ public struct StoreSession: Sendable {
             sql = postgres.sql(queryLogLevel: nil)
             dialect = .postgres
         }
+    }
+
+    /// The same connection, for one run of a write body with effects of its own.
+    func writing(_ effects: WriteEffects) -> StoreSession {
+        StoreSession(connection: connection, effects: effects)
+    }
+
+    /// Runs `action` once this write has committed (never if it does not). For what must not
+    /// happen twice or for nothing: waking workers, ringing live updates.
+    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        precondition(effects != nil, "afterCommit outside a write")
+        effects?.afterCommit(action)
     }
 
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).

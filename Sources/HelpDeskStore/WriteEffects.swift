@@ -1,0 +1,53 @@
+import HelpDeskCore
+import NIOConcurrencyHelpers
+
+/// What one write causes besides its rows: the events it appends to the feed, which get their
+/// positions only as it commits, and what is to happen once it has committed (waking workers and
+/// live updates). A write body adds to these through its `StoreSession`; `Database.write` settles
+/// them, so that no write can forget them.
+///
+/// A write body may run more than once: when a SQLite group commit is rolled back for another
+/// write's failure, and when PostgreSQL gives a transaction up for a deadlock or a serialization
+/// failure. Each run gets effects of its own, and nothing of a run that did not commit happens,
+/// so bodies must keep their side effects (mail, HTTP, memory shared with others) in `afterCommit`.
+final class WriteEffects: Sendable {
+    private struct State {
+        var events: [FeedEvent] = []
+        var afterCommit: [@Sendable () -> Void] = []
+        var lastPosition: Int64?
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func append(_ events: [FeedEvent]) {
+        state.withLockedValue { $0.events.append(contentsOf: events) }
+    }
+
+    func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.afterCommit.append(action) }
+    }
+
+    /// Hands the events over for writing, leaving none behind.
+    func takeEvents() -> [FeedEvent] {
+        state.withLockedValue { state in
+            defer { state.events = [] }
+            return state.events
+        }
+    }
+
+    func noteWritten(through position: Int64) {
+        state.withLockedValue { $0.lastPosition = position }
+    }
+
+    /// The position of the last event written, if any.
+    var lastPosition: Int64? {
+        state.withLockedValue { $0.lastPosition }
+    }
+
+    func takeAfterCommit() -> [@Sendable () -> Void] {
+        state.withLockedValue { state in
+            defer { state.afterCommit = [] }
+            return state.afterCommit
+        }
+    }
+}
