@@ -3,12 +3,12 @@ import HelpDeskCore
 import HelpDeskStore
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 
-/// Posts what waits in the outbox for custom channels and WhatsApp to the services behind them.
-/// A refusal (4xx but 408 and 429) fails the message at once; anything else is tried again after
-/// the same growing pauses as mail.
-public struct ChannelDelivery: Service, Sendable {
+/// Posts what waits in the outbox for custom channels and WhatsApp to the services behind them, as
+/// `post.deliver` jobs. A refusal (4xx but 408 and 429) fails the message at once; anything else
+/// is tried again after the same growing pauses as mail. Each post carries an `Idempotency-Key`
+/// (the outbox entry), the same on every try.
+public struct ChannelDelivery: Sendable {
     let desk: HelpDesk
     let client: HTTPClient
     static let timeout: TimeAmount = .seconds(15)
@@ -18,14 +18,13 @@ public struct ChannelDelivery: Service, Sendable {
         self.client = client
     }
 
-    public func run() async throws {
-        let desk = self.desk
-        await OutboxWorker(desk: desk, transport: .http, signals: desk.postSignals, wake: { desk.postsChanged() },
-                           stop: { desk.finishPostSignals() }, send: post,
-                           describe: { "Post \($0.id) on channel \($0.sender) to \($0.recipients.joined(separator: ", "))" }).run()
+    public var jobs: JobKind {
+        JobKind(name: OutboxEntry.Transport.http.jobKind, work: .outside(perform: { job in
+            if let failure = await post(try await OutboxDelivery.entry(of: job, desk: desk)) { throw failure }
+        }, record: OutboxDelivery.record))
     }
 
-    typealias Failure = OutboxWorker.Failure
+    typealias Failure = JobFailure
 
     func post(_ entry: OutboxEntry) async -> Failure? {
         let channel: HelpDeskCore.Channel?
@@ -47,6 +46,7 @@ public struct ChannelDelivery: Service, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "helpdesk")
+        request.headers.add(name: "Idempotency-Key", value: "helpdesk-outbox-\(entry.id)")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {

@@ -68,20 +68,7 @@ public struct ConversationService: Sendable {
     /// A conversation's messages, oldest first, comments included.
     public func messages(conversationID: String, by caller: Caller) async throws -> [ConversationMessage] {
         _ = try await get(id: conversationID, by: caller)
-        return try await desk.database.read { session in
-            var messages = try await session.messages(conversationID: conversationID)
-            let entries = try await session.outboxEntries(messageIDs: messages.filter { $0.direction == .outgoing }.compactMap { Int64($0.id) })
-            for index in messages.indices {
-                guard let entry = Int64(messages[index].id).flatMap({ entries[$0] }) else { continue }
-                let status: ConversationMessage.Delivery.Status = switch entry.status {
-                case .pending: .queued
-                case .sent: .sent
-                case .failed: .failed
-                }
-                messages[index].delivery = .init(status: status, attempts: entry.attempts, lastError: entry.lastError, sentAt: entry.sentAt)
-            }
-            return messages
-        }
+        return try await desk.database.read { session in try await session.messages(conversationID: conversationID) }
     }
 
     /// An attachment's bytes, for whoever may see its conversation.

@@ -29,6 +29,7 @@ struct FeedFollower: Sendable {
                     // Positions commit in order: every event up to the head rung is in.
                     position = events.count == Self.batch ? events[events.count - 1].position : head
                 } catch {
+                    if Task.isCancelled { return }
                     logger.warning("Could not follow the feed after \(position): \(error)")
                     try? await Task.sleep(for: .seconds(1))
                 }

@@ -12,8 +12,6 @@ public final class HelpDesk: Sendable {
     let tokenCache = TokenCache()
     let searchCounts: SearchCounts
     let channelDirectory: ChannelDirectory
-    private let outbox = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    private let posts = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let creationQueue: CreationQueue
     let chatBell = ChatBell()
     let clock: @Sendable () -> Timestamp
@@ -101,28 +99,6 @@ public final class HelpDesk: Sendable {
     /// A type's properties and pipelines, as the rules check writes against them.
     public func recordSchema(_ reference: String) async throws -> RecordSchema {
         try await catalog.schema(for: reference)
-    }
-
-    /// Wakes the delivery workers: something was written to the outbox.
-    func outboxChanged() {
-        outbox.continuation.yield()
-        posts.continuation.yield()
-    }
-
-    var outboxSignals: AsyncStream<Void> { outbox.stream }
-
-    func finishOutboxSignals() {
-        outbox.continuation.finish()
-    }
-
-    func postsChanged() {
-        posts.continuation.yield()
-    }
-
-    var postSignals: AsyncStream<Void> { posts.stream }
-
-    func finishPostSignals() {
-        posts.continuation.finish()
     }
 
     /// Writes a change to the configuration: `body`'s rows, the feed's entry naming `area` and the

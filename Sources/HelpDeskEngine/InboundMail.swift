@@ -20,9 +20,11 @@ public struct InboundMail: Sendable {
         public var duplicate: Bool
     }
 
-    /// Whether mail to this address is taken: a live email channel has it.
-    public func accepts(recipient: String) async -> Bool {
-        (try? await desk.channelDirectory.emailChannel(for: recipient)) != nil
+    /// Whether mail to this address is taken: a live email channel has it. Throws when that
+    /// cannot be told (the database is unreachable): the sender is to try again later, never to
+    /// hear that the address does not exist.
+    public func accepts(recipient: String) async throws -> Bool {
+        try await desk.channelDirectory.emailChannel(for: recipient) != nil
     }
 
     /// Stores one message received over SMTP.
@@ -46,7 +48,12 @@ public struct InboundMail: Sendable {
         } catch {
             throw SMTPDeliveryRefusal(permanent: true, message: "The message cannot be read: \(error.message)")
         }
-        return try await receive(mail, envelopeSender: envelope.sender, on: channel, taggedTicket: taggedTicket)
+        do {
+            return try await receive(mail, envelopeSender: envelope.sender, on: channel, taggedTicket: taggedTicket)
+        } catch let refusal as HelpDeskError {
+            // The help desk's own rules refuse it: trying again would not help.
+            throw SMTPDeliveryRefusal(permanent: true, message: refusal.message)
+        }
     }
 
     /// - Parameter taggedTicket: the ticket named by the reply address the mail was sent to.
@@ -72,10 +79,12 @@ public struct InboundMail: Sendable {
         let system = Caller.system(source: "EMAIL")
         let wantsContact = automatic == nil && !sender.isEmpty
 
-        // Lookups on a reader, so the single writer does only the writing. What they find was
-        // committed before this message arrived: the message it answers was acknowledged, and a
-        // sender retries the same message only after its first try ended.
-        let known = try await desk.database.read { session in
+        let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
+        let logger = desk.logger
+        // The thread and the duplicate are looked up in the transaction that stores the message:
+        // the same message delivered twice at once is stored once (the second copy meets the
+        // unique index on incoming message ids, and its transaction runs again and finds the first).
+        return try await desk.database.write { session in
             let found = try await session.messageThreads(forMessageIDs: [mail.messageID].compactMap { $0 } + threadIDs)
             var thread = threadIDs.lazy.compactMap { found[$0]?.conversationID }.first
             if thread == nil, let tokenTicket {
@@ -85,17 +94,11 @@ public struct InboundMail: Sendable {
             let contact = wantsContact && thread == nil
                 ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
                 : nil
-            return (duplicate: mail.messageID.flatMap { found[$0] }.flatMap { $0.direction == .incoming ? $0.conversationID : nil },
-                    thread: thread, contact: contact.map(String.init),
-                    repliesToForward: mail.inReplyTo.contains { found[$0]?.isForward == true })
-        }
-        if let conversationID = known.duplicate, let id = mail.messageID {
-            return Receipt(conversationID: conversationID, messageID: id, ticketID: nil, duplicate: true)
-        }
-
-        let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
-        let logger = desk.logger
-        let receipt = try await desk.database.write { session in
+            let known = (thread: thread, contact: contact.map(String.init),
+                         repliesToForward: mail.inReplyTo.contains { found[$0]?.isForward == true })
+            if let id = mail.messageID, let copy = found[id], copy.direction == .incoming {
+                return Receipt(conversationID: copy.conversationID, messageID: id, ticketID: nil, duplicate: true)
+            }
             var events: [FeedEvent] = []
             var conversation: Conversation?
             var newTicket = false
@@ -137,16 +140,12 @@ public struct InboundMail: Sendable {
             if !failedRecipients.isEmpty {
                 try await session.recordBounces(failedRecipients, at: now)
             }
-            var acknowledged = false
             if newTicket, let template = channel.settings.acknowledgement, let ticketID = conversation.ticketID {
-                acknowledged = try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
-                                                              channel: channel, now: now, session: session, logger: logger)
+                _ = try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
+                                                   channel: channel, now: now, session: session, logger: logger)
             }
-            return (Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false),
-                    acknowledged)
+            return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
         }
-        if receipt.1 { desk.outboxChanged() }
-        return receipt.0
     }
 }
 

@@ -113,7 +113,6 @@ extension ConversationService {
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
-        desk.outboxChanged()
         return message
     }
 
@@ -136,7 +135,6 @@ extension ConversationService {
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
-        desk.outboxChanged()
         return message
     }
 

@@ -54,12 +54,12 @@ public final class SMTPServer: Service, Sendable {
 
     let configuration: Configuration
     let logger: Logger
-    let acceptsRecipient: @Sendable (String) async -> Bool
+    let acceptsRecipient: @Sendable (String) async throws -> Bool
     let deliver: @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void
     private let boundPort = NIOLockedValueBox<Int?>(nil)
 
     public init(configuration: Configuration, logger: Logger,
-                acceptsRecipient: @escaping @Sendable (String) async -> Bool,
+                acceptsRecipient: @escaping @Sendable (String) async throws -> Bool,
                 deliver: @escaping @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void) {
         self.configuration = configuration
         self.logger = logger

@@ -11,7 +11,7 @@ struct SMTPSession {
     }
 
     let configuration: SMTPServer.Configuration
-    let acceptsRecipient: @Sendable (String) async -> Bool
+    let acceptsRecipient: @Sendable (String) async throws -> Bool
     let deliver: @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void
     let remoteAddress: String?
     /// Set when TLS can be offered.
@@ -33,7 +33,7 @@ struct SMTPSession {
     private var errors = 0
 
     init(configuration: SMTPServer.Configuration, remoteAddress: String?, gate: STARTTLSGate? = nil,
-         acceptsRecipient: @escaping @Sendable (String) async -> Bool,
+         acceptsRecipient: @escaping @Sendable (String) async throws -> Bool,
          deliver: @escaping @Sendable (SMTPEnvelope, [UInt8]) async throws -> Void) {
         self.configuration = configuration
         self.remoteAddress = remoteAddress
@@ -107,7 +107,14 @@ struct SMTPSession {
             guard recipients.count < configuration.maxRecipients else {
                 return ("452 4.5.3 Too many recipients; send the rest in another message", false)
             }
-            guard await acceptsRecipient(path) else {
+            let accepted: Bool
+            do {
+                accepted = try await acceptsRecipient(path)
+            } catch {
+                // Not knowing is not a refusal: the sender keeps the message and tries again.
+                return ("451 4.3.0 <\(path)> cannot be checked now; please try again later", false)
+            }
+            guard accepted else {
                 return failed("550 5.1.1 <\(path)>: no team address of this help desk")
             }
             recipients.append(path)

@@ -333,7 +333,7 @@ extension StoreSession {
         func list(_ column: String) throws -> [String] {
             try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
         }
-        return ConversationMessage(
+        var message = ConversationMessage(
             id: String(try row.decode(column: "id", as: Int64.self)),
             conversationID: String(try row.decode(column: "conversation_id", as: Int64.self)),
             direction: ConversationMessage.Direction(rawValue: try row.decode(column: "direction", as: String.self)) ?? .incoming,
@@ -348,6 +348,16 @@ extension StoreSession {
             automatic: try row.decode(column: "automatic", as: String?.self).flatMap(ConversationMessage.Automatic.init(rawValue:)),
             authorID: try row.decode(column: "author_id", as: String?.self),
             createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+        if let status = try row.decode(column: "delivery_status", as: String?.self) {
+            guard let parsed = ConversationMessage.Delivery.Status(rawValue: status) else {
+                throw StoreError.corruptRow(table: "messages", detail: "unknown delivery status \(status)")
+            }
+            message.delivery = .init(
+                status: parsed, attempts: try row.decode(column: "delivery_attempts", as: Int.self),
+                lastError: try row.decode(column: "delivery_error", as: String?.self),
+                sentAt: try row.decode(column: "delivered_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
+        }
+        return message
     }
 }
 

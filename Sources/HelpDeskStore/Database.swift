@@ -35,6 +35,8 @@ public final class Database: Sendable {
     let logger: Logger
     /// Rung with the feed's head after every commit that added events, by any server.
     public let feedBell = FeedBell()
+    /// Rung after every commit that scheduled jobs, by any server.
+    public let jobBell = JobBell()
     private let feedWatch = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     enum Backend: Sendable {
@@ -94,9 +96,9 @@ public final class Database: Sendable {
         return database
     }
 
-    /// Rings the bell for commits of other processes. On PostgreSQL, a connection of its own
-    /// listens for the notifications every server's writes send at commit, and catches up with the
-    /// head whenever it (re)connects. On SQLite, writes of this process ring the bell themselves;
+    /// Rings the bells for commits of other processes. On PostgreSQL, a connection of its own
+    /// listens for the notifications every server's writes send at commit (new events, new jobs),
+    /// and catches up whenever it (re)connects. On SQLite, writes of this process ring the bell themselves;
     /// the head is read once a second for those of another process on the same file (the command
     /// line, say).
     private func watchFeed() async {
@@ -118,10 +120,23 @@ public final class Database: Sendable {
                     let connection = try await PostgresConnection.connect(configuration: pool.configuration, id: connectionID,
                                                                           logger: logger)
                     do {
-                        try await connection.listen(on: FeedBell.channel) { notifications in
-                            feedBell.ring(try await read { try await $0.feedHead() })
-                            for try await notification in notifications {
-                                if let position = Int64(notification.payload) { feedBell.ring(position) }
+                        try await connection.listen(on: FeedBell.channel) { feed in
+                            try await connection.listen(on: JobBell.channel) { jobs in
+                                // Whatever was committed while nobody listened.
+                                feedBell.ring(try await read { try await $0.feedHead() })
+                                jobBell.ring()
+                                try await withThrowingTaskGroup(of: Void.self) { group in
+                                    group.addTask {
+                                        for try await notification in feed {
+                                            if let position = Int64(notification.payload) { self.feedBell.ring(position) }
+                                        }
+                                    }
+                                    group.addTask {
+                                        for try await _ in jobs { self.jobBell.ring() }
+                                    }
+                                    _ = try await group.next()
+                                    group.cancelAll()
+                                }
                             }
                         }
                     } catch {
@@ -161,12 +176,15 @@ public final class Database: Sendable {
             let effects = WriteEffects()
             let session = connection.writing(effects)
             let result = try await body(session)
-            try await session.writeFeed()
+            try await session.finishWrite()
             return (result, effects)
         }
         let (result, effects) = try await transaction(run)
         if let position = effects.lastPosition {
             feedBell.ring(position)
+        }
+        if effects.addedJobs {
+            jobBell.ring()
         }
         for action in effects.takeAfterCommit() {
             action()
@@ -184,7 +202,7 @@ public final class Database: Sendable {
                 do {
                     return try await session(from: pool) { session in try await transaction(in: session, body) }
                 } catch let error as PSQLError where attempt < Self.maxAttempts && Self.isTransient(error) {
-                    // PostgreSQL gave this transaction up to let a concurrent one finish: run it again.
+                    // This transaction lost a race with a concurrent one: run it again.
                     logger.debug("Retrying a transaction after \(error.serverInfo?[.sqlState] ?? "")")
                     try await Task.sleep(for: .milliseconds(Int64(attempt) * 10))
                     attempt += 1
@@ -204,9 +222,10 @@ public final class Database: Sendable {
         }
     }
 
-    /// Deadlock detected, or serialization failure.
+    /// Deadlock detected, serialization failure, or a unique index met a row that a concurrent
+    /// transaction committed meanwhile: run again, the body finds that row and takes it into account.
     static func isTransient(_ error: PSQLError) -> Bool {
-        ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
+        ["40P01", "40001", "23505"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
     func transaction<R: Sendable>(
@@ -232,6 +251,7 @@ public final class Database: Sendable {
         watch?.cancel()
         await watch?.value
         feedBell.close()
+        jobBell.close()
         switch backend {
         case .sqlite(let connections):
             await connections.close()

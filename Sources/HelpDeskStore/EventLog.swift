@@ -15,9 +15,13 @@ extension StoreSession {
     }
 
     /// Writes the events this write appended, under the head's lock, and (on PostgreSQL) asks for
-    /// the other servers to be told at commit. The last statement of every write.
-    func writeFeed() async throws {
+    /// the other servers to be told of them and of its jobs at commit. The last statements of
+    /// every write.
+    func finishWrite() async throws {
         guard let effects else { return }
+        if effects.addedJobs, dialect == .postgres {
+            try await sql.raw("SELECT pg_notify(\(bind: JobBell.channel), '')").run()
+        }
         let events = effects.takeEvents()
         guard !events.isEmpty else { return }
         guard let row = try await sql.raw("""

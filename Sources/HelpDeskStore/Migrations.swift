@@ -193,6 +193,54 @@ enum Migrations {
             "INSERT INTO feed_head (id, position) SELECT 1, COALESCE(MAX(position), 0) FROM events",
             "CREATE TABLE feed_consumers (name TEXT PRIMARY KEY, position {INT} NOT NULL, updated_at {INT} NOT NULL)",
         ],
+        // Durable jobs: work to do once, now or later, claimed by one server. Outgoing mail and
+        // posts become jobs; a message keeps its own delivery state.
+        [
+            """
+            CREATE TABLE jobs (
+                id {ID}, kind TEXT NOT NULL, payload TEXT NOT NULL, run_at {INT} NOT NULL, dedupe_key TEXT,
+                status TEXT NOT NULL, attempts {INT} NOT NULL DEFAULT 0, claimed_until {INT}, last_error TEXT,
+                created_at {INT} NOT NULL, finished_at {INT})
+            """,
+            "CREATE INDEX jobs_due ON jobs (kind, run_at, id) WHERE status = 'PENDING'",
+            "CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key) WHERE status = 'PENDING'",
+            "ALTER TABLE messages ADD COLUMN delivery_status TEXT",
+            "ALTER TABLE messages ADD COLUMN delivery_attempts {INT} NOT NULL DEFAULT 0",
+            "ALTER TABLE messages ADD COLUMN delivery_error TEXT",
+            "ALTER TABLE messages ADD COLUMN delivered_at {INT}",
+            """
+            UPDATE messages SET
+                delivery_status = (SELECT CASE o.status WHEN 'PENDING' THEN 'QUEUED' ELSE o.status END FROM outbox o
+                                   WHERE o.message_id = messages.id ORDER BY o.id DESC LIMIT 1),
+                delivery_attempts = (SELECT o.attempts FROM outbox o WHERE o.message_id = messages.id ORDER BY o.id DESC LIMIT 1),
+                delivery_error = (SELECT o.last_error FROM outbox o WHERE o.message_id = messages.id ORDER BY o.id DESC LIMIT 1),
+                delivered_at = (SELECT o.sent_at FROM outbox o WHERE o.message_id = messages.id ORDER BY o.id DESC LIMIT 1)
+            WHERE id IN (SELECT message_id FROM outbox WHERE message_id IS NOT NULL)
+            """,
+            """
+            INSERT INTO jobs (kind, payload, run_at, status, attempts, created_at)
+            SELECT CASE transport WHEN 'HTTP' THEN 'post.deliver' ELSE 'mail.deliver' END, CAST(id AS TEXT), next_attempt_at,
+                   'PENDING', attempts, created_at
+            FROM outbox WHERE status = 'PENDING'
+            """,
+            "DROP INDEX outbox_due",
+            "ALTER TABLE outbox DROP COLUMN status",
+            "ALTER TABLE outbox DROP COLUMN attempts",
+            "ALTER TABLE outbox DROP COLUMN next_attempt_at",
+            "ALTER TABLE outbox DROP COLUMN claimed_until",
+            "ALTER TABLE outbox DROP COLUMN last_error",
+            "ALTER TABLE outbox DROP COLUMN sent_at",
+        ],
+        // One incoming message is stored once: a Message-ID (or a channel's scoped message id)
+        // is unique among incoming messages. Copies stored before keep their text, not the id.
+        [
+            """
+            UPDATE messages SET message_id = NULL
+            WHERE direction = 'INCOMING' AND message_id IS NOT NULL
+              AND id > (SELECT MIN(m2.id) FROM messages m2 WHERE m2.message_id = messages.message_id AND m2.direction = 'INCOMING')
+            """,
+            "CREATE UNIQUE INDEX messages_incoming_id ON messages (message_id) WHERE direction = 'INCOMING' AND message_id IS NOT NULL",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

@@ -2,20 +2,22 @@ import Foundation
 import HelpDeskCore
 import SQLKit
 
-/// One message waiting in the outbox, or sent from it.
+/// A message's wire form on its way out: the mail as the relay receives it, or the body of a
+/// post to the service behind a channel. Its delivery is a job (`mail.deliver`, `post.deliver`)
+/// and its state is kept on the message.
 public struct OutboxEntry: Sendable {
     /// How it leaves: mail through the relay, or an HTTP post to the service behind a channel.
     public enum Transport: String, Sendable {
         case smtp = "SMTP"
         case http = "HTTP"
-    }
 
-    public enum Status: String, Sendable {
-        /// Waiting for a relay, or for its next try.
-        case pending = "PENDING"
-        case sent = "SENT"
-        /// Given up: the relay refused it for good, or every try failed.
-        case failed = "FAILED"
+        /// The kind of the job that delivers it.
+        public var jobKind: String {
+            switch self {
+            case .smtp: "mail.deliver"
+            case .http: "post.deliver"
+            }
+        }
     }
 
     public var id: Int64
@@ -25,26 +27,21 @@ public struct OutboxEntry: Sendable {
     public var sender: String
     public var recipients: [String]
     public var data: Data
-    public var status: Status
-    public var attempts: Int
-    public var nextAttemptAt: Timestamp
-    public var lastError: String?
-    public var sentAt: Timestamp?
 }
 
-/// The outbox: written in the transaction that causes a message, claimed by one delivery worker
-/// at a time (a lease that lapses if the worker dies), marked sent or retried later.
+/// The outbox: written in the transaction that causes a message, with the job that delivers it.
 extension StoreSession {
-    /// Queues mail. `automatic` mail (sent by the help desk itself, about `ticketID`) counts for
-    /// the loop guard.
+    /// Queues mail, with the job that sends it. `automatic` mail (sent by the help desk itself,
+    /// about `ticketID`) counts for the loop guard.
     public func enqueueMail(messageID: Int64?, sender: String, recipients: [String], data: [UInt8], now: Timestamp,
                             automatic: Bool = false, ticketID: Int64? = nil) async throws {
-        try await sql.raw("""
-            INSERT INTO outbox (message_id, sender, recipients, data, status, attempts, next_attempt_at, created_at, automatic, ticket_id)
+        let row = try await sql.raw("""
+            INSERT INTO outbox (message_id, sender, recipients, data, created_at, automatic, ticket_id)
             VALUES (\(bind: messageID), \(bind: sender), \(bind: recipients.joined(separator: ",")), \(bind: Data(data)),
-                    'PENDING', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: automatic ? 1 : 0),
-                    \(bind: ticketID))
-            """).run()
+                    \(bind: now.millisecondsSince1970), \(bind: automatic ? 1 : 0), \(bind: ticketID))
+            RETURNING id
+            """).first()
+        try await scheduleDelivery(of: try row?.decode(column: "id", as: Int64.self), transport: .smtp, messageID: messageID, now: now)
     }
 
     /// The automatic mail sent to one recipient since `since`, with the ticket each was about.
@@ -74,64 +71,39 @@ extension StoreSession {
             .map { Timestamp(millisecondsSince1970: try $0.decode(column: "bounced_at", as: Int64.self)) }
     }
 
-    /// Queues a post to the service behind a channel: `payload` goes to `recipient` on `channelID`.
+    /// Queues a post to the service behind a channel, with the job that sends it: `payload` goes
+    /// to `recipient` on `channelID`.
     public func enqueuePost(messageID: Int64?, channelID: String, recipient: String, payload: [UInt8], now: Timestamp) async throws {
-        try await sql.raw("""
-            INSERT INTO outbox (message_id, transport, sender, recipients, data, status, attempts, next_attempt_at, created_at)
+        let row = try await sql.raw("""
+            INSERT INTO outbox (message_id, transport, sender, recipients, data, created_at)
             VALUES (\(bind: messageID), 'HTTP', \(bind: channelID), \(bind: recipient), \(bind: Data(payload)),
-                    'PENDING', 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
-            """).run()
+                    \(bind: now.millisecondsSince1970))
+            RETURNING id
+            """).first()
+        try await scheduleDelivery(of: try row?.decode(column: "id", as: Int64.self), transport: .http, messageID: messageID, now: now)
     }
 
-    /// Takes up to `limit` due messages of one transport for `lease`; another worker skips them until it lapses.
-    public func claimDueMail(transport: OutboxEntry.Transport = .smtp, now: Timestamp, lease: Duration, limit: Int) async throws
-        -> [OutboxEntry] {
-        let millis = now.millisecondsSince1970
-        let until = millis + lease.components.seconds * 1000
-        let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await sql.raw("""
-            UPDATE outbox SET claimed_until = \(bind: until)
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'PENDING' AND transport = \(bind: transport.rawValue)
-                         AND next_attempt_at <= \(bind: millis)
-                         AND (claimed_until IS NULL OR claimed_until < \(bind: millis))
-                         ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(lock))
-            RETURNING *
-            """).all()
-        return try rows.map(Self.outboxEntry)
-    }
-
-    public func markMailSent(id: Int64, now: Timestamp) async throws {
-        try await sql.raw("""
-            UPDATE outbox SET status = 'SENT', attempts = attempts + 1, sent_at = \(bind: now.millisecondsSince1970),
-                claimed_until = NULL, last_error = NULL
-            WHERE id = \(bind: id)
-            """).run()
-    }
-
-    /// Records a failed try: the next one at `retryAt`, or none (`nil`) when it is given up.
-    public func markMailFailed(id: Int64, error: String, retryAt: Timestamp?) async throws {
-        try await sql.raw("""
-            UPDATE outbox SET status = \(bind: retryAt == nil ? "FAILED" : "PENDING"), attempts = attempts + 1,
-                next_attempt_at = \(bind: retryAt?.millisecondsSince1970 ?? 0), claimed_until = NULL,
-                last_error = \(bind: String(error.prefix(1000)))
-            WHERE id = \(bind: id)
-            """).run()
-    }
-
-    /// The outbox entries of messages, by message id, for showing delivery on each message.
-    public func outboxEntries(messageIDs: [Int64]) async throws -> [Int64: OutboxEntry] {
-        guard !messageIDs.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT * FROM outbox WHERE message_id IN (\(binds: messageIDs))").all()
-        var result: [Int64: OutboxEntry] = [:]
-        for entry in try rows.map(Self.outboxEntry) {
-            if let id = entry.messageID { result[id] = entry }
+    private func scheduleDelivery(of entry: Int64?, transport: OutboxEntry.Transport, messageID: Int64?, now: Timestamp) async throws {
+        guard let entry else { throw StoreError.corruptRow(table: "outbox", detail: "an inserted entry has no id") }
+        try await enqueue(NewJob(kind: transport.jobKind, payload: String(entry), runAt: now), now: now)
+        if let messageID {
+            try await recordDelivery(messageID: messageID, .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil))
         }
-        return result
     }
 
-    public func outboxEntries(status: OutboxEntry.Status? = nil, limit: Int) async throws -> [OutboxEntry] {
-        let filter: SQLQueryString = status.map { "WHERE status = \(bind: $0.rawValue)" } ?? ""
-        return try await sql.raw("SELECT * FROM outbox \(filter) ORDER BY id DESC LIMIT \(bind: limit)").all().map(Self.outboxEntry)
+    /// One entry, if it is still there (a purged conversation takes its unsent mail).
+    public func outboxEntry(id: Int64) async throws -> OutboxEntry? {
+        try await sql.raw("SELECT * FROM outbox WHERE id = \(bind: id)").first().map(Self.outboxEntry)
+    }
+
+    /// Keeps where an outgoing message is on its way, on the message.
+    public func recordDelivery(messageID: Int64, _ delivery: ConversationMessage.Delivery) async throws {
+        try await sql.raw("""
+            UPDATE messages SET delivery_status = \(bind: delivery.status.rawValue), delivery_attempts = \(bind: delivery.attempts),
+                delivery_error = \(bind: delivery.lastError.map { String($0.prefix(1000)) }),
+                delivered_at = \(bind: delivery.sentAt?.millisecondsSince1970)
+            WHERE id = \(bind: messageID)
+            """).run()
     }
 
     static func outboxEntry(_ row: any SQLRow) throws -> OutboxEntry {
@@ -140,11 +112,6 @@ extension StoreSession {
             transport: OutboxEntry.Transport(rawValue: try row.decode(column: "transport", as: String.self)) ?? .smtp,
             sender: try row.decode(column: "sender", as: String.self),
             recipients: try row.decode(column: "recipients", as: String.self).split(separator: ",").map(String.init),
-            data: try row.decode(column: "data", as: Data.self),
-            status: OutboxEntry.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
-            attempts: try row.decode(column: "attempts", as: Int.self),
-            nextAttemptAt: Timestamp(millisecondsSince1970: try row.decode(column: "next_attempt_at", as: Int64.self)),
-            lastError: try row.decode(column: "last_error", as: String?.self),
-            sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
+            data: try row.decode(column: "data", as: Data.self))
     }
 }

@@ -2,8 +2,8 @@ import HelpDeskCore
 import NIOConcurrencyHelpers
 
 /// What one write causes besides its rows: the events it appends to the feed, which get their
-/// positions only as it commits, and what is to happen once it has committed (waking workers and
-/// live updates). A write body adds to these through its `StoreSession`; `Database.write` settles
+/// positions only as it commits, the jobs it schedules, and what is to happen once it has
+/// committed (waking workers and live updates). A write body adds to these through its `StoreSession`; `Database.write` settles
 /// them, so that no write can forget them.
 ///
 /// A write body may run more than once: when a SQLite group commit is rolled back for another
@@ -15,6 +15,7 @@ final class WriteEffects: Sendable {
         var events: [FeedEvent] = []
         var afterCommit: [@Sendable () -> Void] = []
         var lastPosition: Int64?
+        var addedJobs = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -33,6 +34,15 @@ final class WriteEffects: Sendable {
             defer { state.events = [] }
             return state.events
         }
+    }
+
+    func noteJobs() {
+        state.withLockedValue { $0.addedJobs = true }
+    }
+
+    /// Whether the write scheduled jobs, for waking the job runners once it commits.
+    var addedJobs: Bool {
+        state.withLockedValue { $0.addedJobs }
     }
 
     func noteWritten(through position: Int64) {

@@ -85,13 +85,13 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(host: host, port: smtpPort, hostname: smtpHostname ?? ProcessInfo.processInfo.hostName,
                                  maxMessageSize: maxMessageSize * 1024 * 1024, tls: tls),
             logger: logger,
-            acceptsRecipient: { await mail.accepts(recipient: $0) },
+            acceptsRecipient: { try await mail.accepts(recipient: $0) },
             deliver: { envelope, raw in _ = try await mail.receive(envelope, raw: raw) })
-        let delivery: [any Service] = relay.map { [MailDelivery(desk: desk, relay: $0)] } ?? []
+        let jobs = JobRunner(desk: desk, kinds: [ChannelDelivery(desk: desk).jobs] + (relay.map { [MailDelivery.jobs(desk: desk, relay: $0)] } ?? []))
         if relay == nil {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
-        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp, TrashPurge(desk: desk), ChannelDelivery(desk: desk)] + delivery, logger: logger)
+        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp, TrashPurge(desk: desk), jobs], logger: logger)
         do {
             try await app.runService()
         } catch {

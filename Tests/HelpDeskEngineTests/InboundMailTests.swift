@@ -119,8 +119,8 @@ final class InboundMailTests: XCTestCase {
         try await TestDatabases.each { desk in
             let people = try await TestPeople.make(on: desk)
             try await self.connect(desk, people)
-            let known = await desk.inboundMail.accepts(recipient: "SUPPORT@example.com")
-            let unknown = await desk.inboundMail.accepts(recipient: "nobody@example.com")
+            let known = try await desk.inboundMail.accepts(recipient: "SUPPORT@example.com")
+            let unknown = try await desk.inboundMail.accepts(recipient: "nobody@example.com")
             XCTAssertTrue(known)
             XCTAssertFalse(unknown)
         }
@@ -186,14 +186,14 @@ final class InboundMailTests: XCTestCase {
             let first = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Refund", id: "tag1@example.org"))
             let ticketID = try XCTUnwrap(first.ticketID)
             let tagged = "support+t\(ticketID)@example.com"
-            let accepted = await desk.inboundMail.accepts(recipient: tagged)
+            let accepted = try await desk.inboundMail.accepts(recipient: tagged)
             XCTAssertTrue(accepted, "the reply address takes mail")
             let reply = try await desk.inboundMail.receive(self.envelope(to: tagged), raw: self.raw("About that", to: tagged, id: "tag2@example.org"))
             XCTAssertEqual(reply.conversationID, first.conversationID, "no headers, no subject token: the address threads it")
             let stranger = try await desk.inboundMail.receive(self.envelope(to: tagged, from: "mallory@example.net"),
                                                               raw: self.raw("Hi", from: "mallory@example.net", to: tagged, id: "tag3@example.net"))
             XCTAssertNotEqual(stranger.conversationID, first.conversationID, "a stranger's mail to a guessed address opens its own")
-            let unknownBase = await desk.inboundMail.accepts(recipient: "sales+t\(ticketID)@example.com")
+            let unknownBase = try await desk.inboundMail.accepts(recipient: "sales+t\(ticketID)@example.com")
             XCTAssertFalse(unknownBase)
         }
     }
@@ -213,6 +213,46 @@ final class InboundMailTests: XCTestCase {
             XCTAssertEqual(messages.map(\.isForward), [true, false, false])
             XCTAssertEqual(messages.map(\.repliesToForward), [false, true, false], "only the direct answer to the forward")
             XCTAssertEqual(plain.conversationID, forward.conversationID)
+        }
+    }
+
+    func testTheSameMessageDeliveredTwiceAtOnceIsStoredOnce() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            try await self.connect(desk, people)
+            let raw = self.raw("Printer on fire", id: "twice@example.org")
+            let envelope = self.envelope()
+            let receipts = try await withThrowingTaskGroup(of: InboundMail.Receipt.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await desk.inboundMail.receive(envelope, raw: raw) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(receipts.filter { !$0.duplicate }.count, 1)
+            XCTAssertEqual(Set(receipts.map(\.conversationID)).count, 1)
+            let threads = try await desk.conversations.list(by: people.admin)
+            XCTAssertEqual(threads.conversations.count, 1)
+            let messages = try await desk.conversations.messages(conversationID: receipts[0].conversationID, by: people.admin)
+            XCTAssertEqual(messages.count, 1)
+            let tickets = try await desk.records.search(type: "tickets", SearchRequest(), by: people.admin)
+            XCTAssertEqual(tickets.total, 1)
+        }
+    }
+
+    func testAMessageTheRulesRefuseIsRefusedForGood() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let pipeline = try await desk.pipelines.create(type: "tickets", PipelineDraft(label: "Strict", displayOrder: 5, stages: [
+                .init(label: "New", displayOrder: 0, metadata: ["ticketState": "OPEN", "requiredProperties": "hs_ticket_priority"]),
+            ]), by: people.admin)
+            _ = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com", pipelineID: pipeline.id),
+                                               by: people.admin)
+            do {
+                _ = try await desk.inboundMail.receive(self.envelope(), raw: self.raw("Printer on fire", id: "strict@example.org"))
+                XCTFail("The message was stored although its ticket cannot be")
+            } catch let refusal as SMTPDeliveryRefusal {
+                XCTAssertTrue(refusal.permanent, "a refusal by the help desk's rules is permanent: \(refusal.message)")
+            }
         }
     }
 }
