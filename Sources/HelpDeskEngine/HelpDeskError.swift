@@ -12,13 +12,16 @@ public enum HelpDeskError: Error, Sendable, CustomStringConvertible {
     case forbidden(AccessDenied)
     case conflict(String)
     case unauthenticated(String)
+    /// The help desk cannot answer now; the same request may succeed later.
+    case unavailable(String)
 
     public var message: String {
         switch self {
         case .invalidInput(let error): error.message
         case .invalidSearch(let error): error.message
         case .invalidForm(let error): error.message
-        case .badRequest(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message): message
+        case .badRequest(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message),
+             .unavailable(let message): message
         case .forbidden(let denied): denied.reason
         }
     }

@@ -308,7 +308,16 @@ public struct RecordService: Sendable {
         }
         let visibility = caller.visibility(for: schema.type)
         let options = ReadOptions(properties: validated.properties.isEmpty ? nil : validated.properties)
-        return try await desk.database.read { session in
+        do {
+            return try await search(validated, schema: schema, visibility: visibility, options: options)
+        } catch StoreError.searchTimedOut {
+            throw HelpDeskError.unavailable(StoreError.searchTimedOut.description)
+        }
+    }
+
+    private func search(_ validated: SearchRequest, schema: RecordSchema, visibility: Visibility, options: ReadOptions) async throws
+        -> (total: Int, views: [RecordView], next: String?) {
+        try await desk.database.search { session in
             let total = try await desk.searchCounts.total(of: validated, schema: schema, visibility: visibility, session: session)
             let ids = try await session.searchRecords(validated, schema: schema, visibility: visibility, total: total)
             let records = try await session.records(type: schema.type, ids: ids)

@@ -67,6 +67,8 @@ struct APIError: HTTPResponseError {
             self.init(status: .conflict, category: "CONFLICT", message: message)
         case .unauthenticated(let message):
             self.init(status: .unauthorized, category: "INVALID_AUTHENTICATION", message: message)
+        case .unavailable(let message):
+            self.init(status: .serviceUnavailable, category: "SERVICE_UNAVAILABLE", message: message)
         }
     }
 

@@ -38,6 +38,8 @@ public final class Database: Sendable {
     /// Rung after every commit that scheduled jobs, by any server.
     public let jobBell = JobBell()
     private let feedWatch = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let statistics = PlannerStatistics()
+    private let analysis = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     enum Backend: Sendable {
         case sqlite(SQLiteConnections)
@@ -47,15 +49,36 @@ public final class Database: Sendable {
     /// AsyncKit's pool predates Sendable annotations but is built to be shared across threads:
     /// it hands out connections per event loop under its own locks.
     final class PostgresPool: @unchecked Sendable {
+        /// Writes and short reads.
         let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
-        /// For connections of its own, outside the pool: the feed's listener.
+        /// Searches, on connections of their own: however many search at once and however slow,
+        /// they never hold a connection that a write (incoming mail, say) waits for. Each of
+        /// their statements is stopped after `Database.searchTimeout`.
+        let searches: EventLoopGroupConnectionPool<PostgresConnectionSource>
+        /// For connections of its own, outside the pools: the feed's listener.
         let configuration: PostgresConnection.Configuration
 
-        init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, configuration: PostgresConnection.Configuration) {
-            self.pool = pool
-            self.configuration = configuration
+        init(configuration: SQLPostgresConfiguration, logger: Logger) {
+            pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            var limited = configuration
+            limited.coreConfiguration.options.additionalStartupParameters.append(
+                ("statement_timeout", String(Database.searchTimeout.components.seconds * 1000)))
+            searches = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: limited), maxConnectionsPerEventLoop: 2, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            self.configuration = configuration.coreConfiguration
+        }
+
+        func shutdown() async {
+            try? await searches.shutdownAsync()
+            try? await pool.shutdownAsync()
         }
     }
+
+    /// How long one statement of a search may run on PostgreSQL before it is stopped.
+    public static let searchTimeout: Duration = .seconds(10)
 
     init(dialect: Dialect, backend: Backend, logger: Logger) {
         self.dialect = dialect
@@ -77,12 +100,7 @@ public final class Database: Sendable {
             } catch {
                 throw StoreError.badDatabaseURL(url)
             }
-            let pool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnectionsPerEventLoop: 4,
-                logger: logger,
-                on: MultiThreadedEventLoopGroup.singleton)
-            database = Database(dialect: .postgres, backend: .postgres(PostgresPool(pool, configuration: configuration.coreConfiguration)),
+            database = Database(dialect: .postgres, backend: .postgres(PostgresPool(configuration: configuration, logger: logger)),
                                 logger: logger)
         }
         do {
@@ -93,7 +111,24 @@ public final class Database: Sendable {
             throw error
         }
         database.feedWatch.withLockedValue { $0 = Task { await database.watchFeed() } }
+        if database.dialect == .postgres, database.statistics.start() {
+            database.analyse(covering: 0)
+        }
         return database
+    }
+
+    /// Brings the planner's statistics up to date in the background (see `PlannerStatistics`).
+    private func analyse(covering rows: Int) {
+        analysis.withLockedValue { analysis in
+            analysis = Task {
+                do {
+                    try await read { try await $0.sql.raw("ANALYZE \(unsafeRaw: PlannerStatistics.tables)").run() }
+                } catch {
+                    if !Task.isCancelled { logger.warning("Could not refresh the planner's statistics: \(error)") }
+                }
+                statistics.analysed(covering: rows)
+            }
+        }
     }
 
     /// Rings the bells for commits of other processes. On PostgreSQL, a connection of its own
@@ -161,10 +196,30 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` with a connection for a search: on PostgreSQL, one of the searches' own, whose
+    /// statements stop after `searchTimeout` (`StoreError.searchTimedOut`).
+    public func search<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite:
+            return try await read(body)
+        case .postgres(let pool):
+            do {
+                return try await session(from: pool.searches, body)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+                throw StoreError.searchTimedOut
+            }
+        }
+    }
+
     /// Runs `body` on a connection of the pool, which it returns whatever happens.
     func session<R>(from pool: PostgresPool, _ body: (StoreSession) async throws -> R) async throws -> R {
-        let connection = try await pool.pool.requestConnection(logger: logger).get()
-        defer { pool.pool.releaseConnection(connection, logger: logger) }
+        try await session(from: pool.pool, body)
+    }
+
+    func session<R>(from pool: EventLoopGroupConnectionPool<PostgresConnectionSource>,
+                    _ body: (StoreSession) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
         return try await body(StoreSession(connection: .postgres(connection, logger)))
     }
 
@@ -185,6 +240,9 @@ public final class Database: Sendable {
         }
         if effects.addedJobs {
             jobBell.ring()
+        }
+        if dialect == .postgres, statistics.note(effects.addedRows) {
+            analyse(covering: statistics.begin())
         }
         for action in effects.takeAfterCommit() {
             action()
@@ -250,13 +308,14 @@ public final class Database: Sendable {
         }
         watch?.cancel()
         await watch?.value
+        await analysis.withLockedValue { $0 }?.value
         feedBell.close()
         jobBell.close()
         switch backend {
         case .sqlite(let connections):
             await connections.close()
         case .postgres(let pool):
-            try? await pool.pool.shutdownAsync()
+            await pool.shutdown()
         }
     }
 }

@@ -183,6 +183,7 @@ extension StoreSession {
     /// Inserts rows with as few multi-row statements as the bind limit allows.
     func insertRows(into table: String, columns: [String], _ rows: [[ColumnValue]]) async throws {
         guard !rows.isEmpty else { return }
+        effects?.noteRows(rows.count)
         let perStatement = max(1, Self.maxBindsPerStatement / columns.count)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             let chunk = rows[start..<min(start + perStatement, rows.count)]

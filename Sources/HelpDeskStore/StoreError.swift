@@ -5,6 +5,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case closed
     /// A read tried to write; a defect of the caller.
     case readOnly
+    /// A search ran longer than `Database.searchTimeout` and was stopped.
+    case searchTimedOut
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "The database is closed: the help desk is shutting down."
         case .readOnly:
             "A change was attempted outside a write transaction."
+        case .searchTimedOut:
+            "The search took longer than \(Database.searchTimeout.components.seconds) seconds and was stopped; narrow it with more filters."
         }
     }
 }

@@ -16,6 +16,7 @@ final class WriteEffects: Sendable {
         var afterCommit: [@Sendable () -> Void] = []
         var lastPosition: Int64?
         var addedJobs = false
+        var addedRows = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -34,6 +35,15 @@ final class WriteEffects: Sendable {
             defer { state.events = [] }
             return state.events
         }
+    }
+
+    func noteRows(_ count: Int) {
+        state.withLockedValue { $0.addedRows += count }
+    }
+
+    /// Rows of the bulk inserts (records, their values, events), for the planner's statistics.
+    var addedRows: Int {
+        state.withLockedValue { $0.addedRows }
     }
 
     func noteJobs() {
