@@ -34,6 +34,15 @@ public enum ConversationCascade {
         return (changed, conversation.ticketID == nil ? nil : ownerID ?? "")
     }
 
+    /// A2: replying to an unassigned ticket assigns it to the agent who replied, and the
+    /// conversation answered with it; a conversation without a ticket is taken the same way.
+    /// Returns the new owner, or `nil` when someone already owns the ticket or the conversation.
+    public static func ownerAfterReply(by agentID: String, to conversation: Conversation, ticketOwner: String?) -> String? {
+        guard (conversation.ownerID ?? "").isEmpty else { return nil }
+        if conversation.ticketID != nil, !(ticketOwner ?? "").isEmpty { return nil }
+        return agentID
+    }
+
     /// C4: a conversation joins a ticket once and never leaves it.
     public static func attach(_ conversation: Conversation, to ticketID: String) throws(ConversationRuleError) -> Conversation {
         if let current = conversation.ticketID {

@@ -14,17 +14,20 @@ public struct AssociationService: Sendable {
             throw HelpDeskError.badRequest("Association type \(unknown) does not link \(from.type.name) to \(to.type.name); use \(association.id).")
         }
         let now = desk.clock()
-        let source = caller.source, actor = caller.user.id
+        let source = caller.source, actor = caller.user.id, user = caller.user
         try await desk.database.write { session in
-            guard try await session.records(type: from.type, ids: [fromNumber]).first != nil else {
+            // R8: a record the caller may not see does not exist for them.
+            guard let origin = try await session.records(type: from.type, ids: [fromNumber]).first,
+                  RecordService.visible(origin, to: user, type: from.type) else {
                 throw HelpDeskError.notFound("\(from.type.singularLabel) \(fromID) does not exist.")
             }
-            guard try await session.records(type: to.type, ids: [toNumber]).first != nil else {
+            guard let target = try await session.records(type: to.type, ids: [toNumber]).first,
+                  RecordService.visible(target, to: user, type: to.type) else {
                 throw HelpDeskError.notFound("\(to.type.singularLabel) \(toID) does not exist.")
             }
             try await session.associate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber,
                                         type: association, now: now)
-            try await session.append([
+            try session.append([
                 FeedEvent(recordID: fromID, objectType: from.type.id, kind: .associated, property: to.type.id,
                             newValue: toID, actor: actor, source: source, occurredAt: now),
                 FeedEvent(recordID: toID, objectType: to.type.id, kind: .associated, property: from.type.id,
@@ -41,7 +44,7 @@ public struct AssociationService: Sendable {
         let source = caller.source, actor = caller.user.id
         try await desk.database.write { session in
             try await session.dissociate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber)
-            try await session.append([
+            try session.append([
                 FeedEvent(recordID: fromID, objectType: from.type.id, kind: .dissociated, property: to.type.id,
                             oldValue: toID, actor: actor, source: source, occurredAt: now),
             ])
@@ -58,11 +61,12 @@ public struct AssociationService: Sendable {
         guard let fromNumber = Int64(fromID) else { throw HelpDeskError.notFound("\(from.type.singularLabel) \(fromID) does not exist.") }
         guard (1...500).contains(limit) else { throw HelpDeskError.badRequest("limit must be between 1 and 500; \(limit) given.") }
         let afterID = Int64(after ?? "") ?? 0
+        let visibility = caller.visibility(for: to.type)
         let views = try await desk.records.read(type: fromType, ids: [fromID], options: ReadOptions(properties: []), by: caller)
         guard !views.isEmpty else { throw HelpDeskError.notFound("\(from.type.singularLabel) \(fromID) does not exist.") }
         let found = try await desk.database.read { session in
             try await session.associations(fromType: from.type.id, fromIDs: [fromNumber], toType: to.type.id,
-                                           afterID: afterID, limit: limit + 1)[fromNumber] ?? []
+                                           afterID: afterID, limit: limit + 1, visibility: visibility)[fromNumber] ?? []
         }
         let page = Array(found.prefix(limit))
         return (page, found.count > limit ? page.last?.toObjectID : nil)

@@ -133,7 +133,7 @@ public struct ChannelMessages: Sendable {
             events.append(FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id),
                                     objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
                                     newValue: message.id, actor: system.user.id, source: source, occurredAt: now))
-            try await session.append(events)
+            try session.append(events)
             return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
         }
     }

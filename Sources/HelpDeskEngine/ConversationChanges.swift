@@ -40,7 +40,7 @@ extension ConversationService {
                 (current, ticketOwner) = ConversationCascade.ownerSet(owner, on: current)
             }
             try await session.updateConversation(current)
-            try await session.append(Self.changes(from: before, to: current, by: caller, at: now))
+            try session.append(Self.changes(from: before, to: current, by: caller, at: now))
             if let ticketOwner, let ticketID = current.ticketID.flatMap({ Int64($0) }),
                let ticket = try await session.records(type: .tickets, ids: [ticketID]).first {
                 let write: RecordWrite
@@ -102,7 +102,7 @@ extension ConversationService {
             guard let ticket = records.first else { throw HelpDeskError.conflict("The ticket could not be stored.") }
             let attached = try Self.attach(current, to: ticket.id)
             try await session.updateConversation(attached)
-            try await session.append(events + [Self.joined(attached, by: caller, at: now)])
+            try session.append(events + [Self.joined(attached, by: caller, at: now)])
             return (ticket, attached)
         }
     }
@@ -128,7 +128,7 @@ extension ConversationService {
                 try await session.associate(fromType: ObjectType.tickets.id, fromID: numeric, toType: ObjectType.contacts.id, toID: contact,
                                             type: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id), now: now)
             }
-            try await session.append([Self.joined(attached, by: caller, at: now)])
+            try session.append([Self.joined(attached, by: caller, at: now)])
             return attached
         }
     }
@@ -149,12 +149,12 @@ extension ConversationService {
             if let ticketID = current.ticketID.flatMap({ Int64($0) }) {
                 try await session.archiveRecords(ids: [ticketID], now: now)
                 try await session.trashConversations(ticketIDs: [ticketID], at: now)
-                try await session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .archived,
+                try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .archived,
                                                       actor: caller.user.id, source: caller.source, occurredAt: now)])
             } else {
                 try await session.updateConversation(current)
             }
-            try await session.append([FeedEvent(recordID: current.ticketID, conversationID: Int64(current.id),
+            try session.append([FeedEvent(recordID: current.ticketID, conversationID: Int64(current.id),
                                                 objectType: ObjectType.tickets.id, kind: .conversationTrashed, actor: caller.user.id,
                                                 source: caller.source, occurredAt: now)])
             return current
@@ -190,12 +190,12 @@ extension ConversationService {
                     other.trashedAt = nil
                     try await session.updateConversation(other)
                 }
-                try await session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
+                try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
                                                       actor: user.id, source: caller.source, occurredAt: now)])
             } else {
                 try await session.updateConversation(restored)
             }
-            try await session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
+            try session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
                                                 objectType: ObjectType.tickets.id, kind: .conversationRestored, actor: user.id,
                                                 source: caller.source, occurredAt: now)])
             return restored

@@ -207,7 +207,7 @@ public struct FormService: Sendable {
             events.append(FeedEvent(recordID: ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
                                     kind: .messageReceived, property: "conversation", newValue: message.id, actor: system.user.id,
                                     source: system.source, occurredAt: now))
-            try await session.append(events)
+            try session.append(events)
             return Receipt(contactID: String(contactID), conversationID: conversation.id, ticketID: ticketID)
         }
     }

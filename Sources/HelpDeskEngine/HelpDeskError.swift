@@ -39,9 +39,12 @@ public struct Caller: Sendable {
         self.source = source
     }
 
+    /// The user id of the help desk's own changes.
+    public static let systemUserID = "system"
+
     /// The help desk itself, for changes no user made (mail arriving, automation).
     public static func system(source: String) -> Caller {
-        Caller(user: User(id: "system", email: "system", roles: [.superAdmin], createdAt: Timestamp(millisecondsSince1970: 0),
+        Caller(user: User(id: systemUserID, email: "system", roles: [.superAdmin], createdAt: Timestamp(millisecondsSince1970: 0),
                           updatedAt: Timestamp(millisecondsSince1970: 0)), source: source)
     }
 

@@ -136,7 +136,7 @@ public struct InboundMail: Sendable {
             events.append(FeedEvent(
                 recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
                 kind: .messageReceived, property: "conversation", newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
-            try await session.append(events)
+            try session.append(events)
             if !failedRecipients.isEmpty {
                 try await session.recordBounces(failedRecipients, at: now)
             }

@@ -114,7 +114,7 @@ public struct LiveChat: Sendable {
                     events += try await Self.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
                 }
             }
-            try await session.append(events)
+            try session.append(events)
         }
     }
 
@@ -155,7 +155,7 @@ public struct LiveChat: Sendable {
                 }
             }
             try await session.updateVisitor(result, seenAt: now)
-            try await session.append(events)
+            try session.append(events)
             return result
         }
     }

@@ -111,7 +111,7 @@ public struct RecordService: Sendable {
             }
         }
         let (records, events) = try await insert(creations, schema: schema, session: session)
-        try await session.append(events)
+        try session.append(events)
         return records
     }
 
@@ -197,7 +197,7 @@ public struct RecordService: Sendable {
         try await session.updateRecords(type: schema.type, changed.map { record, write in
             (Int64(record.id)!, write.properties, IndexedValue.entries(for: write.properties, schema: schema))
         }, now: now)
-        try await session.append(changed.flatMap { record, write in
+        try session.append(changed.flatMap { record, write in
             Self.events(for: write, recordID: record.id, type: schema.type, actor: actor, source: source, now: now)
         })
         guard schema.type.isTicket else { return }
@@ -220,7 +220,7 @@ public struct RecordService: Sendable {
                 }
             }
         }
-        try await session.append(events)
+        try session.append(events)
     }
 
     /// Archives records. Ids that do not exist (or are already archived) are skipped. A deleted
@@ -238,7 +238,7 @@ public struct RecordService: Sendable {
             if schema.type.isTicket {
                 try await session.trashConversations(ticketIDs: records.compactMap { Int64($0.id) }, at: now)
             }
-            try await session.append(records.map {
+            try session.append(records.map {
                 FeedEvent(recordID: $0.id, objectType: schema.type.id, kind: .archived, actor: user.id, source: source, occurredAt: now)
             })
         }
@@ -265,7 +265,7 @@ public struct RecordService: Sendable {
                 .filter { Self.visible($0, to: user, type: schema.type) }
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             let ordered = numeric.compactMap { byID[String($0)] }
-            return try await Self.views(of: ordered, schema: schema, options: options, associationTypes: associationTypes, session: session)
+            return try await Self.views(of: ordered, schema: schema, options: options, associationTypes: associationTypes, caller: caller, session: session)
         }
     }
 
@@ -290,7 +290,7 @@ public struct RecordService: Sendable {
             let records = try await session.recordPage(type: schema.type, afterID: afterID, limit: limit + 1,
                                                        archived: options.archived, visibility: visibility)
             let page = Array(records.prefix(limit))
-            let views = try await Self.views(of: page, schema: schema, options: options, associationTypes: associationTypes, session: session)
+            let views = try await Self.views(of: page, schema: schema, options: options, associationTypes: associationTypes, caller: caller, session: session)
             return (views, records.count > limit ? page.last?.id : nil)
         }
     }
@@ -323,7 +323,7 @@ public struct RecordService: Sendable {
             let records = try await session.records(type: schema.type, ids: ids)
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             let views = try await Self.views(of: ids.compactMap { byID[String($0)] }, schema: schema, options: options,
-                                             associationTypes: [], session: session)
+                                             associationTypes: [], caller: nil, session: session)
             let end = validated.offset + ids.count
             return (total, views, end < total && !ids.isEmpty ? String(end) : nil)
         }
@@ -357,8 +357,10 @@ public struct RecordService: Sendable {
         return events
     }
 
+    /// Records as a read shows them; the linked records of `associationTypes` are only those
+    /// `caller` may see.
     static func views(of records: [Record], schema: RecordSchema, options: ReadOptions,
-                      associationTypes: [ObjectType], session: StoreSession) async throws -> [RecordView] {
+                      associationTypes: [ObjectType], caller: Caller?, session: StoreSession) async throws -> [RecordView] {
         let always = ["hs_object_id", schema.createdProperty, schema.type.lastModifiedProperty]
         let requested = options.properties ?? BuiltInProperties.defaultReadProperties(for: schema.type)
         var names: [String] = []
@@ -370,7 +372,9 @@ public struct RecordService: Sendable {
         let history = try await session.propertyHistory(recordIDs: ids, properties: historyNames)
         var links: [(ObjectType, [Int64: [Association]])] = []
         for type in associationTypes {
-            links.append((type, try await session.associations(fromType: schema.type.id, fromIDs: ids, toType: type.id)))
+            let visibility = caller?.visibility(for: type) ?? .everything
+            links.append((type, try await session.associations(fromType: schema.type.id, fromIDs: ids, toType: type.id,
+                                                                visibility: visibility)))
         }
         return records.map { record in
             var properties = record.properties

@@ -14,7 +14,7 @@ public struct ReplyDraft: Sendable {
     public var bcc: [String]
     /// The email channel to send from (R2); the conversation's own when `nil`.
     public var channelID: String?
-    /// The message answered (R1); the latest from the customer when `nil`.
+    /// The message answered (R1); the latest of the thread, whoever wrote it, when `nil`.
     public var inReplyTo: String?
     public var subject: String?
 
@@ -80,6 +80,7 @@ extension ConversationService {
         }
         let now = desk.clock()
         let author = caller.user
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
             let thread = try await session.messages(conversationID: conversation.id)
             let answered: ConversationMessage?
@@ -89,7 +90,7 @@ extension ConversationService {
                 }
                 answered = found
             } else {
-                answered = thread.last { $0.direction == .incoming } ?? thread.last { $0.direction != .comment }
+                answered = thread.last { $0.direction != .comment }
             }
             let references = thread.prefix { $0.id != answered?.id }.compactMap(\.messageID) + [answered?.messageID].compactMap { $0 }
             let subject = draft.subject ?? Self.replySubject(to: answered?.subject ?? conversation.subject, ticketID: conversation.ticketID)
@@ -109,7 +110,7 @@ extension ConversationService {
                 inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
             try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: everyone,
                                           data: mail.rendered(), now: now)
-            try await Self.recordSent(stored, in: conversation, by: caller, at: now, session: session)
+            try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
@@ -122,6 +123,7 @@ extension ConversationService {
                         by caller: Caller) async throws -> ConversationMessage {
         let now = desk.clock()
         let author = caller.user
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
             var stored = try await session.insertMessage(ConversationMessage(
                 id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
@@ -131,7 +133,7 @@ extension ConversationService {
             let payload = try ChannelPost.payload(for: stored, conversation: conversation, channel: channel)
             try await session.enqueuePost(messageID: Int64(stored.id), channelID: channel.id, recipient: conversation.customerAddress,
                                           payload: payload, now: now)
-            try await Self.recordSent(stored, in: conversation, by: caller, at: now, session: session)
+            try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
@@ -154,23 +156,55 @@ extension ConversationService {
                 senderName: author.displayName, to: [chat.customerAddress], cc: [], subject: chat.subject,
                 text: text, html: nil, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
                 createdAt: now), attachments: [])
-            try await Self.recordSent(stored, in: chat, by: caller, at: now, with: handOff, session: session)
+            try await Self.recordSent(stored, in: chat, by: caller, at: now, with: handOff, tickets: tickets, session: session)
             stored.delivery = .init(status: .sent, attempts: 1, lastError: nil, sentAt: now)
             return stored
         }
         return message
     }
 
-    /// What every reply leaves besides its message: new activity on the conversation, and the
-    /// ticket's timeline entry (after `events` made in the same transaction).
+    /// What every reply leaves besides its message: new activity on the conversation, the
+    /// ticket's timeline entry (after `events` made in the same transaction), and (A2) the
+    /// conversation and its ticket assigned to the agent who answered, if nobody owns them.
     static func recordSent(_ message: ConversationMessage, in conversation: Conversation, by caller: Caller, at now: Timestamp,
-                           with events: [FeedEvent] = [], session: StoreSession) async throws {
+                           with events: [FeedEvent] = [], tickets: RecordSchema, session: StoreSession) async throws {
+        // The ticket is locked before the conversation, as every write that touches both does.
+        let assigned = caller.user.id == Caller.systemUserID ? []
+            : try await assignOnReply(conversation.id, to: caller, at: now, tickets: tickets, session: session)
         try await session.touchConversation(id: conversation.id, at: now)
-        try await session.append(events + [
+        try session.append(events + [
             FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
                       kind: .messageSent, property: "conversation", newValue: message.id, actor: caller.user.id, source: caller.source,
                       occurredAt: now),
-        ])
+        ] + assigned)
+    }
+
+    /// A2, in the reply's transaction: returns the feed's entries for the conversation's change
+    /// (the ticket's are appended by `RecordService.apply`).
+    static func assignOnReply(_ conversationID: String, to caller: Caller, at now: Timestamp, tickets: RecordSchema,
+                              session: StoreSession) async throws -> [FeedEvent] {
+        try await session.lockRecords(ids: [try await session.conversation(id: conversationID)?.ticketID.flatMap { Int64($0) }]
+            .compactMap { $0 })
+        guard let current = try await session.conversation(id: conversationID, locking: true) else { return [] }
+        var ticket: Record?
+        if let ticketID = current.ticketID.flatMap({ Int64($0) }) {
+            ticket = try await session.records(type: .tickets, ids: [ticketID]).first
+        }
+        guard let owner = ConversationCascade.ownerAfterReply(by: caller.user.id, to: current,
+                                                              ticketOwner: ticket?.properties[Record.ownerProperty]) else { return [] }
+        let (assigned, ticketOwner) = ConversationCascade.ownerSet(owner, on: current)
+        try await session.updateConversation(assigned)
+        if let ticket, let ticketOwner {
+            let write: RecordWrite
+            do {
+                write = try RecordWrite.update(ticket.properties, with: [Record.ownerProperty: ticketOwner], schema: tickets, now: now)
+            } catch {
+                throw HelpDeskError.invalidInput(error)
+            }
+            try await RecordService.apply([(ticket, write)], schema: tickets, actor: caller.user.id, source: caller.source,
+                                          now: now, session: session)
+        }
+        return changes(from: current, to: assigned, by: caller, at: now)
     }
 
     /// `Re: <subject>` once, with the ticket's token so that a reply that loses its headers still

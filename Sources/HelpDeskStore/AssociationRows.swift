@@ -35,15 +35,16 @@ extension StoreSession {
             """).run()
     }
 
-    /// The records of `toType` linked to each of the given records, grouped by record.
+    /// The records of `toType` linked to each of the given records, grouped by record; only those
+    /// the reader may see (R8).
     public func associations(fromType: String, fromIDs: [Int64], toType: String, afterID: Int64 = 0,
-                             limit: Int = 500) async throws -> [Int64: [Association]] {
+                             limit: Int = 500, visibility: Visibility) async throws -> [Int64: [Association]] {
         guard !fromIDs.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT a.from_id, a.to_id, a.type_id, a.category FROM associations a
             JOIN records r ON r.id = a.to_id AND r.archived = 0
             WHERE a.from_type = \(bind: fromType) AND a.from_id IN (\(binds: fromIDs)) AND a.to_type = \(bind: toType)
-              AND a.to_id > \(bind: afterID)
+              AND a.to_id > \(bind: afterID) \(visibility.condition)
             ORDER BY a.from_id, a.to_id, a.type_id LIMIT \(bind: limit * max(1, fromIDs.count))
             """).all()
         var result: [Int64: [Association]] = [:]

@@ -10,6 +10,20 @@ final class ConversationRuleTests: XCTestCase {
                      closedAt: status == .closed ? now.adding(milliseconds: -1_000) : nil)
     }
 
+    func testA2ReplyingToAnUnassignedTicketAssignsItToTheAgentWhoReplied() {
+        let cases: [(conversation: Conversation, ticketOwner: String?, expected: String?, why: String)] = [
+            (conversation("1"), nil, "5", "unassigned ticket and conversation"),
+            (conversation("1"), "", "5", "an empty owner is no owner"),
+            (conversation("1"), "9", nil, "the ticket has an owner"),
+            (conversation("1", owner: "9"), nil, nil, "the conversation has an owner"),
+            (conversation("1", ticket: nil), nil, "5", "a conversation without a ticket is taken the same way"),
+            (conversation("1", ticket: nil, owner: "9"), nil, nil, "nor is an owned one without a ticket"),
+        ]
+        for (conversation, ticketOwner, expected, why) in cases {
+            XCTAssertEqual(ConversationCascade.ownerAfterReply(by: "5", to: conversation, ticketOwner: ticketOwner), expected, why)
+        }
+    }
+
     func testC6ClosingATicketClosesAllItsOpenConversations() {
         let conversations = [conversation("1"), conversation("2"), conversation("3", status: .closed)]
         let changed = ConversationCascade.ticketStatusChanged(from: .open, to: .closed, conversations: conversations, at: now)

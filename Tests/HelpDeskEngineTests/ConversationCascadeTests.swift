@@ -287,4 +287,37 @@ final class ConversationCascadeTests: XCTestCase {
             }
         }
     }
+
+    func testA2ReplyingToAnUnassignedTicketAssignsItAndItsConversationToTheAgent() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await self.setUp(desk)
+            let first = try await self.mail(desk, subject: "Printer on fire", id: "a2-1@example.org")
+            let ticketID = try XCTUnwrap(first.ticketID)
+            _ = try await desk.conversations.reply(conversationID: first.conversationID, ReplyDraft(text: "On it."), by: people.agent)
+            let conversation = try await desk.conversations.get(id: first.conversationID, by: people.admin)
+            XCTAssertEqual(conversation.ownerID, people.agent.user.id)
+            let ticket = try await desk.records.read(type: "tickets", ids: [ticketID],
+                                                     options: ReadOptions(properties: [Record.ownerProperty]), by: people.admin)
+            XCTAssertEqual(ticket.first?.record.properties[Record.ownerProperty], people.agent.user.id)
+
+            let second = try await self.mail(desk, subject: "Toner", id: "a2-2@example.org")
+            _ = try await desk.conversations.update(id: second.conversationID, .init(ownerID: .some(people.admin.user.id)), by: people.admin)
+            _ = try await desk.conversations.reply(conversationID: second.conversationID, ReplyDraft(text: "Helping out."), by: people.agent)
+            let kept = try await desk.conversations.get(id: second.conversationID, by: people.admin)
+            XCTAssertEqual(kept.ownerID, people.admin.user.id, "a reply does not take an assigned ticket")
+        }
+    }
+
+    func testR1TheDefaultReplyAnswersTheLatestMessageWhoeverWroteIt() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await self.setUp(desk)
+            let first = try await self.mail(desk, subject: "Printer on fire", id: "r1-1@example.org")
+            let reply = try await desk.conversations.reply(conversationID: first.conversationID, ReplyDraft(text: "On it."),
+                                                           by: people.agent)
+            XCTAssertEqual(reply.inReplyTo, "r1-1@example.org")
+            let followUp = try await desk.conversations.reply(conversationID: first.conversationID, ReplyDraft(text: "Fixed now."),
+                                                              by: people.agent)
+            XCTAssertEqual(followUp.inReplyTo, reply.messageID, "the latest message is the agent's own reply")
+        }
+    }
 }
