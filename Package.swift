@@ -93,6 +93,11 @@ let package = Package(
         .executableTarget(
             name: "helpdesk-bench",
             dependencies: [
+                "HelpDeskCore",
+                "HelpDeskEngine",
+                "HelpDeskStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

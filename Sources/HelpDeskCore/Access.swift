@@ -33,8 +33,9 @@ public enum Access {
                 throw AccessDenied(reason: "Changing account settings needs super admin or account access, which \(user.email) does not have.")
             }
         case .configureAutomation:
-            if !roles.contains(.workflowPermission) {
-                throw AccessDenied(reason: "Configuring automation needs super admin or the workflow permission, which \(user.email) does not have.")
+            // W6: account access covers automation too.
+            if !roles.contains(.workflowPermission), !roles.contains(.accountAccess) {
+                throw AccessDenied(reason: "Configuring automation needs super admin, account access or the workflow permission, which \(user.email) does not have.")
             }
         case .readOwners:
             return

@@ -8,6 +8,7 @@ public enum BuiltInProperties {
         case "contacts": list += contacts
         case "companies": list += companies
         case "deals": list += deals
+        case "projects": list += projects
         default:
             if type.hasPipelines { list += pipelineProperties(pipeline: "hs_pipeline", stage: "hs_pipeline_stage") }
         }
@@ -25,6 +26,9 @@ public enum BuiltInProperties {
         case "deals":
             ["amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
              "hs_object_id", "pipeline"]
+        case "projects":
+            ["createdate", "hs_lastmodifieddate", "hs_name", "hs_object_id", "hs_pipeline", "hs_pipeline_stage",
+             "hs_start_date", "hs_target_due_date"]
         default:
             ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
                 + (type.hasPipelines ? ["hs_pipeline", "hs_pipeline_stage"] : [])
@@ -100,6 +104,13 @@ public enum BuiltInProperties {
         .init(name: "amount", label: "Amount", type: .number, builtIn: true),
         .init(name: "closedate", label: "Close Date", type: .datetime, builtIn: true),
         .init(name: "description", label: "Deal Description", type: .string, fieldType: "textarea", builtIn: true),
+    ]
+
+    static let projects: [PropertyDefinition] = pipelineProperties(pipeline: "hs_pipeline", stage: "hs_pipeline_stage") + [
+        .init(name: "hs_name", label: "Project Name", type: .string, builtIn: true),
+        .init(name: "hs_description", label: "Description", type: .string, fieldType: "textarea", builtIn: true),
+        .init(name: "hs_start_date", label: "Start Date", type: .date, builtIn: true),
+        .init(name: "hs_target_due_date", label: "Target Due Date", type: .date, builtIn: true),
     ]
 
     static func options(_ labels: [String: String], order: [String]) -> [PropertyDefinition.Option] {

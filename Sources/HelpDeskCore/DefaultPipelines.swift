@@ -1,8 +1,22 @@
 /// The pipelines a fresh install starts with, as in the commercial product: a support pipeline
-/// "0" for tickets and a sales pipeline "default" for deals.
+/// "0" for tickets, a sales pipeline "default" for deals, and a project pipeline "default" for
+/// projects (P1). An install that lacks one gets it at its next start.
 public enum DefaultPipelines {
     public static func all(at now: Timestamp) -> [Pipeline] {
-        [tickets(at: now), deals(at: now)]
+        [tickets(at: now), deals(at: now), projects(at: now)]
+    }
+
+    public static func projects(at now: Timestamp) -> Pipeline {
+        let stages: [(String, String)] = [
+            ("planned", "Planned"), ("in_progress", "In progress"), ("on_hold", "On hold"),
+            ("completed", "Completed"), ("cancelled", "Cancelled"),
+        ]
+        return Pipeline(
+            id: "default", objectType: ObjectType.projects.id, label: "Projects", displayOrder: 0,
+            stages: stages.enumerated().map { index, stage in
+                Stage(id: stage.0, label: stage.1, displayOrder: index, metadata: [:], createdAt: now, updatedAt: now)
+            },
+            createdAt: now, updatedAt: now)
     }
 
     public static func tickets(at now: Timestamp) -> Pipeline {

@@ -1,5 +1,5 @@
-/// A kind of record the help desk stores: tickets, contacts, companies, deals, or a custom type an
-/// admin defines (P1). Identified both by its name (`tickets`) and by its type id (`0-5`), as the
+/// A kind of record the help desk stores: tickets, contacts, companies, deals, projects, or a
+/// custom type an admin defines (P1). Identified both by its name (`tickets`) and by its type id (`0-5`), as the
 /// CRM v3 API accepts either.
 public struct ObjectType: Sendable, Hashable, Codable {
     public var id: String
@@ -67,7 +67,12 @@ public struct ObjectType: Sendable, Hashable, Codable {
         primaryDisplayProperty: "subject", requiredProperties: ["subject"],
         searchableProperties: ["subject", "content"], hasPipelines: true, isCustom: false)
 
-    public static let builtIn: [ObjectType] = [.contacts, .companies, .deals, .tickets]
+    public static let projects = ObjectType(
+        id: "0-970", name: "projects", singularLabel: "Project", pluralLabel: "Projects",
+        primaryDisplayProperty: "hs_name", requiredProperties: ["hs_name"], searchableProperties: ["hs_name", "hs_description"],
+        hasPipelines: true, isCustom: false)
+
+    public static let builtIn: [ObjectType] = [.contacts, .companies, .deals, .tickets, .projects]
 
     /// Whether `reference` (a name, a type id, or a fully qualified name) names this type.
     public func isNamed(_ reference: String) -> Bool {

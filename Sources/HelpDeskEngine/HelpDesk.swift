@@ -65,8 +65,10 @@ public final class HelpDesk: Sendable {
                 if let area = event.area { self?.forget(area, through: event.position) }
             }
         }
-        let chats = FeedFollower(database: database, kinds: [.messageReceived, .messageSent], logger: logger) { [weak self] events in
-            guard let self, chatBell.isListened else { return }
+        let bell = chatBell
+        let chats = FeedFollower(database: database, kinds: [.messageReceived, .messageSent], logger: logger,
+                                 isNeeded: { bell.isListened }) { [weak self] events in
+            guard let self else { return }
             let ids = Array(Set(events.compactMap(\.conversationID)))
             for address in try await database.read({ try await $0.customerAddresses(conversationIDs: ids) }) {
                 chatBell.ring(address)

@@ -57,11 +57,20 @@ public struct JobRunner: Service, Sendable {
         kinds.values.compactMap { if case .outside = $0.work { $0.name } else { nil } }.sorted()
     }
 
-    /// Runs every job due now.
+    /// Runs every job due now. Jobs in the database run a few at a time, each in its own
+    /// transaction: on SQLite the writer commits them together, on PostgreSQL they run side by side.
     func runDue() async {
         while !Task.isCancelled, await runOutside() == Self.batch {}
-        while !Task.isCancelled, await runOneInDatabase() {}
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<Self.concurrentJobs {
+                group.addTask {
+                    while !Task.isCancelled, await runOneInDatabase() {}
+                }
+            }
+        }
     }
+
+    static let concurrentJobs = 8
 
     private func pauseUntilNextJob() async -> Duration {
         let names = kinds.keys.sorted()
@@ -108,66 +117,66 @@ public struct JobRunner: Service, Sendable {
     }
 
     /// Does one due job whose effects are all in the database, in the transaction that finishes
-    /// it; returns whether there was one.
+    /// it; returns whether there was one. A failed try is undone to a savepoint and recorded in
+    /// the same transaction, so that no other runner takes the job up before its pause.
     private func runOneInDatabase() async -> Bool {
         let names = inDatabase
         guard !names.isEmpty else { return false }
         let now = desk.clock()
         let kinds = self.kinds
+        let logger = desk.logger
         do {
             return try await desk.database.write { session in
                 guard let job = try await session.lockDueJob(kinds: names, now: now) else { return false }
                 guard let kind = kinds[job.kind], case .inDatabase(let work) = kind.work else { return false }
-                do {
-                    try await work(job, session)
-                } catch {
-                    throw FailedJob(job: job, kind: kind, error: error)
+                if let failure = try await session.undoingOnFailure({ try await work(job, session) }) {
+                    let (outcome, retryAt) = Self.outcome(of: job, kind: kind, failure: failure, at: now)
+                    if case .retrying(let error, _) = outcome { logger.warning("Job \(job.id) (\(job.kind) \(job.payload)) failed: \(error)") }
+                    if case .failed(let error, _) = outcome { logger.warning("Job \(job.id) (\(job.kind) \(job.payload)) failed for good: \(error)") }
+                    try await session.jobFailed(job, error: Self.message(of: failure), retryAt: retryAt, now: now)
+                } else {
+                    try await session.finishJob(job)
                 }
-                try await session.finishJob(job)
                 return true
             }
-        } catch let failed as FailedJob {
-            await settle(failed.job, of: failed.kind, failure: failed.error, record: nil)
-            return true
         } catch {
             desk.logger.error("Could not run a job: \(error)")
             return false
         }
     }
 
-    private struct FailedJob: Error {
-        var job: Job
-        var kind: JobKind
-        var error: any Error
+    /// How a try ended, and when the next is due if there is one.
+    static func outcome(of job: Job, kind: JobKind, failure: (any Error)?, at now: Timestamp) -> (JobOutcome, Timestamp?) {
+        guard let failure else { return (.done(at: now), nil) }
+        let message = message(of: failure)
+        let permanent = (failure as? JobFailure)?.permanent ?? false
+        let pause = permanent ? nil : kind.retryPauses.dropFirst(job.attempts).first
+        let retryAt = pause.map { now.adding(milliseconds: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        return (retryAt == nil ? .failed(error: message, attempts: job.attempts + 1) : .retrying(error: message, attempts: job.attempts + 1),
+                retryAt)
     }
 
-    /// Finishes or reschedules a job after a try, with what its kind records of the outcome.
+    static func message(of failure: any Error) -> String {
+        (failure as? JobFailure)?.message ?? "\(failure)"
+    }
+
+    /// Finishes or reschedules a job whose work was outside, with what its kind records of the outcome.
     private func settle(_ job: Job, of kind: JobKind, failure: (any Error)?,
-                        record: (@Sendable (Job, JobOutcome, StoreSession) async throws -> Void)?) async {
+                        record: @escaping @Sendable (Job, JobOutcome, StoreSession) async throws -> Void) async {
         let now = desk.clock()
-        let outcome: JobOutcome
-        var retryAt: Timestamp?
+        let (outcome, retryAt) = Self.outcome(of: job, kind: kind, failure: failure, at: now)
         if let failure {
-            let message = (failure as? JobFailure)?.message ?? "\(failure)"
-            let permanent = (failure as? JobFailure)?.permanent ?? false
-            let pause = permanent ? nil : kind.retryPauses.dropFirst(job.attempts).first
-            retryAt = pause.map { now.adding(milliseconds: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
-            outcome = retryAt == nil ? .failed(error: message, attempts: job.attempts + 1)
-                : .retrying(error: message, attempts: job.attempts + 1)
-            desk.logger.warning("Job \(job.id) (\(job.kind) \(job.payload)) failed: \(message)")
-        } else {
-            outcome = .done(at: now)
+            desk.logger.warning("Job \(job.id) (\(job.kind) \(job.payload)) failed: \(Self.message(of: failure))")
         }
-        let retry = retryAt
         do {
             try await desk.database.write { session in
                 switch outcome {
                 case .done:
                     try await session.finishJob(job)
                 case .retrying(let error, _), .failed(let error, _):
-                    try await session.jobFailed(job, error: error, retryAt: retry, now: now)
+                    try await session.jobFailed(job, error: error, retryAt: retryAt, now: now)
                 }
-                try await record?(job, outcome, session)
+                try await record(job, outcome, session)
             }
         } catch {
             // The lease lapses and the job is tried again.

@@ -98,6 +98,9 @@ struct ObjectRoutes {
             try await update($0, $1)
         }
         routes.add(.delete, ":objectType/:id", "archive", "Archive a record", status: 204) { try await archive($0, $1) }
+        routes.add(.get, ":objectType/:id/timeline", "getTimeline",
+                   "A record's activity timeline, newest first, with its conversations' events (R7)", response: "Timeline",
+                   query: [("limit", "1 to 500, default 100")]) { try await timeline($0, $1) }
         routes.add(.post, ":objectType/search", "doSearch", "Search records with filters, sorts and a free-text query",
                    request: "PublicObjectSearchRequest", response: "CollectionResponseWithTotal") { try await search($0, $1) }
         routes.add(.post, ":objectType/batch/create", "batchCreate", "Create up to 100 records, all or none",
@@ -143,6 +146,36 @@ struct ObjectRoutes {
             throw APIError.notFound("\(try await label(type)) \(id) does not exist.")
         }
         return JSONBody.response(RecordJSON(view, typeName: type))
+    }
+
+    /// One entry of a record's timeline as the API shows it.
+    struct TimelineEntry: Encodable {
+        var id: String
+        var type: String
+        var occurredAt: String
+        var actorId: String
+        var sourceType: String
+        var propertyName: String?
+        var oldValue: String?
+        var newValue: String?
+        var values: [String: String]?
+        var conversationId: String?
+    }
+
+    func timeline(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let type = try type(context), id: String = try context.parameters.require("id")
+        let limitText = request.uri.queryParameters.get("limit") ?? "100"
+        guard let limit = Int(limitText), (1...500).contains(limit) else {
+            throw APIError(status: .badRequest, category: "VALIDATION_ERROR", message: "limit must be between 1 and 500; \"\(limitText)\" given.")
+        }
+        let events = try await desk.records.timeline(type: type, id: id, limit: limit, by: try context.requireCaller())
+        let entries = events.map { event in
+            TimelineEntry(id: String(event.position), type: event.kind.rawValue, occurredAt: event.occurredAt.isoString,
+                          actorId: event.actor, sourceType: event.source, propertyName: event.property, oldValue: event.oldValue,
+                          newValue: event.newValue, values: event.values.isEmpty ? nil : event.values,
+                          conversationId: event.conversationID.map(String.init))
+        }
+        return try JSONBody.response(["results": entries])
     }
 
     func create(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {

@@ -106,6 +106,10 @@ enum OpenAPIDocument {
             "numErrors": integer, "errors": array(reference("Error")),
         ], required: ["status", "results", "startedAt", "completedAt"]),
         "CollectionResponse": object(["results": reference("SimplePublicObject[]"), "paging": paging], required: ["results"]),
+        "Timeline": object(["results": array(object([
+            "id": string, "type": string, "occurredAt": dateTime, "actorId": string, "sourceType": string, "propertyName": string,
+            "oldValue": string, "newValue": string, "values": stringMap, "conversationId": string,
+        ], required: ["id", "type", "occurredAt", "actorId", "sourceType"]))], required: ["results"]),
         "CollectionResponseWithTotal": object(["total": integer, "results": reference("SimplePublicObject[]"), "paging": paging],
                                               required: ["total", "results"]),
         "PublicObjectSearchRequest": object([

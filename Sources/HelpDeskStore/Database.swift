@@ -105,7 +105,7 @@ public final class Database: Sendable {
         }
         do {
             try await Migrations.run(on: database)
-            database.feedBell.ring(try await database.read { try await $0.feedHead() })
+            database.feedBell.ring(head: try await database.read { try await $0.feedHead() })
         } catch {
             await database.close()
             throw error
@@ -142,7 +142,7 @@ public final class Database: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 do {
-                    feedBell.ring(try await read { try await $0.feedHead() })
+                    feedBell.ring(head: try await read { try await $0.feedHead() })
                 } catch {
                     if !Task.isCancelled { logger.warning("Could not read the feed's head: \(error)") }
                 }
@@ -158,12 +158,16 @@ public final class Database: Sendable {
                         try await connection.listen(on: FeedBell.channel) { feed in
                             try await connection.listen(on: JobBell.channel) { jobs in
                                 // Whatever was committed while nobody listened.
-                                feedBell.ring(try await read { try await $0.feedHead() })
+                                feedBell.ring(head: try await read { try await $0.feedHead() })
                                 jobBell.ring()
                                 try await withThrowingTaskGroup(of: Void.self) { group in
                                     group.addTask {
                                         for try await notification in feed {
-                                            if let position = Int64(notification.payload) { self.feedBell.ring(position) }
+                                            let words = notification.payload.split(separator: " ")
+                                            // This server's own commits were rung as they happened, with their kinds.
+                                            guard words.count == 3, words[2] != self.feedBell.origin,
+                                                  let first = Int64(words[0]), let last = Int64(words[1]) else { continue }
+                                            self.feedBell.ring(first: first, last: last, kinds: nil)
                                         }
                                     }
                                     group.addTask {
@@ -227,16 +231,17 @@ public final class Database: Sendable {
     /// last, with their feed positions, and what it asked to do after commit is done once it has.
     /// The body may run more than once (see `WriteEffects`).
     public func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+        let origin = feedBell.origin
         let run: @Sendable (StoreSession) async throws -> (R, WriteEffects) = { connection in
-            let effects = WriteEffects()
+            let effects = WriteEffects(origin: origin)
             let session = connection.writing(effects)
             let result = try await body(session)
             try await session.finishWrite()
             return (result, effects)
         }
         let (result, effects) = try await transaction(run)
-        if let position = effects.lastPosition {
-            feedBell.ring(position)
+        if let written = effects.written {
+            feedBell.ring(first: written.first, last: written.last, kinds: written.kinds)
         }
         if effects.addedJobs {
             jobBell.ring()

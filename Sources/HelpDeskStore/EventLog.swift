@@ -43,9 +43,9 @@ extension StoreSession {
                         .text(event.source), .integer(event.occurredAt.millisecondsSince1970)]
             })
         if dialect == .postgres {
-            try await sql.raw("SELECT pg_notify(\(bind: FeedBell.channel), \(bind: String(last)))").run()
+            try await sql.raw("SELECT pg_notify(\(bind: FeedBell.channel), \(bind: "\(first) \(last) \(effects.origin)"))").run()
         }
-        effects.noteWritten(through: last)
+        effects.noteWritten(first: first, last: last, kinds: Set(events.map(\.kind)))
     }
 
     /// The position of the latest committed event (0 for an empty feed).

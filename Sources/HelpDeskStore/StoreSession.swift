@@ -43,6 +43,24 @@ public struct StoreSession: Sendable {
         effects?.afterCommit(action)
     }
 
+    /// Runs `body` in this write so that, if it throws, what it wrote and appended is undone while
+    /// the rest of the write goes on (a savepoint). Returns its error, or `nil` when it succeeded.
+    public func undoingOnFailure(_ body: () async throws -> Void) async throws -> (any Error)? {
+        guard let effects else { throw StoreError.readOnly }
+        let mark = effects.mark()
+        try await sql.raw("SAVEPOINT undoable").run()
+        do {
+            try await body()
+        } catch {
+            try await sql.raw("ROLLBACK TO SAVEPOINT undoable").run()
+            try await sql.raw("RELEASE SAVEPOINT undoable").run()
+            effects.restore(mark)
+            return error
+        }
+        try await sql.raw("RELEASE SAVEPOINT undoable").run()
+        return nil
+    }
+
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
     public func nextValue(of sequence: String, startingAfter start: Int64 = 0) async throws -> Int64 {
         try await sql.raw("""

@@ -14,15 +14,42 @@ final class WriteEffects: Sendable {
     private struct State {
         var events: [FeedEvent] = []
         var afterCommit: [@Sendable () -> Void] = []
-        var lastPosition: Int64?
+        var written: (first: Int64, last: Int64, kinds: Set<FeedEvent.Kind>)?
         var addedJobs = false
         var addedRows = 0
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The writing process, as its notifications name it (`FeedBell.origin`).
+    let origin: String
+
+    init(origin: String) {
+        self.origin = origin
+    }
 
     func append(_ events: [FeedEvent]) {
         state.withLockedValue { $0.events.append(contentsOf: events) }
+    }
+
+    /// Where the effects stand, to go back to if what follows is undone.
+    struct Mark {
+        var events: Int
+        var afterCommit: Int
+        var addedJobs: Bool
+        var addedRows: Int
+    }
+
+    func mark() -> Mark {
+        state.withLockedValue { Mark(events: $0.events.count, afterCommit: $0.afterCommit.count, addedJobs: $0.addedJobs, addedRows: $0.addedRows) }
+    }
+
+    func restore(_ mark: Mark) {
+        state.withLockedValue { state in
+            state.events.removeLast(state.events.count - mark.events)
+            state.afterCommit.removeLast(state.afterCommit.count - mark.afterCommit)
+            state.addedJobs = mark.addedJobs
+            state.addedRows = mark.addedRows
+        }
     }
 
     func afterCommit(_ action: @escaping @Sendable () -> Void) {
@@ -55,13 +82,13 @@ final class WriteEffects: Sendable {
         state.withLockedValue { $0.addedJobs }
     }
 
-    func noteWritten(through position: Int64) {
-        state.withLockedValue { $0.lastPosition = position }
+    func noteWritten(first: Int64, last: Int64, kinds: Set<FeedEvent.Kind>) {
+        state.withLockedValue { $0.written = (first, last, kinds) }
     }
 
-    /// The position of the last event written, if any.
-    var lastPosition: Int64? {
-        state.withLockedValue { $0.lastPosition }
+    /// The positions and kinds of the events written, if any.
+    var written: (first: Int64, last: Int64, kinds: Set<FeedEvent.Kind>)? {
+        state.withLockedValue { $0.written }
     }
 
     func takeAfterCommit() -> [@Sendable () -> Void] {

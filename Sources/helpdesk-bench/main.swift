@@ -14,6 +14,9 @@ struct Options {
     var searchTickets = 100_000
     var mailConnections = 16
     var mailOnly = false
+    var feedOnly = false
+    var feedTickets = 2_000
+    var jobs = 10_000
     var postgres: String?
 
     init(_ arguments: [String]) {
@@ -21,6 +24,10 @@ struct Options {
         while let flag = iterator.next() {
             if flag == "--mail-only" {
                 mailOnly = true
+                continue
+            }
+            if flag == "--feed-only" {
+                feedOnly = true
                 continue
             }
             let value = iterator.next() ?? ""
@@ -31,8 +38,10 @@ struct Options {
             case "--search-tickets": searchTickets = Int(value) ?? searchTickets
             case "--mail-connections": mailConnections = Int(value) ?? mailConnections
             case "--postgres": postgres = value
+            case "--feed-tickets": feedTickets = Int(value) ?? feedTickets
+            case "--jobs": jobs = Int(value) ?? jobs
             default:
-                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--postgres URL]")
+                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL]")
                 exit(2)
             }
         }
@@ -266,7 +275,16 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("h
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 print("helpdesk-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(options.clients) clients, \(options.seconds) s per run")
-try await benchmark("SQLite", storage: ["--data-dir", directory.path], options: options)
+if !options.feedOnly {
+    try await benchmark("SQLite", storage: ["--data-dir", directory.path], options: options)
+    if let postgres = options.postgres {
+        try await benchmark("PostgreSQL", storage: ["--database", postgres], options: options)
+    }
+}
+print("\n== The feed and the jobs, SQLite")
+try await FeedLoad.measure(.sqlite(path: directory.appendingPathComponent("feed.sqlite").path), tickets: options.feedTickets,
+                           jobs: options.jobs)
 if let postgres = options.postgres {
-    try await benchmark("PostgreSQL", storage: ["--database", postgres], options: options)
+    print("\n== The feed and the jobs, PostgreSQL")
+    try await FeedLoad.measure(.postgres(url: postgres), tickets: options.feedTickets, jobs: options.jobs)
 }

@@ -108,6 +108,21 @@ def _():
     assert history == ["4", "1"], history
 
 
+@check("R7 a ticket's activity timeline, newest first")
+def _():
+    import json
+    import urllib.request
+    request = urllib.request.Request(f"{BASE}/crm/v3/objects/tickets/{state['ticket']}/timeline?limit=50",
+                                     headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request) as response:
+        entries = json.load(response)["results"]
+    kinds = [entry["type"] for entry in entries]
+    assert kinds[-1] == "record.created", kinds
+    stages = [entry["newValue"] for entry in entries if entry["type"] == "stage.entered"]
+    assert stages == ["4", "1"], stages
+    assert all(entry["occurredAt"] and entry["actorId"] for entry in entries), entries
+
+
 @check("tickets basic_api get_page with after cursor")
 def _():
     for i in range(5):
