@@ -182,24 +182,30 @@ extension ConversationService {
             guard let trashedAt = trashed.trashedAt, Trash.isRestorable(trashedAt: trashedAt, now: now) else {
                 throw HelpDeskError.conflict("Conversation \(id) went to the trash more than \(Trash.retentionDays) days ago and can no longer be restored.")
             }
-            var restored = trashed
-            restored.trashedAt = nil
-            if let ticketID = trashed.ticketID.flatMap({ Int64($0) }) {
-                try await session.restoreRecords(ids: [ticketID])
-                for var other in try await session.conversations(ticketIDs: [ticketID], trashed: true) {
-                    other.trashedAt = nil
-                    try await session.updateConversation(other)
-                }
-                try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
-                                                      actor: user.id, source: caller.source, occurredAt: now)])
-            } else {
-                try await session.updateConversation(restored)
-            }
-            try session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
-                                                objectType: ObjectType.tickets.id, kind: .conversationRestored, actor: user.id,
-                                                source: caller.source, occurredAt: now)])
-            return restored
+            return try await Self.bringBack(trashed, by: caller, at: now, session: session)
         }
+    }
+
+    /// Takes a trashed conversation out of the trash, with its ticket and the ticket's other
+    /// trashed conversations; the caller has locked the ticket.
+    static func bringBack(_ trashed: Conversation, by caller: Caller, at now: Timestamp, session: StoreSession) async throws -> Conversation {
+        var restored = trashed
+        restored.trashedAt = nil
+        if let ticketID = trashed.ticketID.flatMap({ Int64($0) }) {
+            try await session.restoreRecords(ids: [ticketID])
+            for var other in try await session.conversations(ticketIDs: [ticketID], trashed: true) {
+                other.trashedAt = nil
+                try await session.updateConversation(other)
+            }
+            try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
+                                          actor: caller.user.id, source: caller.source, occurredAt: now)])
+        } else {
+            try await session.updateConversation(restored)
+        }
+        try session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
+                                      objectType: ObjectType.tickets.id, kind: .conversationRestored, actor: caller.user.id,
+                                      source: caller.source, occurredAt: now)])
+        return restored
     }
 
     /// Deletes for good what the trash no longer keeps. Returns how many conversations went.

@@ -16,6 +16,7 @@ public final class HelpDesk: Sendable {
     let chatBell = ChatBell()
     let clock: @Sendable () -> Timestamp
     private let followers = NIOLockedValueBox<[Task<Void, Never>]>([])
+    let reportedJobKinds = NIOLockedValueBox(Telemetry.reportedKinds)
 
     init(database: Database, logger: Logger, clock: @escaping @Sendable () -> Timestamp) {
         self.database = database
@@ -92,6 +93,7 @@ public final class HelpDesk: Sendable {
     public var channelMessages: ChannelMessages { ChannelMessages(desk: self) }
     public var calls: CallService { CallService(desk: self) }
     public var liveChat: LiveChat { LiveChat(desk: self) }
+    public var telemetry: Telemetry { Telemetry(desk: self) }
 
     /// Resolves an object type named as in the API (`tickets`, `0-5`, `p_machines`).
     public func objectType(_ reference: String) async throws -> ObjectType {

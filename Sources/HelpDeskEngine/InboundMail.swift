@@ -104,6 +104,18 @@ public struct InboundMail: Sendable {
             var newTicket = false
             if let thread = known.thread {
                 conversation = try await session.touchConversation(id: thread, at: now)
+                if conversation == nil, let trashed = try await session.conversation(id: thread, trashed: true) {
+                    if automatic == nil {
+                        // C3: the customer answers a thread in the trash: it comes back, with its ticket, rather than
+                        // opening a new ticket or hiding the answer.
+                        try await session.lockRecords(ids: [trashed.ticketID.flatMap { Int64($0) }].compactMap { $0 })
+                        _ = try await ConversationService.bringBack(trashed, by: system, at: now, session: session)
+                        conversation = try await session.touchConversation(id: thread, at: now)
+                    } else {
+                        // An auto-reply or a bounce joins the trashed thread and leaves it there.
+                        conversation = trashed
+                    }
+                }
             }
             if conversation == nil {
                 var ticketID: String?

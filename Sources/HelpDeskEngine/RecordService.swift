@@ -244,6 +244,46 @@ public struct RecordService: Sendable {
         }
     }
 
+    /// C7: takes a deleted record out of the archive while the trash keeps it, with (for a
+    /// ticket) the conversations deleted with it. Restoring a live record changes nothing.
+    public func restore(type reference: String, id: String, by caller: Caller) async throws -> Record {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.writeRecords(schema.type))
+        let now = desk.clock()
+        let source = caller.source, user = caller.user
+        guard let numeric = Int64(id) else { throw HelpDeskError.notFound("\(schema.type.singularLabel) \(id) does not exist.") }
+        return try await desk.database.write { session in
+            try await session.lockRecords(ids: [numeric])
+            guard let deleted = try await session.records(type: schema.type, ids: [numeric], archived: true).first,
+                  Self.visible(deleted, to: user, type: schema.type) else {
+                if let live = try await session.records(type: schema.type, ids: [numeric]).first,
+                   Self.visible(live, to: user, type: schema.type) {
+                    return live
+                }
+                throw HelpDeskError.notFound("\(schema.type.singularLabel) \(id) is not in the trash.")
+            }
+            guard let archivedAt = deleted.archivedAt, Trash.isRestorable(trashedAt: archivedAt, now: now) else {
+                throw HelpDeskError.conflict("\(schema.type.singularLabel) \(id) was deleted more than \(Trash.retentionDays) days ago and can no longer be restored.")
+            }
+            try await session.restoreRecords(ids: [numeric])
+            var events = [FeedEvent(recordID: id, objectType: schema.type.id, kind: .restored, actor: user.id, source: source,
+                                    occurredAt: now)]
+            if schema.type.isTicket {
+                for var conversation in try await session.conversations(ticketIDs: [numeric], trashed: true) {
+                    conversation.trashedAt = nil
+                    try await session.updateConversation(conversation)
+                    events.append(FeedEvent(recordID: id, conversationID: Int64(conversation.id), objectType: schema.type.id,
+                                            kind: .conversationRestored, actor: user.id, source: source, occurredAt: now))
+                }
+            }
+            try session.append(events)
+            var restored = deleted
+            restored.archived = false
+            restored.archivedAt = nil
+            return restored
+        }
+    }
+
     /// Reads records by id (or by a unique property). Missing ids are left out of the result.
     public func read(type reference: String, ids: [String], idProperty: String? = nil, options: ReadOptions,
                      by caller: Caller) async throws -> [RecordView] {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import NIOCore
 
 /// One client's SMTP conversation (RFC 5321, with SIZE, 8BITMIME, PIPELINING, enhanced status
@@ -112,9 +113,11 @@ struct SMTPSession {
                 accepted = try await acceptsRecipient(path)
             } catch {
                 // Not knowing is not a refusal: the sender keeps the message and tries again.
+                Self.count("recipient_deferred")
                 return ("451 4.3.0 <\(path)> cannot be checked now; please try again later", false)
             }
             guard accepted else {
+                Self.count("recipient_refused")
                 return failed("550 5.1.1 <\(path)>: no team address of this help desk")
             }
             recipients.append(path)
@@ -192,10 +195,13 @@ struct SMTPSession {
                                     remoteAddress: remoteAddress)
         do {
             try await deliver(envelope, message)
+            Self.count("stored")
             return ("250 2.0.0 Message stored", false)
         } catch let refusal as SMTPDeliveryRefusal {
+            Self.count(refusal.permanent ? "refused" : "deferred")
             return (refusal.permanent ? "554 5.6.0 \(refusal.message)" : "451 4.3.0 \(refusal.message)", false)
         } catch {
+            Self.count("deferred")
             return ("451 4.3.0 The message could not be stored; please try again later", false)
         }
     }
@@ -209,6 +215,11 @@ struct SMTPSession {
     }
 
     /// A refused command; after too many, the client is not one worth talking to.
+    /// Counts what became of a message (or of one of its recipients) for `/metrics`.
+    static func count(_ outcome: String) {
+        Counter(label: "helpdesk_mail_messages_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
     private mutating func failed(_ reply: String) -> (reply: String?, close: Bool) {
         errors += 1
         if errors >= configuration.maxErrors {

@@ -11,12 +11,17 @@ public enum HTTPServer {
     /// opening a port.
     public static func router(desk: HelpDesk) -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorTranslation())
         let book = RouteBook()
-        book.section(router.group(), prefix: "", tag: "Server", authenticated: false)
-            .add(.get, "health", "health", "Answers 200 once the server is ready", response: "Health") { _, _ in
-                try JSONBody.response(["status": "ok"])
-            }
+        let server = book.section(router.group(), prefix: "", tag: "Server", authenticated: false)
+        server.add(.get, "health", "health", "Answers 200 once the server is ready", response: "Health") { _, _ in
+            try JSONBody.response(["status": "ok"])
+        }
+        server.add(.get, "metrics", "metrics", "Requests, mail, jobs waiting and the feed's consumers, in Prometheus's text format",
+                   content: "text/plain") { _, context in
+            try await ServerMetrics.scrape(desk: desk, logger: context.logger)
+        }
         let forms = FormRoutes(desk: desk, limit: SubmissionLimit())
         forms.register(public: book.section(router.group(), prefix: "", tag: "Public forms", authenticated: false))
         ChatRoutes(desk: desk).register(book.section(router.group(), prefix: "", tag: "Live chat", authenticated: false))

@@ -98,6 +98,9 @@ struct ObjectRoutes {
             try await update($0, $1)
         }
         routes.add(.delete, ":objectType/:id", "archive", "Archive a record", status: 204) { try await archive($0, $1) }
+        routes.add(.post, ":objectType/:id/restore", "restore",
+                   "Take a deleted record out of the trash, within 30 days, with a ticket's conversations (C7)",
+                   response: "SimplePublicObject") { try await restore($0, $1) }
         routes.add(.get, ":objectType/:id/timeline", "getTimeline",
                    "A record's activity timeline, newest first, with its conversations' events (R7)", response: "Timeline",
                    query: [("limit", "1 to 500, default 100")]) { try await timeline($0, $1) }
@@ -202,6 +205,12 @@ struct ObjectRoutes {
         try await desk.records.archive(type: try type(context), ids: [try context.parameters.require("id")],
                                        by: try context.requireCaller())
         return JSONBody.noContent()
+    }
+
+    func restore(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
+        let type = try type(context)
+        let record = try await desk.records.restore(type: type, id: try context.parameters.require("id"), by: try context.requireCaller())
+        return JSONBody.response(try await json([record], type: type)[0])
     }
 
     func search(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {

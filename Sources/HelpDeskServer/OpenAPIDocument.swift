@@ -47,6 +47,8 @@ enum OpenAPIDocument {
         ]
         if let response = entry.response {
             responses[String(entry.status)] = ["description": "Success", "content": ["application/json": ["schema": reference(response)]]]
+        } else if let content = entry.content {
+            responses[String(entry.status)] = ["description": "Success", "content": [content: ["schema": ["type": "string"]]]]
         } else {
             responses[String(entry.status)] = ["description": "Success"]
         }

@@ -17,6 +17,8 @@ final class RouteBook {
         var status: Int
         var query: [(String, String)]
         var authenticated: Bool
+        /// The media type of a success that is not JSON (`text/plain`).
+        var content: String?
 
         var openAPIPath: String {
             "/" + path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
@@ -39,14 +41,15 @@ final class RouteBook {
 
         func add(
             _ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ summary: String,
-            request: String? = nil, response: String? = nil, status: Int = 200, query: [(String, String)] = [],
+            request: String? = nil, response: String? = nil, content: String? = nil, status: Int = 200,
+            query: [(String, String)] = [],
             _ handler: @escaping @Sendable (Request, HelpDeskRequestContext) async throws -> Response
         ) {
             group.on(RouterPath(path), method: method, use: handler)
             book.entries.append(Entry(
                 method: method.rawValue, path: path.isEmpty ? prefix : "\(prefix)/\(path)", operationID: operationID,
                 summary: summary, tag: tag, request: request, response: response, status: status, query: query,
-                authenticated: authenticated))
+                authenticated: authenticated, content: content))
         }
     }
 

@@ -190,15 +190,14 @@ extension StoreSession {
             """).all().map(Self.conversation)
     }
 
-    /// The stored messages with these Message-IDs: their conversation, direction and whether they
-    /// forward another message, by id.
+    /// The stored messages with these Message-IDs, also in the trash: their conversation, direction
+    /// and whether they forward another message, by id.
     public func messageThreads(forMessageIDs ids: [String]) async throws
         -> [String: (conversationID: String, direction: ConversationMessage.Direction, isForward: Bool)] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT m.message_id, m.conversation_id, m.direction, m.is_forward FROM messages m
-            JOIN conversations c ON c.id = m.conversation_id
-            WHERE m.message_id IN (\(binds: ids)) AND c.trashed_at IS NULL
+            WHERE m.message_id IN (\(binds: ids))
             """).all()
         var found: [String: (String, ConversationMessage.Direction, Bool)] = [:]
         for row in rows {

@@ -79,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         default:
             throw ValidationError("Give both --smtp-tls-certificate and --smtp-tls-key, or neither.")
         }
+        ServerMetrics.bootstrap()
         let desk = try await storage.open(logger: logger)
         let mail = desk.inboundMail
         let smtp = SMTPServer(

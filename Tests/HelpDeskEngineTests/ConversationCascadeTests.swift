@@ -320,4 +320,26 @@ final class ConversationCascadeTests: XCTestCase {
             XCTAssertEqual(followUp.inReplyTo, reply.messageID, "the latest message is the agent's own reply")
         }
     }
+
+    func testC3AReplyToAThreadInTheTrashBringsItBackWithItsTicketInsteadOfANewOne() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await self.setUp(desk)
+            let first = try await self.mail(desk, subject: "Printer on fire", id: "c3t-1@example.org")
+            let ticketID = try XCTUnwrap(first.ticketID)
+            try await desk.conversations.trash(id: first.conversationID, by: people.admin)
+            let raw = Array(["From: ada@example.org", "To: support@example.com", "Subject: Re: Printer on fire",
+                             "Message-ID: <c3t-2@example.org>", "In-Reply-To: <c3t-1@example.org>", "", "Still burning", ""]
+                .joined(separator: "\r\n").utf8)
+            let reply = try await desk.inboundMail.receive(
+                SMTPEnvelope(sender: "ada@example.org", recipients: ["support@example.com"], clientName: "mx", remoteAddress: nil), raw: raw)
+            XCTAssertEqual(reply.conversationID, first.conversationID)
+            XCTAssertEqual(reply.ticketID, ticketID)
+            let back = try await desk.conversations.get(id: first.conversationID, by: people.admin)
+            XCTAssertNil(back.trashedAt)
+            let ticket = try await desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(), by: people.admin)
+            XCTAssertEqual(ticket.count, 1, "the ticket came back with its thread")
+            let tickets = try await desk.records.search(type: "tickets", SearchRequest(), by: people.admin)
+            XCTAssertEqual(tickets.total, 1, "no new ticket")
+        }
+    }
 }

@@ -240,6 +240,29 @@ final class RecordServiceTests: XCTestCase {
             await two.close()
         }
     }
+
+    func testC7ATicketDeletedWithoutConversationsCanBeRestoredWhileTheTrashKeepsIt() async throws {
+        let clock = TestClock(start: 1_800_000_000_000)
+        try await TestDatabases.each(clock: clock.now) { desk in
+            let people = try await TestPeople.make(on: desk)
+            let ticket = try await newTicket(desk, people.agent, "Printer on fire")
+            try await desk.records.archive(type: "tickets", ids: [ticket.id], by: people.agent)
+            let gone = try await desk.records.read(type: "tickets", ids: [ticket.id], options: ReadOptions(), by: people.agent)
+            XCTAssertTrue(gone.isEmpty)
+            let restored = try await desk.records.restore(type: "tickets", id: ticket.id, by: people.agent)
+            XCTAssertFalse(restored.archived)
+            let back = try await desk.records.read(type: "tickets", ids: [ticket.id], options: ReadOptions(), by: people.agent)
+            XCTAssertEqual(back.first?.record.properties["subject"], "Printer on fire")
+
+            try await desk.records.archive(type: "tickets", ids: [ticket.id], by: people.agent)
+            clock.advance(by: 31 * 86_400_000)
+            do {
+                _ = try await desk.records.restore(type: "tickets", id: ticket.id, by: people.agent)
+                XCTFail("a ticket deleted 31 days ago was restored")
+            } catch HelpDeskError.conflict {
+            }
+        }
+    }
 }
 
 /// A clock that tests move by hand.

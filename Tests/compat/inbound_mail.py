@@ -340,4 +340,22 @@ found = [t for t in threads() if t["subject"] == "Injection"]
 status, body = api("GET", f"/conversations/v3/conversations/threads/{found[0]['id']}/messages") if found else (0, {})
 check("a STARTTLS line in a message is only text", status == 200 and body["results"][0]["text"].startswith("STARTTLS\nstill text"), body)
 
+# /metrics, read by Prometheus's own parser: mail stored and refused, requests by route and status.
+from prometheus_client.parser import text_string_to_metric_families
+with urllib.request.urlopen(f"{BASE}/metrics") as response:
+    content_type, exposition = response.headers["Content-Type"], response.read().decode()
+families = {family.name: family for family in text_string_to_metric_families(exposition)}
+def samples(name, **labels):
+    family = families.get(name)
+    return [s.value for s in (family.samples if family else []) if all(s.labels.get(k) == v for k, v in labels.items())]
+check("/metrics is Prometheus's text format", content_type.startswith("text/plain") and families, content_type)
+check("/metrics counts mail stored and recipients refused",
+      sum(samples("helpdesk_mail_messages", outcome="stored")) >= 1 and sum(samples("helpdesk_mail_messages", outcome="recipient_refused")) >= 1,
+      [f for f in families if f.startswith("helpdesk_mail")])
+check("/metrics counts requests by route and status",
+      sum(samples("hb_requests", http_route="/conversations/v3/conversations/threads", http_response_status_code="200")) >= 1,
+      [f for f in families if f.startswith("hb_") or f.startswith("http_")])
+check("/metrics shows the outbox's jobs waiting", len(samples("helpdesk_jobs_waiting", kind="mail.deliver")) == 1,
+      [f for f in families if f.startswith("helpdesk_")])
+
 finish()
