@@ -2,6 +2,7 @@ import Foundation
 import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
+import NIOConcurrencyHelpers
 
 /// An error as the CRM v3 API reports it: an HTTP status and a JSON body with `status`,
 /// `message`, `correlationId` and `category`, plus details where there are several problems.
@@ -24,6 +25,8 @@ struct APIError: HTTPResponseError {
     var category: String
     var message: String
     var errors: [Detail]
+    /// The methods a path answers, for a 405.
+    var allow: [String] = []
 
     init(status: HTTPResponse.Status, category: String, message: String, errors: [Detail] = []) {
         self.status = status
@@ -75,7 +78,11 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(message: message, correlationId: UUID().uuidString.lowercased(), category: category,
                         errors: errors.isEmpty ? nil : errors)
-        return try JSONBody.response(body, status: status)
+        var response = try JSONBody.response(body, status: status)
+        if !allow.isEmpty {
+            response.headers[.allow] = allow.joined(separator: ", ")
+        }
+        return response
     }
 }
 
@@ -83,6 +90,8 @@ struct APIError: HTTPResponseError {
 /// above, and unexpected failures are logged instead of shown.
 struct ErrorTranslation: RouterMiddleware {
     typealias Context = HelpDeskRequestContext
+    /// The methods each route answers, known once every route is registered.
+    let methods: NIOLockedValueBox<AllowedMethods>
 
     func handle(_ request: Request, context: HelpDeskRequestContext,
                 next: (Request, HelpDeskRequestContext) async throws -> Response) async throws -> Response {
@@ -93,8 +102,15 @@ struct ErrorTranslation: RouterMiddleware {
         } catch let error as HelpDeskError {
             throw APIError(error)
         } catch let error as HTTPError {
+            let path = request.uri.path
+            if error.status == .notFound, case let allowed = methods.withLockedValue({ $0.methods(for: path) }), !allowed.isEmpty {
+                var refusal = APIError(status: .methodNotAllowed, category: "VALIDATION_ERROR",
+                                       message: "\(request.method.rawValue) is not allowed on \(path); it answers \(allowed.joined(separator: ", ")).")
+                refusal.allow = allowed
+                throw refusal
+            }
             throw APIError(status: error.status, category: error.status == .notFound ? "OBJECT_NOT_FOUND" : "VALIDATION_ERROR",
-                           message: error.body ?? Self.describe(error.status, path: request.uri.path))
+                           message: error.body ?? Self.describe(error.status, path: path))
         } catch {
             context.logger.error("Request failed: \(String(reflecting: error))")
             throw APIError(status: .internalServerError, category: "INTERNAL_ERROR",
@@ -109,5 +125,35 @@ struct ErrorTranslation: RouterMiddleware {
         case .contentTooLarge: "The request body is too large."
         default: status.reasonPhrase
         }
+    }
+}
+
+/// The methods each registered path answers, for a 405 with `Allow` when a known path is asked
+/// with another method (the router itself answers 404 then).
+struct AllowedMethods: Sendable {
+    private var routes: [(segments: [Substring], methods: Set<String>)] = []
+
+    init() {}
+
+    init(_ book: RouteBook, extra: [(method: String, path: String)]) {
+        var byPath: [String: Set<String>] = [:]
+        for entry in book.entries.map({ ($0.method, $0.path) }) + extra.map({ ($0.method, $0.path) }) {
+            byPath[entry.1, default: []].insert(entry.0)
+        }
+        routes = byPath.map { path, methods in
+            (path.split(separator: "/"), methods.contains("GET") ? methods.union(["HEAD"]) : methods)
+        }
+    }
+
+    /// The methods of every route whose path fits `path`, sorted; none for an unknown path.
+    func methods(for path: String) -> [String] {
+        let asked = path.split(separator: "/")
+        var found: Set<String> = []
+        for route in routes where route.segments.count == asked.count {
+            if zip(route.segments, asked).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) {
+                found.formUnion(route.methods)
+            }
+        }
+        return found.sorted()
     }
 }

@@ -2,6 +2,7 @@ import HelpDeskEngine
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
@@ -12,7 +13,8 @@ public enum HTTPServer {
     public static func router(desk: HelpDesk) -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: ErrorTranslation())
+        let methods = NIOLockedValueBox(AllowedMethods())
+        router.add(middleware: ErrorTranslation(methods: methods))
         let book = RouteBook()
         let server = book.section(router.group(), prefix: "", tag: "Server", authenticated: false)
         server.add(.get, "health", "health", "Answers 200 once the server is ready", response: "Health") { _, _ in
@@ -42,6 +44,7 @@ public enum HTTPServer {
         NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications"))
         forms.register(admin: section("marketing/v3/forms", "Forms"))
         webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
+        methods.withLockedValue { $0 = AllowedMethods(book, extra: [("GET", "openapi.json")]) }
         let document = Result { try OpenAPIDocument.json(for: book) }
         router.get("openapi.json") { _, _ in
             var headers = HTTPFields()

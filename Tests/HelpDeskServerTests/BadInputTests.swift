@@ -111,4 +111,18 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual((response as! HTTPURLResponse).statusCode, 200)
         XCTAssertEqual(String(decoding: data, as: UTF8.self), #"{"status":"ok"}"#)
     }
+
+    func testAKnownPathAskedWithAnotherMethodAnswers405WithAllow() async throws {
+        var request = URLRequest(url: URL(string: server.baseURL + "/crm/v3/objects/tickets")!)
+        request.httpMethod = "PUT"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        XCTAssertEqual(http.statusCode, 405)
+        XCTAssertEqual(http.value(forHTTPHeaderField: "Allow"), "GET, HEAD, POST")
+        let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        XCTAssertEqual(body?["category"] as? String, "VALIDATION_ERROR")
+        let (unknown, _) = try await send("PUT", "/crm/v3/nothing/here")
+        XCTAssertEqual(unknown, 404, "an unknown path stays a 404")
+    }
 }
