@@ -1,8 +1,14 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A character set named by a MIME `charset` parameter or an encoded word, and how to turn its
 /// bytes into a `String`. The Western single-byte sets are decoded by our own tables because they
-/// carry most non-UTF-8 mail and must be fast; a few others go through Foundation.
+/// carry most non-UTF-8 mail and must be fast; every other set goes through the C library's
+/// iconv, which knows the Chinese, Japanese, Korean and Cyrillic sets, UTF-7 and the Windows code
+/// pages. A label iconv does not know is read as if there were none.
 enum Charset: Equatable {
     /// UTF-8 as declared: invalid sequences become U+FFFD.
     case utf8
@@ -15,7 +21,8 @@ enum Charset: Equatable {
     /// No usable label (absent, US-ASCII, or unknown): UTF-8 when the bytes are valid UTF-8,
     /// otherwise Windows-1252, which never fails.
     case unlabelled
-    case foundation(String.Encoding)
+    /// Any other set, by the name iconv knows it by.
+    case converted(String)
 
     init(label: String?) {
         guard let label else {
@@ -34,18 +41,26 @@ enum Charset: Equatable {
             self = .windows1252
         case "iso-8859-15", "iso8859-15", "iso_8859-15", "latin9", "latin-9", "l9":
             self = .latin9
-        case "iso-2022-jp", "csiso2022jp": self = .foundation(.iso2022JP)
-        case "shift_jis", "shift-jis", "sjis", "x-sjis", "cp932", "windows-31j", "ms_kanji": self = .foundation(.shiftJIS)
-        case "euc-jp", "x-euc-jp": self = .foundation(.japaneseEUC)
-        case "iso-8859-2", "iso8859-2", "latin2", "l2": self = .foundation(.isoLatin2)
-        case "windows-1250", "cp1250": self = .foundation(.windowsCP1250)
-        case "windows-1251", "cp1251": self = .foundation(.windowsCP1251)
-        case "windows-1253", "cp1253": self = .foundation(.windowsCP1253)
-        case "windows-1254", "cp1254", "iso-8859-9", "latin5": self = .foundation(.windowsCP1254)
-        case "utf-16": self = .foundation(.utf16)
-        case "utf-16le": self = .foundation(.utf16LittleEndian)
-        case "utf-16be": self = .foundation(.utf16BigEndian)
-        default: self = .unlabelled
+        case "", "us-ascii", "ascii", "ansi_x3.4-1968", "us", "default", "unknown", "unknown-8bit", "x-unknown":
+            self = .unlabelled
+        // Senders label the smaller set and write characters of its superset; read the superset.
+        case "gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "x-euc-cn", "gb_2312-80", "chinese", "csgb2312":
+            self = .converted("GB18030")
+        case "big5", "x-big5", "cn-big5", "csbig5", "big5-hkscs":
+            self = .converted("BIG5-HKSCS")
+        case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932":
+            self = .converted("CP932")
+        case "euc-kr", "ks_c_5601-1987", "ks_c_5601", "ksc5601", "cp949", "uhc", "windows-949":
+            self = .converted("CP949")
+        case "iso-2022-jp", "csiso2022jp":
+            self = .converted("ISO-2022-JP-2")
+        default:
+            // Only plain names go to iconv: it would read suffixes such as `//TRANSLIT` as options.
+            let known = !name.isEmpty && name.utf8.count <= 40 && name.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                    || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":")
+            }
+            self = known && Self.iconvKnows(name) ? .converted(name.uppercased()) : .unlabelled
         }
     }
 
@@ -56,14 +71,74 @@ enum Charset: Equatable {
         case .unlabelled:
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             return Self.decodeSingleByte(bytes, latin9: false)
-        case .windows1252:
-            return Self.decodeSingleByte(bytes, latin9: false)
-        case .latin9:
-            return Self.decodeSingleByte(bytes, latin9: true)
-        case .foundation(let encoding):
-            if let text = String(bytes: bytes, encoding: encoding) { return text }
-            return Charset.unlabelled.decode(bytes)
+        case .windows1252, .latin9:
+            // Mail labelled Western but written in UTF-8 is common, and Western text that happens
+            // to be valid UTF-8 with non-ASCII letters is not: read such bytes as UTF-8.
+            if bytes.contains(where: { $0 >= 0x80 }), let text = String(validating: bytes, as: UTF8.self) { return text }
+            return Self.decodeSingleByte(bytes, latin9: self == .latin9)
+        case .converted(let name):
+            // Bytes beyond ASCII that form valid UTF-8 are UTF-8 whatever the label says: text in
+            // another set rarely is, while mail labelled with the sender's legacy set but written
+            // in UTF-8 is common (and GB18030 would take it as Chinese without complaint).
+            if bytes.contains(where: { $0 >= 0x80 }), let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
+            return Self.convert(bytes, from: name) ?? Charset.unlabelled.decode(bytes)
         }
+    }
+
+    /// Whether iconv converts from `name`.
+    private static func iconvKnows(_ name: String) -> Bool {
+        let descriptor = iconv_open("UTF-8", name)
+        if descriptor == iconv_t(bitPattern: -1) { return false }
+        iconv_close(descriptor)
+        return true
+    }
+
+    /// The bytes converted by iconv: a byte sequence the set does not have becomes U+FFFD and the
+    /// conversion goes on. `nil` if iconv does not know `name`.
+    static func convert(_ bytes: ArraySlice<UInt8>, from name: String) -> String? {
+        let descriptor = iconv_open("UTF-8", name)
+        if descriptor == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(descriptor) }
+        var input = Array(bytes)
+        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
+        var written = 0
+        input.withUnsafeMutableBytes { inputBytes in
+            var inPointer = inputBytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+            var inLeft = inputBytes.count
+            while true {
+                if output.count - written < 16 { output += [UInt8](repeating: 0, count: output.count) }
+                let outCapacity = output.count - written
+                var outLeft = outCapacity
+                // With all input converted, one more call writes what a stateful set (ISO-2022-JP,
+                // UTF-7) still holds back.
+                let flushing = inLeft == 0
+                let result = output.withUnsafeMutableBytes { outputBytes -> Int in
+                    var outPointer = outputBytes.baseAddress.map { ($0 + written).assumingMemoryBound(to: CChar.self) }
+                    return flushing ? iconv(descriptor, nil, nil, &outPointer, &outLeft)
+                        : iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                }
+                written += outCapacity - outLeft
+                if result != -1 {
+                    if flushing { return }
+                    continue
+                }
+                switch errno {
+                case E2BIG:
+                    output += [UInt8](repeating: 0, count: output.count)
+                case EILSEQ, EINVAL where !flushing:
+                    // A sequence the set does not have, or one cut short at the end: mark it and
+                    // go on after its first byte.
+                    if output.count - written < 3 { output += [UInt8](repeating: 0, count: output.count) }
+                    output.replaceSubrange(written..<written + 3, with: [0xEF, 0xBF, 0xBD])
+                    written += 3
+                    inPointer = inPointer.map { $0 + 1 }
+                    inLeft -= 1
+                default:
+                    return
+                }
+            }
+        }
+        return String(decoding: output[..<written], as: UTF8.self)
     }
 
     /// Unicode scalars for Windows-1252 bytes 0x80–0x9F; the five bytes Windows leaves undefined
