@@ -2,6 +2,19 @@
 /// groups such as `undisclosed-recipients:;`, with commas inside quoted names and comments.
 /// Entries without a usable address are skipped rather than failing the whole list.
 enum AddressList {
+    /// The first word of `value` that looks like an address (`local@domain`, stripped of the
+    /// brackets and quotes around it), with the words before it as the name.
+    static func firstAddressLike(in value: String) -> MailAddress? {
+        let separators: Set<Character> = [" ", "\t", "<", ">", "\"", "'", "(", ")", ",", ";", "[", "]"]
+        let words = value.split(whereSeparator: { separators.contains($0) })
+        guard let index = words.firstIndex(where: { word in
+            let parts = word.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasSuffix(".")
+        }) else { return nil }
+        let name = words[..<index].joined(separator: " ")
+        return MailAddress(name: name.isEmpty ? nil : name, address: String(words[index]))
+    }
+
     static func parse(_ value: String?) -> [MailAddress] {
         guard let value else { return [] }
         let bytes = Array(value.utf8)

@@ -74,8 +74,10 @@ enum EncodedWords {
         let charsetEnd = index
         index += 3
         let textStart = index
+        // Some senders leave spaces in the encoded text: taken as they are, up to the closing
+        // `?=` on the same line.
         while index + 1 < bytes.count, !(bytes[index] == ASCII.question && bytes[index + 1] == ASCII.equals) {
-            if ASCII.isWhitespace(bytes[index]) { return nil }
+            if bytes[index] == ASCII.cr || bytes[index] == ASCII.lf || index - textStart > 1_000 { return nil }
             index += 1
         }
         guard index + 1 < bytes.count else { return nil }

@@ -34,8 +34,9 @@ public struct MailMessage: Sendable {
 
     /// Parses the raw bytes of a message, with CRLF or LF line ends.
     public init(parsing raw: [UInt8]) throws(MailParseError) {
+        // Without header fields it is still mail from someone (the envelope names the sender):
+        // all of it is the body.
         let (headers, bodyStart) = MailHeaders.parse(raw[...])
-        guard !headers.isEmpty else { throw .noHeaders }
         let body = try MessageBody(raw, headers: headers, body: bodyStart..<raw.count)
 
         self.headers = headers
@@ -43,12 +44,18 @@ public struct MailMessage: Sendable {
         inReplyTo = MessageIDs.parse(headers["In-Reply-To"])
         references = MessageIDs.parse(headers["References"])
         subject = ASCII.collapsingWhitespace(EncodedWords.decode(headers["Subject"] ?? ""))
-        from = AddressList.parse(headers["From"]).first
+        from = Self.sender(in: headers)
         to = headers.values("To").flatMap(AddressList.parse)
         cc = headers.values("Cc").flatMap(AddressList.parse)
         replyTo = AddressList.parse(headers["Reply-To"])
         date = MailDate.parse(headers["Date"])
-        text = body.text
+        // An alternative whose text part is blank while its HTML is not: the HTML is the message,
+        // as when there is no text part at all.
+        if let html = body.html, !html.isEmpty, let plain = body.text, plain.allSatisfy(\.isWhitespace) {
+            text = nil
+        } else {
+            text = body.text
+        }
         html = body.html
         attachments = body.attachments
         automatic = AutomaticMail.classify(headers: headers, from: from, envelopeSender: nil)
@@ -57,5 +64,20 @@ public struct MailMessage: Sendable {
             body: body.text ?? body.html.map(HTMLText.plain),
             attachesMessage: body.attachesMessage
         )
+    }
+
+    /// The sender as the headers name them, as broken as senders write them: the first usable
+    /// From address, else the first address-like word in a From line (an unclosed quote, a name
+    /// and an address without angle brackets), else the Sender's.
+    static func sender(in headers: MailHeaders) -> MailAddress? {
+        for name in ["From", "Sender"] {
+            for value in headers.values(name) {
+                if let address = AddressList.parse(value).first(where: { $0.address.contains("@") }) { return address }
+            }
+            for value in headers.values(name) {
+                if let address = AddressList.firstAddressLike(in: value) { return address }
+            }
+        }
+        return nil
     }
 }

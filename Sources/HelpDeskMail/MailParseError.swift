@@ -1,15 +1,10 @@
 /// Why bytes received as an email could not be read as one.
 public enum MailParseError: Error, Sendable, Equatable {
-    /// The data does not start with header fields (`Name: value` lines).
-    case noHeaders
     /// MIME parts are nested deeper than the limit, which no mail program produces.
     case tooDeep(limit: Int)
 
     public var message: String {
         switch self {
-        case .noHeaders:
-            "The message has no header fields: it must start with lines such as \"From: ...\" and \"Subject: ...\", "
-                + "followed by an empty line and the body."
         case .tooDeep(let limit):
             "The message nests MIME parts more than \(limit) levels deep; send it without the extra nesting, "
                 + "for example by attaching the inner message as a file."

@@ -71,12 +71,11 @@ final class HeaderDecodingTests: XCTestCase {
         XCTAssertEqual(message.headers.decoded("From"), "a@example.com")
     }
 
-    func testMessagesWithoutHeadersAreRefused() {
-        for raw in ["", "\r\n\r\nbody", "just some text\nwithout fields", ": no name\n\nbody"] {
-            XCTAssertThrowsError(try MailMessage(parsing: Array(raw.utf8)), raw) { error in
-                XCTAssertEqual(error as? MailParseError, .noHeaders)
-                XCTAssertFalse((error as? MailParseError)?.message.isEmpty ?? true)
-            }
+    func testMessagesWithoutHeadersAreStillMail() throws {
+        for (raw, text) in [("\r\n\r\nbody", "body"), ("just some text\nwithout fields", "just some text\nwithout fields")] {
+            let message = try MailMessage(parsing: Array(raw.utf8))
+            XCTAssertEqual(message.text?.trimmingCharacters(in: .whitespacesAndNewlines), text, raw)
+            XCTAssertNil(message.from)
         }
     }
 
