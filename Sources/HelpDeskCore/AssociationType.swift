@@ -14,6 +14,19 @@ public struct AssociationType: Sendable, Hashable {
         self.label = label
     }
 
+    /// The categories the CRM v4 API names.
+    public static let categories = ["HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED"]
+
+    /// Why a request may not name this type with `category`, if it may not; `nil` when it names none.
+    public func problem(withCategory category: String?) -> String? {
+        guard let category else { return nil }
+        guard Self.categories.contains(category) else {
+            return "associationCategory must be one of \(Self.categories.joined(separator: ", ")); \"\(category)\" given."
+        }
+        guard category == self.category else { return "Association type \(id) is \(self.category); \"\(category)\" given." }
+        return nil
+    }
+
     static let known: [String: (Int, Int)] = [
         "0-5>0-1": (16, 15), "0-5>0-2": (339, 340), "0-5>0-3": (28, 27),
         "0-1>0-2": (279, 280), "0-3>0-1": (3, 4), "0-3>0-2": (341, 342),

@@ -5,13 +5,17 @@ import HelpDeskStore
 public struct AssociationService: Sendable {
     let desk: HelpDesk
 
-    /// Links two records with the default association type, or the given type ids.
+    /// Links two records with the default association type, or the given type ids (with the
+    /// categories given with them, which must be theirs); nothing is written if one is wrong.
     public func associate(_ fromType: String, _ fromID: String, with toType: String, _ toID: String,
-                          typeIDs: [Int] = [], by caller: Caller) async throws -> AssociationType {
+                          typeIDs: [Int] = [], categories: [String?] = [], by caller: Caller) async throws -> AssociationType {
         let (from, to, fromNumber, toNumber) = try await resolve(fromType, fromID, toType, toID, caller: caller)
         let association = AssociationType.defaultType(from: from.type.id, to: to.type.id)
         if let unknown = typeIDs.first(where: { $0 != association.id }) {
             throw HelpDeskError.badRequest("Association type \(unknown) does not link \(from.type.name) to \(to.type.name); use \(association.id).")
+        }
+        if let problem = categories.lazy.compactMap(association.problem(withCategory:)).first {
+            throw HelpDeskError.badRequest(problem)
         }
         let now = desk.clock()
         let source = caller.source, actor = caller.user.id, user = caller.user

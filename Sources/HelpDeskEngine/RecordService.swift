@@ -17,10 +17,13 @@ public struct RecordInput: Sendable {
 public struct AssociationInput: Sendable {
     public var toID: String
     public var typeIDs: [Int]
+    /// The category given with each type id, if any.
+    public var categories: [String?]
 
-    public init(toID: String, typeIDs: [Int]) {
+    public init(toID: String, typeIDs: [Int], categories: [String?] = []) {
         self.toID = toID
         self.typeIDs = typeIDs
+        self.categories = categories
     }
 }
 
@@ -444,7 +447,11 @@ public struct RecordService: Sendable {
                 }
                 for typeID in association.typeIDs {
                     for target in types where AssociationType.defaultType(from: type.id, to: target.id).id == typeID {
-                        return Link(type: target, id: id, association: AssociationType.defaultType(from: type.id, to: target.id))
+                        let linking = AssociationType.defaultType(from: type.id, to: target.id)
+                        if let problem = association.categories.lazy.compactMap(linking.problem(withCategory:)).first {
+                            throw HelpDeskError.badRequest(problem)
+                        }
+                        return Link(type: target, id: id, association: linking)
                     }
                 }
                 throw HelpDeskError.badRequest("Association type ids \(association.typeIDs) do not link \(type.name) to any object type.")

@@ -64,7 +64,7 @@ struct AssociationRoutes {
             let specs = try await JSONBody.decode([SpecBody].self, from: request)
             let (fromType, fromID, toType, toID) = try parameters(context)
             _ = try await desk.associations.associate(fromType, fromID, with: toType, toID, typeIDs: specs.map(\.associationTypeId),
-                                                      by: try context.requireCaller())
+                                                      categories: specs.map(\.associationCategory), by: try context.requireCaller())
             return try JSONBody.response(LabelsJSON(
                 fromObjectTypeId: try await desk.objectType(fromType).id, fromObjectId: Int(fromID) ?? 0,
                 toObjectTypeId: try await desk.objectType(toType).id, toObjectId: Int(toID) ?? 0, labels: []), status: .created)

@@ -33,13 +33,42 @@ enum JSONBody {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        let data = Data(buffer: buffer)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // The decoder calls a number too large for its field invalid JSON; name the field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let path = outOfRangeNumber(in: data) {
+                throw APIError.badRequest("Invalid value at \(path): the number is out of range.")
+            }
             throw APIError.badRequest(describe(error))
         } catch {
             throw APIError.badRequest("The request body is not valid JSON.")
         }
+    }
+
+    /// Where valid JSON holds a number beyond what a 64-bit integer holds, as `[0].field`.
+    static func outOfRangeNumber(in data: Data) -> String? {
+        guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        func find(_ value: Any, at path: String) -> String? {
+            switch value {
+            case let number as NSNumber:
+                return abs(number.doubleValue) >= 9.2e18 ? (path.isEmpty ? "the body" : path) : nil
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = find(object[key]!, at: path.isEmpty ? key : "\(path).\(key)") { return found }
+                }
+                return nil
+            case let array as [Any]:
+                for (index, element) in array.enumerated() {
+                    if let found = find(element, at: "\(path)[\(index)]") { return found }
+                }
+                return nil
+            default:
+                return nil
+            }
+        }
+        return find(parsed, at: "")
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -22,7 +22,8 @@ struct ObjectRoutes {
         var input: RecordInput {
             RecordInput(properties: PropertyValue.strings(properties),
                         associations: (associations ?? []).map {
-                            AssociationInput(toID: $0.to.id, typeIDs: $0.types.map(\.associationTypeId))
+                            AssociationInput(toID: $0.to.id, typeIDs: $0.types.map(\.associationTypeId),
+                                             categories: $0.types.map(\.associationCategory))
                         })
         }
     }

@@ -125,4 +125,26 @@ final class BadInputTests: XCTestCase {
         let (unknown, _) = try await send("PUT", "/crm/v3/nothing/here")
         XCTAssertEqual(unknown, 404, "an unknown path stays a 404")
     }
+
+    func testAnUnknownAssociationCategoryIsRefusedAndNothingIsWritten() async throws {
+        let (_, contact) = try await send("POST", "/crm/v3/objects/contacts", json: #"{"properties": {"email": "ann@example.org"}}"#)
+        let (_, ticket) = try await send("POST", "/crm/v3/objects/tickets",
+                                         json: #"{"properties": {"subject": "x", "hs_pipeline": "0", "hs_pipeline_stage": "1"}}"#)
+        let contactID = try XCTUnwrap(contact["id"] as? String), ticketID = try XCTUnwrap(ticket["id"] as? String)
+        assertError(try await send("PUT", "/crm/v4/objects/tickets/\(ticketID)/associations/contacts/\(contactID)",
+                                   json: #"[{"associationCategory": "MADE_UP", "associationTypeId": 16}]"#),
+                    status: 400, mentions: ["associationCategory", "MADE_UP"])
+        let (_, links) = try await send("GET", "/crm/v4/objects/tickets/\(ticketID)/associations/contacts")
+        XCTAssertEqual((links["results"] as? [Any])?.count, 0, "nothing was linked")
+        assertError(try await send("POST", "/crm/v3/objects/tickets", json: """
+            {"properties": {"subject": "y", "hs_pipeline": "0", "hs_pipeline_stage": "1"},
+             "associations": [{"to": {"id": "\(contactID)"}, "types": [{"associationCategory": "MADE_UP", "associationTypeId": 16}]}]}
+            """), status: 400, mentions: ["MADE_UP"])
+    }
+
+    func testAnOutOfRangeNumberIsNamedByItsField() async throws {
+        assertError(try await send("PUT", "/crm/v4/objects/tickets/1/associations/contacts/2",
+                                   json: #"[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 99999999999999999999999}]"#),
+                    status: 400, mentions: ["associationTypeId"])
+    }
 }
