@@ -33,9 +33,9 @@ public struct AssociationService: Sendable {
                                         type: association, now: now)
             try session.append([
                 FeedEvent(recordID: fromID, objectType: from.type.id, kind: .associated, property: to.type.id,
-                            newValue: toID, actor: actor, source: source, occurredAt: now),
+                          newValue: toID, actor: actor, source: source, occurredAt: now),
                 FeedEvent(recordID: toID, objectType: to.type.id, kind: .associated, property: from.type.id,
-                            newValue: fromID, actor: actor, source: source, occurredAt: now),
+                          newValue: fromID, actor: actor, source: source, occurredAt: now),
             ])
         }
         return association
@@ -50,7 +50,7 @@ public struct AssociationService: Sendable {
             try await session.dissociate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber)
             try session.append([
                 FeedEvent(recordID: fromID, objectType: from.type.id, kind: .dissociated, property: to.type.id,
-                            oldValue: toID, actor: actor, source: source, occurredAt: now),
+                          oldValue: toID, actor: actor, source: source, occurredAt: now),
             ])
         }
     }

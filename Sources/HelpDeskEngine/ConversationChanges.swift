@@ -150,13 +150,13 @@ extension ConversationService {
                 try await session.archiveRecords(ids: [ticketID], now: now)
                 try await session.trashConversations(ticketIDs: [ticketID], at: now)
                 try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .archived,
-                                                      actor: caller.user.id, source: caller.source, occurredAt: now)])
+                                              actor: caller.user.id, source: caller.source, occurredAt: now)])
             } else {
                 try await session.updateConversation(current)
             }
             try session.append([FeedEvent(recordID: current.ticketID, conversationID: Int64(current.id),
-                                                objectType: ObjectType.tickets.id, kind: .conversationTrashed, actor: caller.user.id,
-                                                source: caller.source, occurredAt: now)])
+                                          objectType: ObjectType.tickets.id, kind: .conversationTrashed, actor: caller.user.id,
+                                          source: caller.source, occurredAt: now)])
             return current
         }
     }

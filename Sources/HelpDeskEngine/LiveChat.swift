@@ -149,8 +149,8 @@ public struct LiveChat: Sendable {
                         try await session.associate(fromType: ObjectType.tickets.id, fromID: ticketID, toType: ObjectType.contacts.id,
                                                     toID: contactID, type: association, now: now)
                         events.append(FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .associated,
-                                                  property: ObjectType.contacts.id, newValue: String(contactID), actor: system.user.id,
-                                                  source: system.source, occurredAt: now))
+                                                property: ObjectType.contacts.id, newValue: String(contactID), actor: system.user.id,
+                                                source: system.source, occurredAt: now))
                     }
                 }
             }

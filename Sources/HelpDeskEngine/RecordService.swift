@@ -129,19 +129,19 @@ public struct RecordService: Sendable {
         for (id, creation) in zip(ids, creations) {
             let recordID = String(id), actor = creation.caller.user.id, source = creation.caller.source, now = creation.at
             events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .created,
-                                      values: creation.write.properties.filter { !schema.isTimestamp($0.key) },
-                                      actor: actor, source: source, occurredAt: now))
+                                    values: creation.write.properties.filter { !schema.isTimestamp($0.key) },
+                                    actor: actor, source: source, occurredAt: now))
             if let stage = creation.write.enteredStage {
                 events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .stageEntered,
-                                          property: schema.type.stageProperty, newValue: stage, actor: actor,
-                                          source: source, occurredAt: now))
+                                        property: schema.type.stageProperty, newValue: stage, actor: actor,
+                                        source: source, occurredAt: now))
             }
             for link in creation.links {
                 links.append(AssociationRow(fromType: schema.type.id, fromID: id, toType: link.type.id, toID: link.id,
                                             type: link.association, createdAt: now))
                 events.append(FeedEvent(recordID: recordID, objectType: schema.type.id, kind: .associated,
-                                          property: link.type.id, newValue: String(link.id), actor: actor,
-                                          source: source, occurredAt: now))
+                                        property: link.type.id, newValue: String(link.id), actor: actor,
+                                        source: source, occurredAt: now))
             }
             records.append(Record(id: recordID, objectType: schema.type.id, properties: creation.write.properties,
                                   createdAt: now, updatedAt: now))
@@ -391,11 +391,11 @@ public struct RecordService: Sendable {
                        now: Timestamp) -> [FeedEvent] {
         var events = write.changes.map {
             FeedEvent(recordID: recordID, objectType: type.id, kind: .propertyChanged, property: $0.name,
-                        oldValue: $0.oldValue, newValue: $0.newValue, actor: actor, source: source, occurredAt: now)
+                      oldValue: $0.oldValue, newValue: $0.newValue, actor: actor, source: source, occurredAt: now)
         }
         if let stage = write.enteredStage {
             events.append(FeedEvent(recordID: recordID, objectType: type.id, kind: .stageEntered,
-                                      property: type.stageProperty, newValue: stage, actor: actor, source: source, occurredAt: now))
+                                    property: type.stageProperty, newValue: stage, actor: actor, source: source, occurredAt: now))
         }
         return events
     }
