@@ -6,7 +6,7 @@ import SQLiteNIO
 /// One connection's worth of work: a read, or a write transaction. The table extensions on it are
 /// the only place SQL on records, people and conversations is written.
 public struct StoreSession: Sendable {
-    public let sql: any SQLDatabase
+    let sql: any SQLDatabase
     public let dialect: Database.Dialect
     /// The connection under `sql`, for the bulk inserts that bypass SQLKit.
     let connection: Connection

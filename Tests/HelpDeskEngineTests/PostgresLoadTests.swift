@@ -1,7 +1,7 @@
 import HelpDeskCore
 import HelpDeskEngine
 import HelpDeskMail
-import HelpDeskStore
+@testable import HelpDeskStore
 import HelpDeskTestSupport
 import NIOConcurrencyHelpers
 import XCTest
