@@ -101,6 +101,12 @@ public struct ChannelMessages: Sendable {
             var threadMatch: Conversation?
             if let threadID = incoming.threadID {
                 threadMatch = try await session.conversation(channelID: channel.id, externalThreadID: threadID)
+                if threadMatch == nil, duplicate == nil,
+                   let trashed = try await session.conversation(channelID: channel.id, externalThreadID: threadID, trashed: true) {
+                    // C3 on every channel: a customer going on in a trashed thread brings it back, with its ticket.
+                    try await session.lockRecords(ids: [trashed.ticketID.flatMap { Int64($0) }].compactMap { $0 })
+                    threadMatch = try await ConversationService.bringBack(trashed, by: system, at: now, session: session)
+                }
             }
             let latest = incoming.threadID == nil ? try await session.latestConversation(channelID: channel.id, customerAddress: customer) : nil
             let join = MessageThreading.conversationToJoin(threadMatch: threadMatch, namesThread: incoming.threadID != nil,

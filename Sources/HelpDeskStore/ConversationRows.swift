@@ -98,11 +98,13 @@ extension StoreSession {
             .first().map(Self.conversation)
     }
 
-    /// The live conversation of a channel that the service behind it calls `threadID`.
-    public func conversation(channelID: String, externalThreadID threadID: String) async throws -> Conversation? {
-        try await sql.raw("""
+    /// The conversation of a channel that the service behind it calls `threadID`: the live one, or
+    /// (with `trashed`) the one in the trash.
+    public func conversation(channelID: String, externalThreadID threadID: String, trashed: Bool = false) async throws -> Conversation? {
+        let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
+        return try await sql.raw("""
             SELECT * FROM conversations WHERE channel_id = \(bind: Int64(channelID) ?? -1) AND external_thread_id = \(bind: threadID)
-              AND trashed_at IS NULL ORDER BY id DESC LIMIT 1
+              AND \(state) ORDER BY id DESC LIMIT 1
             """).first().map(Self.conversation)
     }
 
@@ -130,7 +132,6 @@ extension StoreSession {
             """).first().map(Self.conversation)
     }
 
-    /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
     /// The customer addresses of conversations, for ringing the chat sockets that show them.
     public func customerAddresses(conversationIDs: [Int64]) async throws -> Set<String> {
         guard !conversationIDs.isEmpty else { return [] }
@@ -139,6 +140,7 @@ extension StoreSession {
             """).all().map { try $0.decode(column: "customer_address", as: String.self) })
     }
 
+    /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
     public func conversations(ticketIDs: [Int64], trashed: Bool = false) async throws -> [Conversation] {
         guard !ticketIDs.isEmpty else { return [] }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"

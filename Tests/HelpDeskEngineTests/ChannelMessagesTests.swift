@@ -30,4 +30,24 @@ final class ChannelMessagesTests: XCTestCase {
             XCTAssertEqual(again.message?.text, "Message 3", "a retried message answers with the message first stored")
         }
     }
+
+    func testC3ACustomerGoingOnInATrashedThreadBringsItBackWithItsTicket() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let channel = try await desk.channels.create(ChannelDraft(kind: .custom, address: "sms"), by: people.admin)
+            let first = try await desk.channelMessages.publish(IncomingMessage(customerAddress: "+33600000001", text: "Hello",
+                                                                               externalID: "t1", threadID: "thread-1"),
+                                                               channelID: channel.id, by: people.agent).receipt
+            try await desk.conversations.trash(id: first.conversationID, by: people.admin)
+            let next = try await desk.channelMessages.publish(IncomingMessage(customerAddress: "+33600000001", text: "Still there?",
+                                                                              externalID: "t2", threadID: "thread-1"),
+                                                              channelID: channel.id, by: people.agent).receipt
+            XCTAssertEqual(next.conversationID, first.conversationID)
+            XCTAssertEqual(next.ticketID, first.ticketID)
+            let back = try await desk.conversations.get(id: first.conversationID, by: people.admin)
+            XCTAssertNil(back.trashedAt)
+            let tickets = try await desk.records.search(type: "tickets", SearchRequest(), by: people.admin)
+            XCTAssertEqual(tickets.total, 1, "no new ticket")
+        }
+    }
 }
