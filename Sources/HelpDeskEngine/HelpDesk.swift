@@ -29,12 +29,12 @@ public final class HelpDesk: Sendable {
     }
 
     /// Opens (and if needed creates and migrates) the database, and sets up what a fresh install
-    /// starts with: the default ticket and deal pipelines.
+    /// starts with: the default ticket, deal and project pipelines.
     public static func open(
-        _ location: Database.Location, logger: Logger,
+        _ storage: Storage, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) async throws -> HelpDesk {
-        let database = try await Database.open(location, logger: logger)
+        let database = try await Database.open(storage.location, logger: logger)
         let desk = HelpDesk(database: database, logger: logger, clock: clock)
         do {
             try await desk.installDefaults()

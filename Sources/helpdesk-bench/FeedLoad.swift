@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// one server writes, to a consumer on the same one), and how many jobs a second the job runners
 /// get through.
 enum FeedLoad {
-    static func measure(_ location: Database.Location, tickets: Int, jobs: Int) async throws {
+    static func measure(_ location: Storage, tickets: Int, jobs: Int) async throws {
         var logger = Logger(label: "helpdesk-bench")
         logger.logLevel = .error
         let writer = try await HelpDesk.open(location, logger: logger)

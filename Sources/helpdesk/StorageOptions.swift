@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HelpDeskEngine
-import HelpDeskStore
 import Logging
 
 /// Where the help desk keeps its data; shared by every command.
@@ -38,9 +37,9 @@ struct StorageOptions: ParsableArguments {
     }
 
     func open(logger: Logger) async throws -> HelpDesk {
-        let location: Database.Location
+        let location: Storage
         if let database {
-            location = Database.Location(argument: database)
+            location = Storage(argument: database)
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)

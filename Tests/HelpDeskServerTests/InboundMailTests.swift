@@ -1,5 +1,5 @@
 import Foundation
-import HelpDeskStore
+import HelpDeskEngine
 import HelpDeskTestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
 import Foundation
-import HelpDeskStore
+import HelpDeskEngine
 import XCTest
 
 /// A `helpdesk serve` process on a free port, with its own data.
@@ -20,7 +20,7 @@ final class RunningServer {
         return built
     }
 
-    static func start(binary: String, location: Database.Location, arguments: [String] = []) throws -> RunningServer {
+    static func start(binary: String, location: Storage, arguments: [String] = []) throws -> RunningServer {
         let storage: [String]
         switch location {
         case .sqlite(let path): storage = ["--data-dir", (path as NSString).deletingLastPathComponent]
@@ -87,7 +87,7 @@ final class RunningServer {
 
     /// Runs one of the end-to-end scripts of `Tests/compat` with the test Python and fails the
     /// test unless every check of it passed.
-    static func script(_ name: String, _ arguments: [String], on location: Database.Location,
+    static func script(_ name: String, _ arguments: [String], on location: Storage,
                        file: StaticString = #filePath, line: UInt = #line) throws {
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         let path = CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/\(name)").path

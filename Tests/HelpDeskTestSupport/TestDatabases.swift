@@ -20,7 +20,7 @@ public enum TestDatabases {
     }
 
     /// Fresh, empty locations, one per configured dialect; `body` may open several servers on each.
-    public static func eachLocation(_ body: (Database.Location) async throws -> Void) async throws {
+    public static func eachLocation(_ body: (Storage) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("helpdesk-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
