@@ -10,12 +10,12 @@ import Logging
 enum Acknowledgement {
     /// `{{ticket}}` in the text becomes the ticket's number.
     static func send(_ template: String, for mail: MailMessage, to recipient: String, ticketID: String, conversation: Conversation,
-                     channel: Channel, now: Timestamp, session: StoreSession, logger: Logger) async throws -> Bool {
+                     channel: Channel, now: Timestamp, session: StoreSession, logger: Logger) async throws {
         let bounced = try await session.lastBounce(of: recipient)
         let recent = try await session.automaticMail(to: recipient, since: now.adding(milliseconds: -86_400_000))
         if let refusal = AutomaticMailPolicy.refusal(for: recipient, ticketID: ticketID, bouncedAt: bounced, recentSends: recent, now: now) {
             logger.info("No acknowledgement for ticket \(ticketID): \(refusal)")
-            return false
+            return
         }
         let text = template.replacingOccurrences(of: "{{ticket}}", with: ticketID)
         let subject = ConversationService.replySubject(to: mail.subject.isEmpty ? "(no subject)" : mail.subject, ticketID: ticketID)
@@ -33,6 +33,8 @@ enum Acknowledgement {
             isForward: false, automatic: .autoReply, authorID: nil, createdAt: now), attachments: [])
         try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: [recipient], data: outgoing.rendered(),
                                       now: now, automatic: true, ticketID: Int64(ticketID))
-        return true
+        try session.append([FeedEvent(recordID: ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                                      kind: .messageSent, property: "conversation", newValue: stored.id, actor: Caller.systemUserID,
+                                      source: "EMAIL", occurredAt: now)])
     }
 }

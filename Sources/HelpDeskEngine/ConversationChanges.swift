@@ -192,20 +192,28 @@ extension ConversationService {
         var restored = trashed
         restored.trashedAt = nil
         if let ticketID = trashed.ticketID.flatMap({ Int64($0) }) {
-            try await session.restoreRecords(ids: [ticketID])
-            for var other in try await session.conversations(ticketIDs: [ticketID], trashed: true) {
-                other.trashedAt = nil
-                try await session.updateConversation(other)
-            }
-            try session.append([FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
-                                          actor: caller.user.id, source: caller.source, occurredAt: now)])
+            try await restoreTicket(ticketID, by: caller, at: now, session: session)
         } else {
             try await session.updateConversation(restored)
+            try session.append([FeedEvent(recordID: nil, conversationID: Int64(restored.id), objectType: ObjectType.tickets.id,
+                                          kind: .conversationRestored, actor: caller.user.id, source: caller.source, occurredAt: now)])
         }
-        try session.append([FeedEvent(recordID: restored.ticketID, conversationID: Int64(restored.id),
-                                      objectType: ObjectType.tickets.id, kind: .conversationRestored, actor: caller.user.id,
-                                      source: caller.source, occurredAt: now)])
         return restored
+    }
+
+    /// C7: takes a deleted ticket out of the archive with the conversations trashed with it; the
+    /// caller has locked the ticket.
+    static func restoreTicket(_ ticketID: Int64, by caller: Caller, at now: Timestamp, session: StoreSession) async throws {
+        try await session.restoreRecords(ids: [ticketID])
+        var events = [FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .restored,
+                                actor: caller.user.id, source: caller.source, occurredAt: now)]
+        for var conversation in try await session.conversations(ticketIDs: [ticketID], trashed: true) {
+            conversation.trashedAt = nil
+            try await session.updateConversation(conversation)
+            events.append(FeedEvent(recordID: String(ticketID), conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
+                                    kind: .conversationRestored, actor: caller.user.id, source: caller.source, occurredAt: now))
+        }
+        try session.append(events)
     }
 
     /// Deletes for good what the trash no longer keeps. Returns how many conversations went.

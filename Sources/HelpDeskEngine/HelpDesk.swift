@@ -107,7 +107,7 @@ public final class HelpDesk: Sendable {
 
     /// Writes a change to the configuration: `body`'s rows, the feed's entry naming `area` and the
     /// item (`item` of the result), and, once it commits, this server's copies of that area
-    /// forgotten. Other servers forget theirs as the feed reaches them (`ConfigurationFollower`).
+    /// forgotten. Other servers forget theirs as the feed reaches them (see `startFollowers`).
     func configure<R: Sendable>(_ area: FeedEvent.Area, objectType: String = "", by caller: Caller,
                                 item: @escaping @Sendable (R) -> String,
                                 _ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {

@@ -86,23 +86,22 @@ public struct InboundMail: Sendable {
         // unique index on incoming message ids, and its transaction runs again and finds the first).
         return try await desk.database.write { session in
             let found = try await session.messageThreads(forMessageIDs: [mail.messageID].compactMap { $0 } + threadIDs)
+            if let id = mail.messageID, let copy = found[id], copy.direction == .incoming {
+                return Receipt(conversationID: copy.conversationID, messageID: id, ticketID: nil, duplicate: true)
+            }
             var thread = threadIDs.lazy.compactMap { found[$0]?.conversationID }.first
             if thread == nil, let tokenTicket {
                 thread = try await session.conversations(ticketID: tokenTicket, limit: 50).first { $0.customerAddress == sender }?.id
             }
             // A reply's conversation has its contact already.
-            let contact = wantsContact && thread == nil
+            let knownContact = wantsContact && thread == nil
                 ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
                 : nil
-            let known = (thread: thread, contact: contact.map(String.init),
-                         repliesToForward: mail.inReplyTo.contains { found[$0]?.isForward == true })
-            if let id = mail.messageID, let copy = found[id], copy.direction == .incoming {
-                return Receipt(conversationID: copy.conversationID, messageID: id, ticketID: nil, duplicate: true)
-            }
+            let repliesToForward = mail.inReplyTo.contains { found[$0]?.isForward == true }
             var events: [FeedEvent] = []
             var conversation: Conversation?
             var newTicket = false
-            if let thread = known.thread {
+            if let thread {
                 conversation = try await session.touchConversation(id: thread, at: now)
                 if conversation == nil, let trashed = try await session.conversation(id: thread, trashed: true) {
                     if automatic == nil {
@@ -119,7 +118,7 @@ public struct InboundMail: Sendable {
             }
             if conversation == nil {
                 var ticketID: String?
-                var contactID = known.contact
+                var contactID = knownContact.map(String.init)
                 if wantsContact, contactID == nil {
                     let (id, created) = try await ChannelIntake.contact(email: sender, phone: nil, name: mail.from?.name, schema: contacts,
                                                                         by: system, now: now, session: session)
@@ -144,7 +143,7 @@ public struct InboundMail: Sendable {
                 id: "", conversationID: conversation.id, direction: .incoming, senderAddress: sender,
                 senderName: mail.from?.name, to: mail.to.map(\.address), cc: mail.cc.map(\.address), subject: mail.subject,
                 text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
-                repliesToForward: known.repliesToForward, automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
+                repliesToForward: repliesToForward, automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
             events.append(FeedEvent(
                 recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
                 kind: .messageReceived, property: "conversation", newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
@@ -153,8 +152,8 @@ public struct InboundMail: Sendable {
                 try await session.recordBounces(failedRecipients, at: now)
             }
             if newTicket, let template = channel.settings.acknowledgement, let ticketID = conversation.ticketID {
-                _ = try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
-                                                   channel: channel, now: now, session: session, logger: logger)
+                try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
+                                               channel: channel, now: now, session: session, logger: logger)
             }
             return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
         }

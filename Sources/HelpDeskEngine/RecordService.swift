@@ -268,18 +268,13 @@ public struct RecordService: Sendable {
             guard let archivedAt = deleted.archivedAt, Trash.isRestorable(trashedAt: archivedAt, now: now) else {
                 throw HelpDeskError.conflict("\(schema.type.singularLabel) \(id) was deleted more than \(Trash.retentionDays) days ago and can no longer be restored.")
             }
-            try await session.restoreRecords(ids: [numeric])
-            var events = [FeedEvent(recordID: id, objectType: schema.type.id, kind: .restored, actor: user.id, source: source,
-                                    occurredAt: now)]
             if schema.type.isTicket {
-                for var conversation in try await session.conversations(ticketIDs: [numeric], trashed: true) {
-                    conversation.trashedAt = nil
-                    try await session.updateConversation(conversation)
-                    events.append(FeedEvent(recordID: id, conversationID: Int64(conversation.id), objectType: schema.type.id,
-                                            kind: .conversationRestored, actor: user.id, source: source, occurredAt: now))
-                }
+                try await ConversationService.restoreTicket(numeric, by: caller, at: now, session: session)
+            } else {
+                try await session.restoreRecords(ids: [numeric])
+                try session.append([FeedEvent(recordID: id, objectType: schema.type.id, kind: .restored, actor: user.id, source: source,
+                                              occurredAt: now)])
             }
-            try session.append(events)
             var restored = deleted
             restored.archived = false
             restored.archivedAt = nil

@@ -14,15 +14,6 @@ public final class Database: Sendable {
     public enum Location: Sendable, Equatable {
         case sqlite(path: String)
         case postgres(url: String)
-
-        /// Reads `--database`: a `postgres://` URL, `sqlite:PATH`, or a file path.
-        public init(argument: String) {
-            if argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://") {
-                self = .postgres(url: argument)
-            } else {
-                self = .sqlite(path: argument.hasPrefix("sqlite:") ? String(argument.dropFirst(7)) : argument)
-            }
-        }
     }
 
     public enum Dialect: Sendable {
