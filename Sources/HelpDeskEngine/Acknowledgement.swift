@@ -9,8 +9,9 @@ import Logging
 /// the loop guard (`AutomaticMailPolicy`), in the transaction that stores the ticket.
 enum Acknowledgement {
     /// `{{ticket}}` in the text becomes the ticket's number.
-    static func send(_ template: String, for mail: MailMessage, to recipient: String, ticketID: String, conversation: Conversation,
-                     channel: Channel, now: Timestamp, session: StoreSession, logger: Logger) async throws {
+    static func send(_ template: String, answering mail: IncomingMessage, ticketID: String, conversation: Conversation,
+                     now: Timestamp, session: StoreSession, logger: Logger) async throws {
+        let recipient = mail.sender.address, channel = mail.channel
         let bounced = try await session.lastBounce(of: recipient)
         let recent = try await session.automaticMail(to: recipient, since: now.adding(milliseconds: -86_400_000))
         if let refusal = AutomaticMailPolicy.refusal(for: recipient, ticketID: ticketID, bouncedAt: bounced, recentSends: recent, now: now) {

@@ -25,7 +25,7 @@ public struct CallService: Sendable {
         let numbers = channel.settings.forwardTo ?? []
         let putThrough = open && !numbers.isEmpty
         let number = ChannelSettings.isPhoneNumber(caller) ? caller : "an unknown number"
-        _ = try await desk.channelMessages.receive(IncomingMessage(
+        _ = try await desk.channelMessages.receive(CustomerMessage(
             customerAddress: caller.isEmpty ? "unknown" : caller, customerPhone: ChannelSettings.isPhoneNumber(caller) ? caller : nil,
             text: "Incoming call from \(number)" + (open ? "." : ", after opening hours."), externalID: callID, threadID: callID,
             subject: "Call from \(number)"), on: channel, source: "CALL")
@@ -35,7 +35,7 @@ public struct CallService: Sendable {
     /// The ringing ended: answered calls are done; missed ones go to voicemail.
     public func dialEnded(on channel: Channel, callID: String, from caller: String, status: String) async throws -> Answer {
         let answered = status == "completed" || status == "answered"
-        _ = try await desk.channelMessages.receive(IncomingMessage(
+        _ = try await desk.channelMessages.receive(CustomerMessage(
             customerAddress: caller.isEmpty ? "unknown" : caller,
             text: answered ? "The call was answered." : "Nobody answered the call (\(status)).",
             externalID: "\(callID):dial", threadID: callID), on: channel, source: "CALL")
@@ -47,7 +47,7 @@ public struct CallService: Sendable {
                           seconds: Int?) async throws {
         guard ChannelSettings.isValidOutboundURL(url) else { throw HelpDeskError.badRequest("RecordingUrl must be an http or https URL.") }
         let length = seconds.map { " (\($0) s)" } ?? ""
-        _ = try await desk.channelMessages.receive(IncomingMessage(
+        _ = try await desk.channelMessages.receive(CustomerMessage(
             customerAddress: caller.isEmpty ? "unknown" : caller, text: "Voicemail\(length): \(url)", externalID: recordingID,
             threadID: callID), on: channel, source: "CALL")
     }

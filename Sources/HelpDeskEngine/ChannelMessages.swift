@@ -5,7 +5,7 @@ import HelpDeskStore
 
 /// A customer's message on a channel other than email, as its edge (the custom channels API, a
 /// WhatsApp or call webhook) hands it over.
-public struct IncomingMessage: Sendable {
+public struct CustomerMessage: Sendable {
     /// The customer on the channel: a phone number, or the service's own id for them.
     public var customerAddress: String
     public var customerName: String?
@@ -56,7 +56,7 @@ public struct ChannelMessages: Sendable {
     }
 
     /// The custom channels API: an integration publishes its customer's message on its channel.
-    public func publish(_ incoming: IncomingMessage, channelID: String, by caller: Caller) async throws
+    public func publish(_ incoming: CustomerMessage, channelID: String, by caller: Caller) async throws
         -> (receipt: Receipt, message: ConversationMessage?) {
         try caller.check(.workConversations)
         guard let channel = try await channel(id: channelID, kinds: [.custom]) else {
@@ -72,7 +72,7 @@ public struct ChannelMessages: Sendable {
         return (receipt, message)
     }
 
-    public func receive(_ incoming: IncomingMessage, on channel: Channel, source: String) async throws -> Receipt {
+    public func receive(_ incoming: CustomerMessage, on channel: Channel, source: String) async throws -> Receipt {
         let customer = incoming.customerAddress.trimmingCharacters(in: .whitespaces)
         guard !customer.isEmpty, customer.count <= 200 else {
             throw HelpDeskError.badRequest("A message needs its sender's address on the channel (at most 200 characters).")
@@ -85,62 +85,20 @@ public struct ChannelMessages: Sendable {
         let name = incoming.customerName.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)) }?.nilIfEmpty
         let email = incoming.customerEmail.map(Channel.normalizedAddress).flatMap { Channel.isValidEmailAddress($0) ? $0 : nil }
         let phone = incoming.customerPhone.map { String($0.trimmingCharacters(in: .whitespaces).prefix(50)) }?.nilIfEmpty
-        // Scoped by channel: two services may use the same ids.
-        let externalID = incoming.externalID.map { "\(channel.id):\($0)" }
-        let now = desk.clock()
-        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
-        let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
-        let system = Caller.system(source: source)
-
         let subject = Self.subject(incoming.subject, text: text, customer: name ?? customer)
-        // Looked up in the writer: two messages of one customer may arrive at the same moment.
+        let message = IncomingMessage(
+            channel: channel, source: source,
+            sender: IncomingMessage.Sender(address: customer, name: name, email: email, phone: phone), subject: subject, text: text,
+            html: html, to: [channel.address],
+            // Scoped by channel: two services may use the same ids.
+            messageID: incoming.externalID.map { "\(channel.id):\($0)" },
+            threading: incoming.threadID.map { .service(threadID: $0) } ?? .customer)
+        let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
         return try await desk.database.write { session in
-            try await session.lock("conversation:\(channel.id):\(customer)")
-            var duplicate: String?
-            if let externalID { duplicate = try await session.messageThreads(forMessageIDs: [externalID])[externalID]?.conversationID }
-            var threadMatch: Conversation?
-            if let threadID = incoming.threadID {
-                threadMatch = try await session.conversation(channelID: channel.id, externalThreadID: threadID)
-                if threadMatch == nil, duplicate == nil,
-                   let trashed = try await session.conversation(channelID: channel.id, externalThreadID: threadID, trashed: true) {
-                    // C3 on every channel: a customer going on in a trashed thread brings it back, with its ticket.
-                    try await session.lockRecords(ids: [trashed.ticketID.flatMap { Int64($0) }].compactMap { $0 })
-                    threadMatch = try await ConversationService.bringBack(trashed, by: system, at: now, session: session)
-                }
-            }
-            let latest = incoming.threadID == nil ? try await session.latestConversation(channelID: channel.id, customerAddress: customer) : nil
-            let join = MessageThreading.conversationToJoin(threadMatch: threadMatch, namesThread: incoming.threadID != nil,
-                                                           latestWithCustomer: latest)
-            if let duplicate {
-                return Receipt(conversationID: duplicate, messageID: "", ticketID: nil, duplicate: true)
-            }
-            var events: [FeedEvent] = []
-            var conversation: Conversation?
-            if let join {
-                conversation = try await session.touchConversation(id: join.id, at: now)
-            }
-            if conversation == nil {
-                let (contactID, contactEvents) = try await ChannelIntake.contact(
-                    email: email, phone: phone, name: name, schema: contacts, by: system, now: now, session: session)
-                events += contactEvents
-                let (ticketID, created) = try await ChannelIntake.ticket(
-                    on: channel, subject: subject, content: text, contactID: contactID, tickets: tickets, by: system, now: now,
-                    session: session)
-                events += created
-                conversation = try await session.insertConversation(Conversation(
-                    id: "", channelID: channel.id, ticketID: ticketID, status: .open, ownerID: nil, contactID: contactID.map(String.init),
-                    customerAddress: customer, subject: subject, createdAt: now, latestMessageAt: now, externalThreadID: incoming.threadID))
-            }
-            guard let conversation else { throw HelpDeskError.conflict("The conversation could not be stored.") }
-            let message = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: customer, senderName: name,
-                to: [channel.address], cc: [], subject: subject, text: text, html: html, messageID: externalID, inReplyTo: nil,
-                isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: incoming.attachments)
-            events.append(FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id),
-                                    objectType: ObjectType.tickets.id, kind: .messageReceived, property: "conversation",
-                                    newValue: message.id, actor: system.user.id, source: source, occurredAt: now))
-            try session.append(events)
-            return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
+            let outcome = try await intake.store(message, attachments: incoming.attachments, session: session)
+            return Receipt(conversationID: outcome.conversation.id, messageID: outcome.message?.id ?? "",
+                           ticketID: outcome.message == nil ? nil : outcome.conversation.ticketID, duplicate: outcome.message == nil)
         }
     }
 

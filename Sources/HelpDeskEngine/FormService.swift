@@ -145,70 +145,16 @@ public struct FormService: Sendable {
         } catch {
             throw HelpDeskError.invalidForm(error)
         }
-        let now = desk.clock()
-        let system = Caller.system(source: "FORM")
-        var ticketWrite: RecordWrite?
-        if channel.createsTickets, let pipeline = tickets.pipeline(channel.pipelineID) ?? tickets.defaultPipeline,
-           let stage = pipeline.firstOpenStage {
-            var properties = submission.ticket
-            properties["hs_pipeline"] = pipeline.id
-            properties["hs_pipeline_stage"] = stage.id
-            properties["source_type"] = Channel.Kind.form.ticketSource
-            do {
-                ticketWrite = try RecordWrite.create(properties, schema: tickets, now: now)
-            } catch {
-                throw HelpDeskError.invalidInput(error)
-            }
-        }
-        let plannedTicket = ticketWrite
         let name = [submission.contact["firstname"], submission.contact["lastname"]].compactMap { $0 }.joined(separator: " ")
+        let message = IncomingMessage(
+            channel: channel, source: "FORM",
+            sender: IncomingMessage.Sender(address: submission.email, name: name.isEmpty ? nil : name, email: submission.email),
+            subject: submission.ticket["subject"] ?? form.name, text: submission.summary, threading: .none,
+            ticketProperties: submission.ticket, contactProperties: submission.contact)
+        let intake = Intake(tickets: tickets, contacts: contacts, now: desk.clock(), logger: desk.logger)
         return try await desk.database.write { session in
-            var events: [FeedEvent] = []
-            let contactID: Int64
-            if let existing = try await session.recordIDs(type: .contacts, property: "email", values: [submission.email])[
-                IndexedValue.searchable(submission.email)],
-               let contact = try await session.records(type: .contacts, ids: [existing]).first {
-                contactID = existing
-                // Anyone may submit a form with any address: fill what the contact lacks, never overwrite.
-                let missing = submission.contact.filter { (contact.properties[$0.key] ?? "").isEmpty }
-                let write: RecordWrite
-                do {
-                    write = try RecordWrite.update(contact.properties, with: missing, schema: contacts, now: now)
-                } catch let error as RecordInputError {
-                    throw HelpDeskError.invalidInput(error)
-                }
-                try await RecordService.apply([(contact, write)], schema: contacts, actor: system.user.id, source: system.source,
-                                              now: now, session: session)
-            } else {
-                let (records, created) = try await ChannelIntake.create(submission.contact, schema: contacts, links: [], by: system,
-                                                                        now: now, session: session)
-                contactID = Int64(records[0].id) ?? -1
-                events += created
-            }
-            var ticketID: String?
-            if let plannedTicket {
-                let link = RecordService.Link(type: .contacts, id: contactID,
-                                              association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))
-                let creation = RecordService.Creation(
-                    write: plannedTicket, stored: NewRecord(properties: plannedTicket.properties, schema: tickets, createdAt: now),
-                    links: [link], caller: system, at: now)
-                let (records, created) = try await RecordService.insert([creation], schema: tickets, session: session)
-                ticketID = records.first?.id
-                events += created
-            }
-            let subject = submission.ticket["subject"] ?? form.name
-            let conversation = try await session.insertConversation(Conversation(
-                id: "", channelID: channel.id, ticketID: ticketID, status: .open, ownerID: nil, contactID: String(contactID),
-                customerAddress: submission.email, subject: subject, createdAt: now, latestMessageAt: now))
-            let message = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: submission.email,
-                senderName: name.isEmpty ? nil : name, to: [], cc: [], subject: subject, text: submission.summary, html: nil,
-                messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: nil, createdAt: now), attachments: [])
-            events.append(FeedEvent(recordID: ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
-                                    kind: .messageReceived, property: "conversation", newValue: message.id, actor: system.user.id,
-                                    source: system.source, occurredAt: now))
-            try session.append(events)
-            return Receipt(contactID: String(contactID), conversationID: conversation.id, ticketID: ticketID)
+            let outcome = try await intake.store(message, session: session)
+            return Receipt(contactID: outcome.contactID ?? "", conversationID: outcome.conversation.id, ticketID: outcome.conversation.ticketID)
         }
     }
 

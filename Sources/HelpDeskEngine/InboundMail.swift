@@ -58,7 +58,6 @@ public struct InboundMail: Sendable {
 
     /// - Parameter taggedTicket: the ticket named by the reply address the mail was sent to.
     func receive(_ mail: MailMessage, envelopeSender: String, on channel: Channel, taggedTicket: String? = nil) async throws -> Receipt {
-        let now = desk.clock()
         let sender = Channel.normalizedAddress(mail.from?.address ?? envelopeSender)
         let automatic: ConversationMessage.Automatic? = switch mail.automatic(envelopeSender: envelopeSender) {
         case .autoReply: .autoReply
@@ -66,97 +65,31 @@ public struct InboundMail: Sendable {
         case .bulk: .bulk
         case nil: nil
         }
-        let text = mail.text ?? mail.html.map(HTMLText.plain) ?? ""
-        let html = mail.html.map { HTMLSanitizer.clean($0) }
+        let incoming = IncomingMessage(
+            channel: channel, source: "EMAIL",
+            sender: IncomingMessage.Sender(address: sender, name: mail.from?.name, email: sender.isEmpty ? nil : sender),
+            subject: mail.subject, text: mail.text ?? mail.html.map(HTMLText.plain) ?? "", html: mail.html.map { HTMLSanitizer.clean($0) },
+            to: mail.to.map(\.address), cc: mail.cc.map(\.address), messageID: mail.messageID,
+            threading: .mail(inReplyTo: mail.inReplyTo, references: mail.references,
+                             ticketToken: TicketToken.ticketID(inSubject: mail.subject) ?? taggedTicket),
+            automatic: automatic, isForward: mail.isForward)
         let attachments = mail.attachments.map {
             NewAttachment(filename: $0.filename, contentType: $0.contentType, contentID: $0.contentID, inline: $0.inline,
                           data: Data($0.data))
         }
-        let threadIDs = mail.inReplyTo + mail.references.reversed()
-        let tokenTicket = TicketToken.ticketID(inSubject: mail.subject) ?? taggedTicket
-        let tickets = try await desk.catalog.schema(for: "tickets")
-        let contacts = try await desk.catalog.schema(for: "contacts")
-        let system = Caller.system(source: "EMAIL")
-        let wantsContact = automatic == nil && !sender.isEmpty
-
+        let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
         let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
-        let logger = desk.logger
-        // The thread and the duplicate are looked up in the transaction that stores the message:
-        // the same message delivered twice at once is stored once (the second copy meets the
-        // unique index on incoming message ids, and its transaction runs again and finds the first).
         return try await desk.database.write { session in
-            let found = try await session.messageThreads(forMessageIDs: [mail.messageID].compactMap { $0 } + threadIDs)
-            if let id = mail.messageID, let copy = found[id], copy.direction == .incoming {
-                return Receipt(conversationID: copy.conversationID, messageID: id, ticketID: nil, duplicate: true)
+            let outcome = try await intake.store(incoming, attachments: attachments, session: session)
+            guard let message = outcome.message else {
+                return Receipt(conversationID: outcome.conversation.id, messageID: mail.messageID ?? "", ticketID: nil, duplicate: true)
             }
-            var thread = threadIDs.lazy.compactMap { found[$0]?.conversationID }.first
-            if thread == nil, let tokenTicket {
-                thread = try await session.conversations(ticketID: tokenTicket, limit: 50).first { $0.customerAddress == sender }?.id
-            }
-            // A reply's conversation has its contact already.
-            let knownContact = wantsContact && thread == nil
-                ? try await session.recordIDs(type: .contacts, property: "email", values: [sender])[IndexedValue.searchable(sender)]
-                : nil
-            let repliesToForward = mail.inReplyTo.contains { found[$0]?.isForward == true }
-            var events: [FeedEvent] = []
-            var conversation: Conversation?
-            var newTicket = false
-            if let thread {
-                conversation = try await session.touchConversation(id: thread, at: now)
-                if conversation == nil, let trashed = try await session.conversation(id: thread, trashed: true) {
-                    if automatic == nil {
-                        // C3: the customer answers a thread in the trash: it comes back, with its ticket, rather than
-                        // opening a new ticket or hiding the answer.
-                        try await session.lockRecords(ids: [trashed.ticketID.flatMap { Int64($0) }].compactMap { $0 })
-                        _ = try await ConversationService.bringBack(trashed, by: system, at: now, session: session)
-                        conversation = try await session.touchConversation(id: thread, at: now)
-                    } else {
-                        // An auto-reply or a bounce joins the trashed thread and leaves it there.
-                        conversation = trashed
-                    }
-                }
-            }
-            if conversation == nil {
-                var ticketID: String?
-                var contactID = knownContact.map(String.init)
-                if wantsContact, contactID == nil {
-                    let (id, created) = try await ChannelIntake.contact(email: sender, phone: nil, name: mail.from?.name, schema: contacts,
-                                                                        by: system, now: now, session: session)
-                    contactID = id.map(String.init)
-                    events += created
-                }
-                if automatic == nil {
-                    let (id, created) = try await ChannelIntake.ticket(
-                        on: channel, subject: mail.subject, content: text, contactID: contactID.flatMap { Int64($0) }, tickets: tickets,
-                        by: system, now: now, session: session)
-                    ticketID = id
-                    newTicket = id != nil
-                    events += created
-                }
-                conversation = try await session.insertConversation(Conversation(
-                    id: "", channelID: channel.id, ticketID: ticketID, status: automatic == nil ? .open : .closed,
-                    ownerID: nil, contactID: contactID, customerAddress: sender, subject: mail.subject,
-                    createdAt: now, latestMessageAt: now, closedAt: automatic == nil ? nil : now))
-            }
-            guard let conversation else { throw HelpDeskError.notFound("The conversation of this message disappeared.") }
-            let message = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: conversation.id, direction: .incoming, senderAddress: sender,
-                senderName: mail.from?.name, to: mail.to.map(\.address), cc: mail.cc.map(\.address), subject: mail.subject,
-                text: text, html: html, messageID: mail.messageID, inReplyTo: mail.inReplyTo.first, isForward: mail.isForward,
-                repliesToForward: repliesToForward, automatic: automatic, authorID: nil, createdAt: now), attachments: attachments)
-            events.append(FeedEvent(
-                recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
-                kind: .messageReceived, property: "conversation", newValue: message.id, actor: "system", source: "EMAIL", occurredAt: now))
-            try session.append(events)
             if !failedRecipients.isEmpty {
-                try await session.recordBounces(failedRecipients, at: now)
+                try await session.recordBounces(failedRecipients, at: intake.now)
             }
-            if newTicket, let template = channel.settings.acknowledgement, let ticketID = conversation.ticketID {
-                try await Acknowledgement.send(template, for: mail, to: sender, ticketID: ticketID, conversation: conversation,
-                                               channel: channel, now: now, session: session, logger: logger)
-            }
-            return Receipt(conversationID: conversation.id, messageID: message.id, ticketID: conversation.ticketID, duplicate: false)
+            return Receipt(conversationID: outcome.conversation.id, messageID: message.id, ticketID: outcome.conversation.ticketID,
+                           duplicate: false)
         }
     }
 }
-

@@ -22,7 +22,7 @@ public struct JobRunner: Service, Sendable {
     static let longestSleep: Duration = .seconds(60)
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await runUntilCancelled() }
+        await cancelWhenGracefulShutdown { await runUntilCancelled() }
     }
 
     func runUntilCancelled() async {

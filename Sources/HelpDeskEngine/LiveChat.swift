@@ -64,37 +64,17 @@ public struct LiveChat: Sendable {
         guard !trimmed.isEmpty, trimmed.count <= Self.maxText else {
             throw HelpDeskError.badRequest("A chat message holds 1 to \(Self.maxText) characters.")
         }
-        let now = desk.clock()
-        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
-        let bot = channel.settings.chatbot
+        let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+        let message = IncomingMessage(
+            channel: channel, source: "CHAT",
+            sender: IncomingMessage.Sender(address: visitor.address, name: visitor.name, contactID: visitor.contactID),
+            subject: ChannelMessages.subject(nil, text: trimmed, customer: visitor.name ?? "a visitor"), text: trimmed,
+            threading: .customer)
+        let bot = channel.settings.chatbot, now = intake.now, tickets = intake.tickets
         try await desk.database.write { session in
-            try await session.lock("conversation:\(channel.id):\(visitor.address)")
-            var conversation = MessageThreading.conversationToJoin(
-                threadMatch: nil, namesThread: false,
-                latestWithCustomer: try await session.latestConversation(channelID: channel.id, customerAddress: visitor.address))
+            var chat = try await intake.store(message, session: session).conversation
             var events: [FeedEvent] = []
-            if let open = conversation {
-                // The row as it is now: an agent may have just taken the chat from the bot.
-                conversation = try await session.touchConversation(id: open.id, at: now)
-            }
-            if conversation == nil {
-                var created = try await session.insertConversation(Conversation(
-                    id: "", channelID: channel.id, ticketID: nil, status: .open, ownerID: nil, contactID: visitor.contactID,
-                    customerAddress: visitor.address, subject: ChannelMessages.subject(nil, text: trimmed, customer: visitor.name ?? "a visitor"),
-                    createdAt: now, latestMessageAt: now, withBot: bot != nil))
-                if bot == nil {
-                    events += try await Self.openTicket(for: &created, channel: channel, tickets: tickets, text: trimmed, now: now, session: session)
-                }
-                conversation = created
-            }
-            guard var chat = conversation else { return }
-            let said = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: chat.id, direction: .incoming, senderAddress: visitor.address, senderName: visitor.name,
-                to: [], cc: [], subject: chat.subject, text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
-                automatic: nil, authorID: nil, createdAt: now), attachments: [])
-            events.append(FeedEvent(recordID: chat.ticketID, conversationID: Int64(chat.id), objectType: ObjectType.tickets.id,
-                                    kind: .messageReceived, property: "conversation", newValue: said.id, actor: "system", source: "CHAT",
-                                    occurredAt: now))
             if chat.withBot, let bot {
                 let thread = try await session.messages(conversationID: chat.id)
                 let misses = thread.reversed().filter { $0.direction == .outgoing }.prefix { $0.authorID == nil && $0.text == bot.fallback }.count
@@ -128,8 +108,9 @@ public struct LiveChat: Sendable {
         }
         guard name != nil || email != nil else { throw HelpDeskError.badRequest("Give a name or an email.") }
         guard (name?.count ?? 0) <= 200 else { throw HelpDeskError.badRequest("A name holds at most 200 characters.") }
-        let contacts = try await desk.catalog.schema(for: ObjectType.contacts.name)
-        let now = desk.clock()
+        let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+        let now = intake.now
         let system = Caller.system(source: "CHAT")
         var updated = visitor
         if let name { updated.name = name }
@@ -139,10 +120,9 @@ public struct LiveChat: Sendable {
             var result = changed
             var events: [FeedEvent] = []
             if let email {
-                let (contactID, created) = try await ChannelIntake.contact(email: email, phone: nil, name: result.name, schema: contacts,
-                                                                           by: system, now: now, session: session)
+                let (id, created) = try await intake.contact(email: email, name: result.name, source: system.source, session: session)
                 events += created
-                if let contactID {
+                if let contactID = id.flatMap({ Int64($0) }) {
                     result.contactID = String(contactID)
                     let association = AssociationType.defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id)
                     for ticketID in try await session.linkConversations(customerAddress: result.address, toContact: contactID) {
@@ -176,19 +156,18 @@ public struct LiveChat: Sendable {
         chat.withBot = false
         let transcript = try await session.messages(conversationID: chat.id).filter { $0.direction != .comment }
             .map { "\($0.senderName ?? ($0.direction == .incoming ? "Visitor" : "Team")): \($0.text)" }.joined(separator: "\n")
-        let events = try await openTicket(for: &chat, channel: channel, tickets: tickets, text: transcript, now: now, session: session)
-        try await session.updateConversation(chat)
-        return events
-    }
-
-    static func openTicket(for chat: inout Conversation, channel: Channel, tickets: RecordSchema, text: String, now: Timestamp,
-                           session: StoreSession) async throws -> [FeedEvent] {
-        guard chat.ticketID == nil else { return [] }
-        let (ticketID, events) = try await ChannelIntake.ticket(
-            on: channel, subject: chat.subject, content: text, contactID: chat.contactID.flatMap { Int64($0) }, tickets: tickets,
-            by: .system(source: "CHAT"), now: now, session: session)
-        guard let ticketID else { return [] }
-        chat.ticketID = ticketID
+        var events: [FeedEvent] = []
+        let handedOver = IncomingMessage(channel: channel, source: "CHAT", sender: IncomingMessage.Sender(address: chat.customerAddress),
+                                         subject: chat.subject, text: transcript, threading: .customer)
+        if chat.ticketID == nil, let properties = IntakePlan.ticketProperties(for: handedOver, tickets: tickets) {
+            let links = chat.contactID.flatMap { Int64($0) }.map {
+                [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
+            } ?? []
+            let (records, created) = try await Intake.create(properties, schema: tickets, links: links, by: .system(source: "CHAT"),
+                                                             now: now, session: session)
+            chat.ticketID = records.first?.id
+            events = created
+        }
         try await session.updateConversation(chat)
         return events
     }

@@ -184,7 +184,7 @@ struct ChannelWebhookRoutes {
             throw APIError.badRequest("Give the customer in senders[0].deliveryIdentifier (type and value).")
         }
         let identifier = sender.deliveryIdentifier
-        let incoming = IncomingMessage(
+        let incoming = CustomerMessage(
             customerAddress: identifier.value, customerName: sender.name,
             customerEmail: identifier.type == "HS_EMAIL_ADDRESS" ? identifier.value : nil,
             customerPhone: identifier.type == "HS_PHONE_NUMBER" ? identifier.value : nil,
@@ -238,7 +238,7 @@ struct ChannelWebhookRoutes {
             for message in value.messages ?? [] {
                 let name = value.contacts?.first { $0.wa_id == message.from }?.profile?.name
                 let phone = "+" + message.from.filter(\.isNumber)
-                _ = try await desk.channelMessages.receive(IncomingMessage(
+                _ = try await desk.channelMessages.receive(CustomerMessage(
                     customerAddress: phone, customerName: name, customerPhone: phone, text: message.readable,
                     externalID: message.id), on: channel, source: "WHATSAPP")
             }
