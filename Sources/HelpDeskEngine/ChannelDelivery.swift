@@ -8,17 +8,17 @@ import NIOHTTP1
 /// `post.deliver` jobs. A refusal (4xx but 408 and 429) fails the message at once; anything else
 /// is tried again after the same growing pauses as mail. Each post carries an `Idempotency-Key`
 /// (the outbox entry), the same on every try.
-public struct ChannelDelivery: Sendable {
+struct ChannelDelivery: Sendable {
     let desk: HelpDesk
     let client: HTTPClient
     static let timeout: TimeAmount = .seconds(15)
 
-    public init(desk: HelpDesk, client: HTTPClient = .shared) {
+    init(desk: HelpDesk, client: HTTPClient = .shared) {
         self.desk = desk
         self.client = client
     }
 
-    public var jobs: JobKind {
+    var jobs: JobKind {
         JobKind(name: OutboxEntry.Transport.http.jobKind, work: .outside(perform: { job in
             if let failure = await post(try await OutboxDelivery.entry(of: job, desk: desk)) { throw failure }
         }, record: OutboxDelivery.record))

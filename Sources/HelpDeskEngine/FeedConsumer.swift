@@ -10,12 +10,12 @@ import HelpDeskStore
 /// as everywhere a write body may run again (see `Database.write`).
 ///
 /// A new consumer starts at the head of the feed: it handles what happens from its first run on.
-public struct FeedConsumer: Sendable {
+package struct FeedConsumer: Sendable {
     /// Names the stored position; servers running consumers of one name share it.
-    public let name: String
+    package let name: String
     let handle: @Sendable ([FeedEvent], StoreSession) async throws -> Void
 
-    public init(name: String, handle: @escaping @Sendable ([FeedEvent], StoreSession) async throws -> Void) {
+    package init(name: String, handle: @escaping @Sendable ([FeedEvent], StoreSession) async throws -> Void) {
         self.name = name
         self.handle = handle
     }
@@ -26,7 +26,7 @@ public struct FeedConsumer: Sendable {
 extension HelpDesk {
     /// Runs a consumer until the task is cancelled or the help desk closes: at once, to catch up,
     /// then whenever the feed grows. A failed batch is tried again a second later.
-    public func run(_ consumer: FeedConsumer) async {
+    package func run(_ consumer: FeedConsumer) async {
         for await _ in database.feedBell.listen() {
             while !Task.isCancelled {
                 do {

@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// The running help desk: the database and the services that apply the domain rules to it.
 /// The HTTP server and the command line both work through this and nothing below it.
 public final class HelpDesk: Sendable {
-    public let database: Database
+    package let database: Database
     public let logger: Logger
     let catalog: Catalog
     let tokenCache = TokenCache()

@@ -75,7 +75,7 @@ public struct InboundMail: Sendable {
             automatic: automatic, isForward: mail.isForward)
         let attachments = mail.attachments.map {
             NewAttachment(filename: $0.filename, contentType: $0.contentType, contentID: $0.contentID, inline: $0.inline,
-                          data: Data($0.data))
+                          bytes: $0.data)
         }
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
                             contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)

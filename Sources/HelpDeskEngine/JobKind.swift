@@ -2,9 +2,9 @@ import HelpDeskCore
 import HelpDeskStore
 
 /// What one kind of job does, for the `JobRunner`.
-public struct JobKind: Sendable {
+package struct JobKind: Sendable {
     /// How the work of a job is done, which decides how often it may happen.
-    public enum Work: Sendable {
+    package enum Work: Sendable {
         /// All of its effects are in the database: they are written in the transaction that
         /// finishes the job, so they happen exactly once, even when a server dies mid-way or two
         /// race for the job.
@@ -17,24 +17,24 @@ public struct JobKind: Sendable {
                      record: @Sendable (Job, JobOutcome, StoreSession) async throws -> Void)
     }
 
-    public let name: String
-    public let work: Work
+    package let name: String
+    package let work: Work
     /// Pauses after the first, second, ... failed try; after the last, the job fails for good.
-    public let retryPauses: [Duration]
+    package let retryPauses: [Duration]
 
-    public init(name: String, work: Work, retryPauses: [Duration] = JobKind.defaultRetryPauses) {
+    package init(name: String, work: Work, retryPauses: [Duration] = JobKind.defaultRetryPauses) {
         self.name = name
         self.work = work
         self.retryPauses = retryPauses
     }
 
-    public static let defaultRetryPauses: [Duration] = [
+    package static let defaultRetryPauses: [Duration] = [
         .seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600), .seconds(12 * 3600),
     ]
 }
 
 /// How a try of a job ended.
-public enum JobOutcome: Sendable, Equatable {
+package enum JobOutcome: Sendable, Equatable {
     case done(at: Timestamp)
     /// It failed and is tried again later; `attempts` counts the failed tries.
     case retrying(error: String, attempts: Int)
@@ -43,14 +43,14 @@ public enum JobOutcome: Sendable, Equatable {
 }
 
 /// Why a try of a job failed. A permanent failure is not tried again; other errors are.
-public struct JobFailure: Error, CustomStringConvertible {
-    public var permanent: Bool
-    public var message: String
+package struct JobFailure: Error, CustomStringConvertible {
+    package var permanent: Bool
+    package var message: String
 
-    public init(permanent: Bool, message: String) {
+    package init(permanent: Bool, message: String) {
         self.permanent = permanent
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

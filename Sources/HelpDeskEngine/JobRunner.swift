@@ -1,4 +1,5 @@
 import HelpDeskCore
+import HelpDeskMail
 import HelpDeskStore
 import ServiceLifecycle
 
@@ -11,9 +12,15 @@ public struct JobRunner: Service, Sendable {
     let desk: HelpDesk
     let kinds: [String: JobKind]
 
-    public init(desk: HelpDesk, kinds: [JobKind]) {
+    package init(desk: HelpDesk, kinds: [JobKind]) {
         self.desk = desk
         self.kinds = Dictionary(kinds.map { ($0.name, $0) }) { first, _ in first }
+    }
+
+    /// The help desk's own jobs: posts to channels' services, and outgoing mail when there is a
+    /// relay to send it through (without one it waits in the outbox).
+    public init(desk: HelpDesk, relay: SMTPRelay?) {
+        self.init(desk: desk, kinds: [ChannelDelivery(desk: desk).jobs] + (relay.map { [MailDelivery.jobs(desk: desk, relay: $0)] } ?? []))
     }
 
     static let lease: Duration = .seconds(300)

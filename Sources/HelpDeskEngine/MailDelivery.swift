@@ -6,8 +6,8 @@ import HelpDeskStore
 /// the relay refuses for good fails at once; otherwise it is tried again after growing pauses,
 /// then given up. Each message carries its Message-ID, so a message sent again after a lost
 /// answer can be recognised by the receiver.
-public enum MailDelivery {
-    public static func jobs(desk: HelpDesk, relay: SMTPRelay) -> JobKind {
+enum MailDelivery {
+    static func jobs(desk: HelpDesk, relay: SMTPRelay) -> JobKind {
         JobKind(name: OutboxEntry.Transport.smtp.jobKind, work: .outside(perform: { job in
             let entry = try await OutboxDelivery.entry(of: job, desk: desk)
             do {

@@ -4,13 +4,13 @@ import SQLKit
 /// Storage of links between records. Each link is kept in both directions so that either side
 /// reads it with one indexed query.
 extension StoreSession {
-    public func associate(fromType: String, fromID: Int64, toType: String, toID: Int64,
+    package func associate(fromType: String, fromID: Int64, toType: String, toID: Int64,
                           type: AssociationType, now: Timestamp) async throws {
         try await associate([AssociationRow(fromType: fromType, fromID: fromID, toType: toType, toID: toID, type: type, createdAt: now)])
     }
 
     /// Stores links, each in both directions, in one statement.
-    public func associate(_ links: [AssociationRow]) async throws {
+    package func associate(_ links: [AssociationRow]) async throws {
         guard !links.isEmpty else { return }
         var query: SQLQueryString = "INSERT INTO associations (from_type, from_id, to_type, to_id, type_id, category, created_at) VALUES "
         var first = true
@@ -27,7 +27,7 @@ extension StoreSession {
     }
 
     /// Removes every link between the two records.
-    public func dissociate(fromType: String, fromID: Int64, toType: String, toID: Int64) async throws {
+    package func dissociate(fromType: String, fromID: Int64, toType: String, toID: Int64) async throws {
         try await sql.raw("""
             DELETE FROM associations WHERE (from_type = \(bind: fromType) AND from_id = \(bind: fromID)
                 AND to_type = \(bind: toType) AND to_id = \(bind: toID))
@@ -37,7 +37,7 @@ extension StoreSession {
 
     /// The records of `toType` linked to each of the given records, grouped by record; only those
     /// the reader may see (R8).
-    public func associations(fromType: String, fromIDs: [Int64], toType: String, afterID: Int64 = 0,
+    package func associations(fromType: String, fromIDs: [Int64], toType: String, afterID: Int64 = 0,
                              limit: Int = 500, visibility: Visibility) async throws -> [Int64: [Association]] {
         guard !fromIDs.isEmpty else { return [:] }
         let rows = try await sql.raw("""
@@ -64,15 +64,15 @@ extension StoreSession {
 }
 
 /// One link to store: from a record to a record of another type.
-public struct AssociationRow: Sendable {
-    public var fromType: String
-    public var fromID: Int64
-    public var toType: String
-    public var toID: Int64
-    public var type: AssociationType
-    public var createdAt: Timestamp
+package struct AssociationRow: Sendable {
+    package var fromType: String
+    package var fromID: Int64
+    package var toType: String
+    package var toID: Int64
+    package var type: AssociationType
+    package var createdAt: Timestamp
 
-    public init(fromType: String, fromID: Int64, toType: String, toID: Int64, type: AssociationType, createdAt: Timestamp) {
+    package init(fromType: String, fromID: Int64, toType: String, toID: Int64, type: AssociationType, createdAt: Timestamp) {
         self.fromType = fromType
         self.fromID = fromID
         self.toType = toType

@@ -5,7 +5,7 @@ import SQLKit
 /// Storage of the account's configuration: pipelines, custom object types and custom properties.
 /// Each is kept as one JSON document per row: they are read whole and written rarely.
 extension StoreSession {
-    public func pipelines(objectType: String, includeArchived: Bool = false) async throws -> [Pipeline] {
+    package func pipelines(objectType: String, includeArchived: Bool = false) async throws -> [Pipeline] {
         let rows = try await sql.raw("""
             SELECT definition FROM pipelines WHERE object_type = \(bind: objectType)
             \(unsafeRaw: includeArchived ? "" : "AND archived = 0")
@@ -14,7 +14,7 @@ extension StoreSession {
             .sorted { ($0.displayOrder, $0.id) < ($1.displayOrder, $1.id) }
     }
 
-    public func savePipeline(_ pipeline: Pipeline) async throws {
+    package func savePipeline(_ pipeline: Pipeline) async throws {
         let json = try Self.encodeJSON(pipeline)
         try await sql.raw("""
             INSERT INTO pipelines (object_type, id, definition, archived)
@@ -23,14 +23,14 @@ extension StoreSession {
             """).run()
     }
 
-    public func customObjectTypes(includeArchived: Bool = false) async throws -> [ObjectType] {
+    package func customObjectTypes(includeArchived: Bool = false) async throws -> [ObjectType] {
         let rows = try await sql.raw("""
             SELECT definition FROM object_types \(unsafeRaw: includeArchived ? "" : "WHERE archived = 0") ORDER BY id
             """).all()
         return try rows.map { try Self.decodeJSON(ObjectType.self, $0, table: "object_types") }
     }
 
-    public func saveObjectType(_ type: ObjectType, archived: Bool = false, now: Timestamp) async throws {
+    package func saveObjectType(_ type: ObjectType, archived: Bool = false, now: Timestamp) async throws {
         let json = try Self.encodeJSON(type)
         try await sql.raw("""
             INSERT INTO object_types (id, name, definition, archived, created_at, updated_at)
@@ -41,7 +41,7 @@ extension StoreSession {
             """).run()
     }
 
-    public func customProperties(objectType: String) async throws -> [StoredProperty] {
+    package func customProperties(objectType: String) async throws -> [StoredProperty] {
         let rows = try await sql.raw("""
             SELECT definition, created_at, updated_at FROM properties
             WHERE object_type = \(bind: objectType) AND archived = 0 ORDER BY name
@@ -54,7 +54,7 @@ extension StoreSession {
         }
     }
 
-    public func saveProperty(_ definition: PropertyDefinition, objectType: String, archived: Bool = false, now: Timestamp) async throws {
+    package func saveProperty(_ definition: PropertyDefinition, objectType: String, archived: Bool = false, now: Timestamp) async throws {
         let json = try Self.encodeJSON(definition)
         try await sql.raw("""
             INSERT INTO properties (object_type, name, definition, archived, created_at, updated_at)
@@ -82,8 +82,8 @@ extension StoreSession {
 }
 
 /// A custom property with its timestamps.
-public struct StoredProperty: Sendable {
-    public var definition: PropertyDefinition
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
+package struct StoredProperty: Sendable {
+    package var definition: PropertyDefinition
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
 }

@@ -8,7 +8,7 @@ import SQLKit
 extension StoreSession {
     /// The consumer's position, locked for this transaction. A new consumer starts at the head:
     /// it handles what happens from its first run on.
-    public func lockConsumerPosition(_ name: String, now: Timestamp) async throws -> Int64 {
+    package func lockConsumerPosition(_ name: String, now: Timestamp) async throws -> Int64 {
         try await sql.raw("""
             INSERT INTO feed_consumers (name, position, updated_at)
             SELECT \(bind: name), position, \(bind: now.millisecondsSince1970) FROM feed_head WHERE id = 1
@@ -21,7 +21,7 @@ extension StoreSession {
         return try row.decode(column: "position", as: Int64.self)
     }
 
-    public func saveConsumerPosition(_ name: String, _ position: Int64, now: Timestamp) async throws {
+    package func saveConsumerPosition(_ name: String, _ position: Int64, now: Timestamp) async throws {
         try await sql.raw("""
             UPDATE feed_consumers SET position = \(bind: position), updated_at = \(bind: now.millisecondsSince1970)
             WHERE name = \(bind: name)
@@ -29,7 +29,7 @@ extension StoreSession {
     }
 
     /// Every consumer's position, by name, for its lag behind the head.
-    public func consumerPositions() async throws -> [String: Int64] {
+    package func consumerPositions() async throws -> [String: Int64] {
         var positions: [String: Int64] = [:]
         for row in try await sql.raw("SELECT name, position FROM feed_consumers").all() {
             positions[try row.decode(column: "name", as: String.self)] = try row.decode(column: "position", as: Int64.self)

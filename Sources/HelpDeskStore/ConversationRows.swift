@@ -4,7 +4,7 @@ import SQLKit
 
 /// Storage of channels, conversations, their messages and attachments.
 extension StoreSession {
-    public func insertChannel(_ channel: Channel) async throws -> Channel {
+    package func insertChannel(_ channel: Channel) async throws -> Channel {
         let row = try await sql.raw("""
             INSERT INTO channels (kind, name, address, pipeline_id, creates_tickets, archived, created_at, settings)
             VALUES (\(bind: channel.kind.rawValue), \(bind: channel.name), \(bind: channel.address), \(bind: channel.pipelineID),
@@ -18,37 +18,37 @@ extension StoreSession {
     }
 
     /// Live channels, oldest first.
-    public func channels(kind: Channel.Kind? = nil) async throws -> [Channel] {
+    package func channels(kind: Channel.Kind? = nil) async throws -> [Channel] {
         let filter: SQLQueryString = kind.map { "AND kind = \(bind: $0.rawValue)" } ?? ""
         return try await sql.raw("SELECT * FROM channels WHERE archived = 0 \(filter) ORDER BY id").all().map(Self.channel)
     }
 
-    public func channel(id: String) async throws -> Channel? {
+    package func channel(id: String) async throws -> Channel? {
         guard let numeric = Int64(id) else { return nil }
         return try await sql.raw("SELECT * FROM channels WHERE id = \(bind: numeric)").first().map(Self.channel)
     }
 
     /// The live channel of a kind at an address (for email: the team address, normalised).
-    public func channel(kind: Channel.Kind, address: String) async throws -> Channel? {
+    package func channel(kind: Channel.Kind, address: String) async throws -> Channel? {
         try await sql.raw("""
             SELECT * FROM channels WHERE kind = \(bind: kind.rawValue) AND address = \(bind: address) AND archived = 0
             """).first().map(Self.channel)
     }
 
-    public func updateChannel(_ channel: Channel) async throws {
+    package func updateChannel(_ channel: Channel) async throws {
         try await sql.raw("""
             UPDATE channels SET name = \(bind: channel.name), pipeline_id = \(bind: channel.pipelineID),
                 creates_tickets = \(bind: channel.createsTickets ? 1 : 0), archived = \(bind: channel.archived ? 1 : 0),
                 settings = \(bind: try Self.encodeJSON(channel.settings))
-            WHERE id = \(bind: Int64(channel.id) ?? -1)
+            WHERE id = \(bind: StoreError.rowID(channel.id, of: "channels"))
             """).run()
     }
 
-    public func insertConversation(_ conversation: Conversation) async throws -> Conversation {
+    package func insertConversation(_ conversation: Conversation) async throws -> Conversation {
         let row = try await sql.raw("""
             INSERT INTO conversations (channel_id, ticket_id, status, owner_id, contact_id, customer_address, subject,
                                        created_at, latest_message_at, closed_at, external_thread_id, with_bot)
-            VALUES (\(bind: Int64(conversation.channelID) ?? -1), \(bind: conversation.ticketID.flatMap { Int64($0) }),
+            VALUES (\(bind: StoreError.rowID(conversation.channelID, of: "channels")), \(bind: conversation.ticketID.flatMap { Int64($0) }),
                     \(bind: conversation.status.rawValue), \(bind: conversation.ownerID),
                     \(bind: conversation.contactID.flatMap { Int64($0) }), \(bind: conversation.customerAddress),
                     \(bind: conversation.subject), \(bind: conversation.createdAt.millisecondsSince1970),
@@ -66,7 +66,7 @@ extension StoreSession {
         return stored
     }
 
-    public func updateConversation(_ conversation: Conversation) async throws {
+    package func updateConversation(_ conversation: Conversation) async throws {
         try await sql.raw("""
             UPDATE conversations SET ticket_id = \(bind: conversation.ticketID.flatMap { Int64($0) }),
                 status = \(bind: conversation.status.rawValue), owner_id = \(bind: conversation.ownerID),
@@ -74,23 +74,23 @@ extension StoreSession {
                 latest_message_at = \(bind: conversation.latestMessageAt.millisecondsSince1970),
                 closed_at = \(bind: conversation.closedAt?.millisecondsSince1970),
                 trashed_at = \(bind: conversation.trashedAt?.millisecondsSince1970), with_bot = \(bind: conversation.withBot ? 1 : 0)
-            WHERE id = \(bind: Int64(conversation.id) ?? -1)
+            WHERE id = \(bind: StoreError.rowID(conversation.id, of: "conversations"))
             """).run()
     }
 
     /// Writes a conversation's status and close time alone, leaving the rest as other writers left it.
-    public func setStatus(of conversation: Conversation) async throws {
+    package func setStatus(of conversation: Conversation) async throws {
         try await sql.raw("""
             UPDATE conversations SET status = \(bind: conversation.status.rawValue),
                 closed_at = \(bind: conversation.closedAt?.millisecondsSince1970)
-            WHERE id = \(bind: Int64(conversation.id) ?? -1)
+            WHERE id = \(bind: StoreError.rowID(conversation.id, of: "conversations"))
             """).run()
     }
 
     /// A conversation by id; one in the trash only when `trashed` is true. `locking` it (in a
     /// write) makes other writers of the same conversation wait on PostgreSQL, so that a change
     /// read here and written back loses none of theirs; SQLite's single writer does that anyway.
-    public func conversation(id: String, trashed: Bool = false, locking: Bool = false) async throws -> Conversation? {
+    package func conversation(id: String, trashed: Bool = false, locking: Bool = false) async throws -> Conversation? {
         guard let numeric = Int64(id) else { return nil }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
         let lock: SQLQueryString = locking && dialect == .postgres ? " FOR UPDATE" : ""
@@ -100,10 +100,12 @@ extension StoreSession {
 
     /// The conversation of a channel that the service behind it calls `threadID`: the live one, or
     /// (with `trashed`) the one in the trash.
-    public func conversation(channelID: String, externalThreadID threadID: String, trashed: Bool = false) async throws -> Conversation? {
+    package func conversation(channelID: String, externalThreadID threadID: String, trashed: Bool = false) async throws -> Conversation? {
+        // An id that cannot be a row's names no conversation.
+        guard let channel = Int64(channelID) else { return nil }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
         return try await sql.raw("""
-            SELECT * FROM conversations WHERE channel_id = \(bind: Int64(channelID) ?? -1) AND external_thread_id = \(bind: threadID)
+            SELECT * FROM conversations WHERE channel_id = \(bind: channel) AND external_thread_id = \(bind: threadID)
               AND \(state) ORDER BY id DESC LIMIT 1
             """).first().map(Self.conversation)
     }
@@ -111,7 +113,7 @@ extension StoreSession {
     /// Makes other transactions that take the same lock wait until this one ends, so that two
     /// messages arriving together cannot both open a conversation or make a contact. On SQLite
     /// the single writer already does.
-    public func lock(_ key: String) async throws {
+    package func lock(_ key: String) async throws {
         guard dialect == .postgres else { return }
         try await sql.raw("SELECT pg_advisory_xact_lock(7226112, hashtext(\(bind: key)))").run()
     }
@@ -119,21 +121,22 @@ extension StoreSession {
     /// Locks records for the rest of the transaction on PostgreSQL. Writes that touch a ticket and
     /// its conversations lock the ticket first, whichever side they start from, so that two of
     /// them never wait for each other.
-    public func lockRecords(ids: [Int64]) async throws {
+    package func lockRecords(ids: [Int64]) async throws {
         guard dialect == .postgres, !ids.isEmpty else { return }
         try await sql.raw("SELECT id FROM records WHERE id IN (\(binds: ids)) FOR UPDATE").run()
     }
 
     /// A customer's most recently active live conversation on a channel.
-    public func latestConversation(channelID: String, customerAddress: String) async throws -> Conversation? {
-        try await sql.raw("""
-            SELECT * FROM conversations WHERE channel_id = \(bind: Int64(channelID) ?? -1) AND customer_address = \(bind: customerAddress)
+    package func latestConversation(channelID: String, customerAddress: String) async throws -> Conversation? {
+        guard let channel = Int64(channelID) else { return nil }
+        return try await sql.raw("""
+            SELECT * FROM conversations WHERE channel_id = \(bind: channel) AND customer_address = \(bind: customerAddress)
               AND trashed_at IS NULL ORDER BY latest_message_at DESC, id DESC LIMIT 1
             """).first().map(Self.conversation)
     }
 
     /// The customer addresses of conversations, for ringing the chat sockets that show them.
-    public func customerAddresses(conversationIDs: [Int64]) async throws -> Set<String> {
+    package func customerAddresses(conversationIDs: [Int64]) async throws -> Set<String> {
         guard !conversationIDs.isEmpty else { return [] }
         return Set(try await sql.raw("""
             SELECT DISTINCT customer_address FROM conversations WHERE id IN (\(binds: conversationIDs))
@@ -141,7 +144,7 @@ extension StoreSession {
     }
 
     /// The conversations of these tickets, oldest first; those in the trash only when `trashed` is true.
-    public func conversations(ticketIDs: [Int64], trashed: Bool = false) async throws -> [Conversation] {
+    package func conversations(ticketIDs: [Int64], trashed: Bool = false) async throws -> [Conversation] {
         guard !ticketIDs.isEmpty else { return [] }
         let state: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
         return try await sql.raw("""
@@ -150,7 +153,7 @@ extension StoreSession {
     }
 
     /// Moves these tickets' conversations to the trash (their tickets were deleted, C7).
-    public func trashConversations(ticketIDs: [Int64], at time: Timestamp) async throws {
+    package func trashConversations(ticketIDs: [Int64], at time: Timestamp) async throws {
         guard !ticketIDs.isEmpty else { return }
         try await sql.raw("""
             UPDATE conversations SET trashed_at = \(bind: time.millisecondsSince1970)
@@ -161,7 +164,7 @@ extension StoreSession {
     /// Deletes for good what has been in the trash since `limit` or before: conversations, their
     /// messages, attachments, unsent mail and notifications. Their tickets stay in the archive, as
     /// deleted records do. Returns how many conversations went.
-    public func purgeTrash(before limit: Timestamp) async throws -> Int {
+    package func purgeTrash(before limit: Timestamp) async throws -> Int {
         let ids = try await sql.raw("""
             SELECT id FROM conversations WHERE trashed_at IS NOT NULL AND trashed_at <= \(bind: limit.millisecondsSince1970)
             ORDER BY id LIMIT 500
@@ -177,11 +180,14 @@ extension StoreSession {
     }
 
     /// Conversations, most recently active first. `after` pages: the previous page's last position.
-    public func conversations(ticketID: String? = nil, withoutTicket: Bool = false, status: Conversation.Status? = nil,
+    package func conversations(ticketID: String? = nil, withoutTicket: Bool = false, status: Conversation.Status? = nil,
                               trashed: Bool = false, limit: Int, after cursor: (at: Int64, id: Int64)? = nil) async throws
         -> [Conversation] {
         var conditions: SQLQueryString = trashed ? "trashed_at IS NOT NULL" : "trashed_at IS NULL"
-        if let ticketID { conditions += " AND ticket_id = \(bind: Int64(ticketID) ?? -1)" }
+        if let ticketID {
+            guard let ticket = Int64(ticketID) else { return [] }
+            conditions += " AND ticket_id = \(bind: ticket)"
+        }
         if withoutTicket { conditions += " AND ticket_id IS NULL" }
         if let status { conditions += " AND status = \(bind: status.rawValue)" }
         if let cursor {
@@ -194,7 +200,7 @@ extension StoreSession {
 
     /// The stored messages with these Message-IDs, also in the trash: their conversation, direction
     /// and whether they forward another message, by id.
-    public func messageThreads(forMessageIDs ids: [String]) async throws
+    package func messageThreads(forMessageIDs ids: [String]) async throws
         -> [String: (conversationID: String, direction: ConversationMessage.Direction, isForward: Bool)] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
@@ -215,21 +221,22 @@ extension StoreSession {
 
     /// Marks new activity on a conversation and returns it; `nil` if it is gone (trashed).
     @discardableResult
-    public func touchConversation(id: String, at time: Timestamp) async throws -> Conversation? {
-        try await sql.raw("""
+    package func touchConversation(id: String, at time: Timestamp) async throws -> Conversation? {
+        guard let row = Int64(id) else { return nil }
+        return try await sql.raw("""
             UPDATE conversations SET latest_message_at = \(bind: time.millisecondsSince1970)
-            WHERE id = \(bind: Int64(id) ?? -1) AND trashed_at IS NULL
+            WHERE id = \(bind: row) AND trashed_at IS NULL
             RETURNING *
             """).first().map(Self.conversation)
     }
 
     /// Stores a message and its attachments' bytes; returns it with its id and attachment ids.
-    public func insertMessage(_ message: ConversationMessage, attachments: [NewAttachment]) async throws -> ConversationMessage {
+    package func insertMessage(_ message: ConversationMessage, attachments: [NewAttachment]) async throws -> ConversationMessage {
         let row = try await sql.raw("""
             INSERT INTO messages (conversation_id, direction, sender_address, sender_name, to_addresses, cc_addresses,
                                   subject, text, html, message_id, in_reply_to, is_forward, automatic, author_id, created_at,
                                   replies_to_forward)
-            VALUES (\(bind: Int64(message.conversationID) ?? -1), \(bind: message.direction.rawValue),
+            VALUES (\(bind: StoreError.rowID(message.conversationID, of: "conversations")), \(bind: message.direction.rawValue),
                     \(bind: message.senderAddress), \(bind: message.senderName), \(bind: message.to.joined(separator: ",")),
                     \(bind: message.cc.joined(separator: ",")), \(bind: message.subject), \(bind: message.text),
                     \(bind: message.html), \(bind: message.messageID), \(bind: message.inReplyTo),
@@ -245,20 +252,21 @@ extension StoreSession {
             let row = try await sql.raw("""
                 INSERT INTO attachments (message_id, filename, content_type, content_id, inline, size, data)
                 VALUES (\(bind: id), \(bind: attachment.filename), \(bind: attachment.contentType), \(bind: attachment.contentID),
-                        \(bind: attachment.inline ? 1 : 0), \(bind: attachment.data.count), \(bind: attachment.data))
+                        \(bind: attachment.inline ? 1 : 0), \(bind: attachment.bytes.count), \(bind: Data(attachment.bytes)))
                 RETURNING id
                 """).first()
             stored.attachments.append(AttachmentSummary(
                 id: String(try row?.decode(column: "id", as: Int64.self) ?? 0), filename: attachment.filename,
-                contentType: attachment.contentType, size: attachment.data.count, inline: attachment.inline))
+                contentType: attachment.contentType, size: attachment.bytes.count, inline: attachment.inline))
         }
         return stored
     }
 
     /// A conversation's messages in the order they were stored.
-    public func messages(conversationID: String, afterID: Int64 = 0, limit: Int = 500) async throws -> [ConversationMessage] {
+    package func messages(conversationID: String, afterID: Int64 = 0, limit: Int = 500) async throws -> [ConversationMessage] {
+        guard let conversation = Int64(conversationID) else { return [] }
         let rows = try await sql.raw("""
-            SELECT * FROM messages WHERE conversation_id = \(bind: Int64(conversationID) ?? -1) AND id > \(bind: afterID)
+            SELECT * FROM messages WHERE conversation_id = \(bind: conversation) AND id > \(bind: afterID)
             ORDER BY id LIMIT \(bind: limit)
             """).all()
         var messages = try rows.map(Self.message)
@@ -281,7 +289,7 @@ extension StoreSession {
     }
 
     /// One attachment's bytes with the conversation it belongs to (for the access check).
-    public func attachment(id: String) async throws -> (summary: AttachmentSummary, conversationID: String, data: Data)? {
+    package func attachment(id: String) async throws -> (summary: AttachmentSummary, conversationID: String, data: Data)? {
         guard let numeric = Int64(id), let row = try await sql.raw("""
             SELECT a.*, m.conversation_id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = \(bind: numeric)
             """).first() else { return nil }
@@ -359,22 +367,5 @@ extension StoreSession {
                 sentAt: try row.decode(column: "delivered_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
         }
         return message
-    }
-}
-
-/// An attachment's bytes on their way into storage.
-public struct NewAttachment: Sendable {
-    public var filename: String
-    public var contentType: String
-    public var contentID: String?
-    public var inline: Bool
-    public var data: Data
-
-    public init(filename: String, contentType: String, contentID: String?, inline: Bool, data: Data) {
-        self.filename = filename
-        self.contentType = contentType
-        self.contentID = contentID
-        self.inline = inline
-        self.data = data
     }
 }

@@ -9,25 +9,25 @@ import SQLiteKit
 
 /// The help desk's database: an embedded SQLite file by default, or a PostgreSQL server shared by
 /// several help desk processes. Reads may run concurrently; each write runs in one transaction.
-public final class Database: Sendable {
+package final class Database: Sendable {
     /// Where the data lives.
-    public enum Location: Sendable, Equatable {
+    package enum Location: Sendable, Equatable {
         case sqlite(path: String)
         case postgres(url: String)
     }
 
-    public enum Dialect: Sendable {
+    package enum Dialect: Sendable {
         case sqlite
         case postgres
     }
 
-    public let dialect: Dialect
+    package let dialect: Dialect
     let backend: Backend
     let logger: Logger
     /// Rung with the feed's head after every commit that added events, by any server.
-    public let feedBell = FeedBell()
+    package let feedBell = FeedBell()
     /// Rung after every commit that scheduled jobs, by any server.
-    public let jobBell = JobBell()
+    package let jobBell = JobBell()
     private let feedWatch = NIOLockedValueBox<Task<Void, Never>?>(nil)
     private let statistics = PlannerStatistics()
     private let analysis = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -69,7 +69,7 @@ public final class Database: Sendable {
     }
 
     /// How long one statement of a search may run on PostgreSQL before it is stopped.
-    public static let searchTimeout: Duration = .seconds(10)
+    package static let searchTimeout: Duration = .seconds(10)
 
     init(dialect: Dialect, backend: Backend, logger: Logger) {
         self.dialect = dialect
@@ -78,7 +78,7 @@ public final class Database: Sendable {
     }
 
     /// Opens the database and brings its schema up to date.
-    public static func open(_ location: Location, logger: Logger) async throws -> Database {
+    package static func open(_ location: Location, logger: Logger) async throws -> Database {
         let database: Database
         switch location {
         case .sqlite(let path):
@@ -182,7 +182,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` with a connection for reading.
-    public func read<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+    package func read<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite(let connections):
             return try await body(StoreSession(connection: .sqlite(connections.reader())))
@@ -193,7 +193,7 @@ public final class Database: Sendable {
 
     /// Runs `body` with a connection for a search: on PostgreSQL, one of the searches' own, whose
     /// statements stop after `searchTimeout` (`StoreError.searchTimedOut`).
-    public func search<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+    package func search<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite:
             return try await read(body)
@@ -221,7 +221,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of its writes land, or none. Its events are written
     /// last, with their feed positions, and what it asked to do after commit is done once it has.
     /// The body may run more than once (see `WriteEffects`).
-    public func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
+    package func write<R: Sendable>(_ body: @escaping @Sendable (StoreSession) async throws -> R) async throws -> R {
         let origin = feedBell.origin
         let run: @Sendable (StoreSession) async throws -> (R, WriteEffects) = { connection in
             let effects = WriteEffects(origin: origin)
@@ -269,7 +269,7 @@ public final class Database: Sendable {
 
     /// Where work that only prepares the next write is best run: the SQLite writer's own thread,
     /// so that handing it over costs no thread switch. On PostgreSQL, the shared pool.
-    public var writeExecutor: any TaskExecutor {
+    package var writeExecutor: any TaskExecutor {
         switch backend {
         case .sqlite(let connections): connections.queue.executor
         case .postgres: globalConcurrentExecutor
@@ -297,7 +297,7 @@ public final class Database: Sendable {
         }
     }
 
-    public func close() async {
+    package func close() async {
         let watch = feedWatch.withLockedValue { watch in
             defer { watch = nil }
             return watch

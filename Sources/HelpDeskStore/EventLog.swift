@@ -9,7 +9,7 @@ import SQLKit
 /// database. A reader that asks for "after N" therefore never skips an event that commits late.
 extension StoreSession {
     /// Appends events to the feed; they are written, with their positions, as this write commits.
-    public func append(_ events: [FeedEvent]) throws {
+    package func append(_ events: [FeedEvent]) throws {
         guard let effects else { throw StoreError.readOnly }
         effects.append(events)
     }
@@ -49,14 +49,14 @@ extension StoreSession {
     }
 
     /// The position of the latest committed event (0 for an empty feed).
-    public func feedHead() async throws -> Int64 {
+    package func feedHead() async throws -> Int64 {
         let row = try await sql.raw("SELECT position FROM feed_head WHERE id = 1").first()
         return try row?.decode(column: "position", as: Int64.self) ?? 0
     }
 
     /// Up to `limit` events after `position` (and up to `last`, if given), in feed order; only
     /// those of `kinds`, if given.
-    public func events(after position: Int64, through last: Int64? = nil, kinds: [FeedEvent.Kind]? = nil,
+    package func events(after position: Int64, through last: Int64? = nil, kinds: [FeedEvent.Kind]? = nil,
                        limit: Int) async throws -> [FeedEvent] {
         let upTo: SQLQueryString = last.map { " AND position <= \(bind: $0)" } ?? ""
         let only: SQLQueryString = kinds.map { " AND kind IN (\(binds: $0.map(\.rawValue)))" } ?? ""
@@ -68,7 +68,7 @@ extension StoreSession {
 
     /// The values the given properties of the given records have had, oldest first, for
     /// `propertiesWithHistory`: their first values from each creation, then every change.
-    public func propertyHistory(recordIDs: [Int64], properties: [String]) async throws -> [FeedEvent] {
+    package func propertyHistory(recordIDs: [Int64], properties: [String]) async throws -> [FeedEvent] {
         guard !recordIDs.isEmpty, !properties.isEmpty else { return [] }
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.eventColumns)
@@ -89,7 +89,7 @@ extension StoreSession {
     }
 
     /// A record's whole timeline, newest first: its own events and those of its conversations.
-    public func timeline(recordID: Int64, limit: Int) async throws -> [FeedEvent] {
+    package func timeline(recordID: Int64, limit: Int) async throws -> [FeedEvent] {
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.eventColumns)
             FROM events WHERE record_id = \(bind: recordID) ORDER BY position DESC LIMIT \(bind: limit)

@@ -6,17 +6,17 @@ import NIOConcurrencyHelpers
 /// from `first` on. When this server wrote all of them, `kinds` says which kinds of events they
 /// are, so that a listener that wants none of those can pass them over unread; `nil` when some
 /// came from elsewhere (another server, the command line) and only a read can tell.
-public struct FeedRing: Sendable, Equatable {
-    public var first: Int64
-    public var last: Int64
-    public var kinds: Set<FeedEvent.Kind>?
+package struct FeedRing: Sendable, Equatable {
+    package var first: Int64
+    package var last: Int64
+    package var kinds: Set<FeedEvent.Kind>?
 }
 
 /// Tells the listeners of this process that the feed has grown. Writes of this process ring it
 /// after they commit, with the kinds they wrote; on PostgreSQL, a listening connection rings it
 /// for the commits of other servers (`NOTIFY`, which PostgreSQL delivers only once the writing
 /// transaction has committed). Rings a listener has not taken yet merge into one.
-public final class FeedBell: Sendable {
+package final class FeedBell: Sendable {
     /// The PostgreSQL notification channel the feed's writes notify.
     static let channel = "helpdesk_feed"
 
@@ -39,13 +39,13 @@ public final class FeedBell: Sendable {
     init() {}
 
     /// The highest position rung so far.
-    public var head: Int64 {
+    package var head: Int64 {
         state.withLockedValue { $0.head }
     }
 
     /// The rings from now on. The first is at once, up to the current head and of unknown kinds,
     /// so that a listener begins by catching up. Ends when the database closes.
-    public func listen() -> Rings {
+    package func listen() -> Rings {
         let (stream, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLockedValue { state -> Int? in
             guard !state.closed else { return nil }
@@ -114,22 +114,22 @@ public final class FeedBell: Sendable {
     }
 
     /// The rings one listener hears, in order.
-    public struct Rings: AsyncSequence, Sendable {
-        public typealias Element = FeedRing
+    package struct Rings: AsyncSequence, Sendable {
+        package typealias Element = FeedRing
         let bell: FeedBell
         let id: Int
         let wakes: AsyncStream<Void>
 
-        public func makeAsyncIterator() -> Iterator {
+        package func makeAsyncIterator() -> Iterator {
             Iterator(bell: bell, id: id, wakes: wakes.makeAsyncIterator())
         }
 
-        public struct Iterator: AsyncIteratorProtocol {
+        package struct Iterator: AsyncIteratorProtocol {
             let bell: FeedBell
             let id: Int
             var wakes: AsyncStream<Void>.Iterator
 
-            public mutating func next() async -> FeedRing? {
+            package mutating func next() async -> FeedRing? {
                 while await wakes.next() != nil {
                     if let ring = bell.take(id) { return ring }
                 }

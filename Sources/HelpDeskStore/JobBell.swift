@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 
 /// Tells the job runners of this process that jobs were scheduled: rung after commit by this
 /// process's writes and, on PostgreSQL, for every server's (`NOTIFY`, delivered at commit).
-public final class JobBell: Sendable {
+package final class JobBell: Sendable {
     static let channel = "helpdesk_jobs"
 
     private struct State {
@@ -16,7 +16,7 @@ public final class JobBell: Sendable {
     init() {}
 
     /// A ring for every batch of jobs scheduled from now on (rings heard late merge into one).
-    public func listen() -> AsyncStream<Void> {
+    package func listen() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLockedValue { state -> Int? in
             guard !state.closed else { return nil }

@@ -3,26 +3,26 @@ import SQLKit
 
 /// A piece of work to do once, now or later: sending a message, a delayed step of a workflow.
 /// Jobs are written in the transaction that causes them, so none is lost, and survive restarts.
-public struct Job: Sendable, Equatable {
-    public var id: Int64
+package struct Job: Sendable, Equatable {
+    package var id: Int64
     /// What to do, as the job runner knows it (`mail.deliver`, ...).
-    public var kind: String
+    package var kind: String
     /// What to do it with, as the kind reads it (an id, a small JSON object).
-    public var payload: String
-    public var runAt: Timestamp
+    package var payload: String
+    package var runAt: Timestamp
     /// Tries that failed so far.
-    public var attempts: Int
+    package var attempts: Int
 }
 
 /// A job to schedule.
-public struct NewJob: Sendable {
-    public var kind: String
-    public var payload: String
-    public var runAt: Timestamp
+package struct NewJob: Sendable {
+    package var kind: String
+    package var payload: String
+    package var runAt: Timestamp
     /// While a job with this key waits, another with the same key is not added.
-    public var dedupeKey: String?
+    package var dedupeKey: String?
 
-    public init(kind: String, payload: String, runAt: Timestamp, dedupeKey: String? = nil) {
+    package init(kind: String, payload: String, runAt: Timestamp, dedupeKey: String? = nil) {
         self.kind = kind
         self.payload = payload
         self.runAt = runAt
@@ -38,7 +38,7 @@ public struct NewJob: Sendable {
 extension StoreSession {
     /// Schedules a job as part of this write. Returns false when a waiting job has its dedupe key.
     @discardableResult
-    public func enqueue(_ job: NewJob, now: Timestamp) async throws -> Bool {
+    package func enqueue(_ job: NewJob, now: Timestamp) async throws -> Bool {
         guard let effects else { throw StoreError.readOnly }
         let added = try await sql.raw("""
             INSERT INTO jobs (kind, payload, run_at, dedupe_key, status, attempts, created_at)
@@ -51,7 +51,7 @@ extension StoreSession {
     }
 
     /// One due job of these kinds, locked until this transaction ends.
-    public func lockDueJob(kinds: [String], now: Timestamp) async throws -> Job? {
+    package func lockDueJob(kinds: [String], now: Timestamp) async throws -> Job? {
         guard !kinds.isEmpty else { return nil }
         let millis = now.millisecondsSince1970
         let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
@@ -64,7 +64,7 @@ extension StoreSession {
     }
 
     /// Up to `limit` due jobs of these kinds, leased until `now + lease`.
-    public func leaseDueJobs(kinds: [String], now: Timestamp, lease: Duration, limit: Int) async throws -> [Job] {
+    package func leaseDueJobs(kinds: [String], now: Timestamp, lease: Duration, limit: Int) async throws -> [Job] {
         guard !kinds.isEmpty else { return [] }
         let millis = now.millisecondsSince1970
         let until = millis + lease.components.seconds * 1000
@@ -79,13 +79,13 @@ extension StoreSession {
     }
 
     /// The job is done: it goes.
-    public func finishJob(_ job: Job) async throws {
+    package func finishJob(_ job: Job) async throws {
         try await sql.raw("DELETE FROM jobs WHERE id = \(bind: job.id)").run()
     }
 
     /// A try of the job failed: the next is at `retryAt`, or none (`nil`) and it is kept as failed.
     /// Nothing changes if the job moved on meanwhile (another server took it up).
-    public func jobFailed(_ job: Job, error: String, retryAt: Timestamp?, now: Timestamp) async throws {
+    package func jobFailed(_ job: Job, error: String, retryAt: Timestamp?, now: Timestamp) async throws {
         let message = String(error.prefix(1000))
         if let retryAt {
             try await sql.raw("""
@@ -103,7 +103,7 @@ extension StoreSession {
     }
 
     /// When the next job of these kinds comes due (or its lease lapses), if any waits.
-    public func nextJobTime(kinds: [String]) async throws -> Timestamp? {
+    package func nextJobTime(kinds: [String]) async throws -> Timestamp? {
         guard !kinds.isEmpty else { return nil }
         let row = try await sql.raw("""
             SELECT MIN(CASE WHEN claimed_until IS NOT NULL AND claimed_until > run_at THEN claimed_until + 1 ELSE run_at END) AS due
@@ -113,7 +113,7 @@ extension StoreSession {
     }
 
     /// How many jobs of each kind wait, and since when the oldest due one has, for `/metrics`.
-    public func jobQueue(now: Timestamp) async throws -> [(kind: String, waiting: Int, oldestDue: Timestamp?)] {
+    package func jobQueue(now: Timestamp) async throws -> [(kind: String, waiting: Int, oldestDue: Timestamp?)] {
         try await sql.raw("""
             SELECT kind, COUNT(*) AS waiting,
                    MIN(CASE WHEN run_at <= \(bind: now.millisecondsSince1970) THEN run_at END) AS oldest_due

@@ -3,7 +3,7 @@ import SQLKit
 
 /// Storage of agents' notifications.
 extension StoreSession {
-    public func insertNotifications(_ notifications: [AgentNotification]) async throws {
+    package func insertNotifications(_ notifications: [AgentNotification]) async throws {
         guard !notifications.isEmpty else { return }
         try await insertRows(
             into: "notifications",
@@ -16,7 +16,7 @@ extension StoreSession {
     }
 
     /// One user's notifications, newest first; `beforeID` pages back.
-    public func notifications(userID: String, unreadOnly: Bool, beforeID: Int64?, limit: Int) async throws -> [AgentNotification] {
+    package func notifications(userID: String, unreadOnly: Bool, beforeID: Int64?, limit: Int) async throws -> [AgentNotification] {
         var conditions: SQLQueryString = "user_id = \(bind: userID)"
         if unreadOnly { conditions += " AND read_at IS NULL" }
         if let beforeID { conditions += " AND id < \(bind: beforeID)" }
@@ -26,7 +26,7 @@ extension StoreSession {
 
     /// Marks one user's notifications read; returns how many changed.
     @discardableResult
-    public func markNotificationsRead(userID: String, ids: [Int64]?, at time: Timestamp) async throws -> Int {
+    package func markNotificationsRead(userID: String, ids: [Int64]?, at time: Timestamp) async throws -> Int {
         var conditions: SQLQueryString = "user_id = \(bind: userID) AND read_at IS NULL"
         if let ids {
             guard !ids.isEmpty else { return 0 }

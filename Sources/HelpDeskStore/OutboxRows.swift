@@ -5,14 +5,14 @@ import SQLKit
 /// A message's wire form on its way out: the mail as the relay receives it, or the body of a
 /// post to the service behind a channel. Its delivery is a job (`mail.deliver`, `post.deliver`)
 /// and its state is kept on the message.
-public struct OutboxEntry: Sendable {
+package struct OutboxEntry: Sendable {
     /// How it leaves: mail through the relay, or an HTTP post to the service behind a channel.
-    public enum Transport: String, Sendable {
+    package enum Transport: String, Sendable {
         case smtp = "SMTP"
         case http = "HTTP"
 
         /// The kind of the job that delivers it.
-        public var jobKind: String {
+        package var jobKind: String {
             switch self {
             case .smtp: "mail.deliver"
             case .http: "post.deliver"
@@ -20,20 +20,20 @@ public struct OutboxEntry: Sendable {
         }
     }
 
-    public var id: Int64
-    public var messageID: Int64?
-    public var transport: Transport
+    package var id: Int64
+    package var messageID: Int64?
+    package var transport: Transport
     /// Mail: the envelope sender. A post: the id of the channel it goes out on.
-    public var sender: String
-    public var recipients: [String]
-    public var data: Data
+    package var sender: String
+    package var recipients: [String]
+    package var data: Data
 }
 
 /// The outbox: written in the transaction that causes a message, with the job that delivers it.
 extension StoreSession {
     /// Queues mail, with the job that sends it. `automatic` mail (sent by the help desk itself,
     /// about `ticketID`) counts for the loop guard.
-    public func enqueueMail(messageID: Int64?, sender: String, recipients: [String], data: [UInt8], now: Timestamp,
+    package func enqueueMail(messageID: Int64?, sender: String, recipients: [String], data: [UInt8], now: Timestamp,
                             automatic: Bool = false, ticketID: Int64? = nil) async throws {
         let row = try await sql.raw("""
             INSERT INTO outbox (message_id, sender, recipients, data, created_at, automatic, ticket_id)
@@ -45,7 +45,7 @@ extension StoreSession {
     }
 
     /// The automatic mail sent to one recipient since `since`, with the ticket each was about.
-    public func automaticMail(to recipient: String, since: Timestamp) async throws -> [(ticketID: String?, at: Timestamp)] {
+    package func automaticMail(to recipient: String, since: Timestamp) async throws -> [(ticketID: String?, at: Timestamp)] {
         try await sql.raw("""
             SELECT ticket_id, created_at FROM outbox
             WHERE automatic = 1 AND recipients = \(bind: recipient) AND created_at > \(bind: since.millisecondsSince1970)
@@ -56,7 +56,7 @@ extension StoreSession {
     }
 
     /// Notes that mail to these addresses bounced now.
-    public func recordBounces(_ addresses: [String], at time: Timestamp) async throws {
+    package func recordBounces(_ addresses: [String], at time: Timestamp) async throws {
         for address in addresses {
             try await sql.raw("""
                 INSERT INTO bounced_addresses (address, bounced_at, bounces) VALUES (\(bind: address), \(bind: time.millisecondsSince1970), 1)
@@ -66,14 +66,14 @@ extension StoreSession {
     }
 
     /// When mail to this address last bounced, if it ever did.
-    public func lastBounce(of address: String) async throws -> Timestamp? {
+    package func lastBounce(of address: String) async throws -> Timestamp? {
         try await sql.raw("SELECT bounced_at FROM bounced_addresses WHERE address = \(bind: address)").first()
             .map { Timestamp(millisecondsSince1970: try $0.decode(column: "bounced_at", as: Int64.self)) }
     }
 
     /// Queues a post to the service behind a channel, with the job that sends it: `payload` goes
     /// to `recipient` on `channelID`.
-    public func enqueuePost(messageID: Int64?, channelID: String, recipient: String, payload: [UInt8], now: Timestamp) async throws {
+    package func enqueuePost(messageID: Int64?, channelID: String, recipient: String, payload: [UInt8], now: Timestamp) async throws {
         let row = try await sql.raw("""
             INSERT INTO outbox (message_id, transport, sender, recipients, data, created_at)
             VALUES (\(bind: messageID), 'HTTP', \(bind: channelID), \(bind: recipient), \(bind: Data(payload)),
@@ -92,12 +92,12 @@ extension StoreSession {
     }
 
     /// One entry, if it is still there (a purged conversation takes its unsent mail).
-    public func outboxEntry(id: Int64) async throws -> OutboxEntry? {
+    package func outboxEntry(id: Int64) async throws -> OutboxEntry? {
         try await sql.raw("SELECT * FROM outbox WHERE id = \(bind: id)").first().map(Self.outboxEntry)
     }
 
     /// Keeps where an outgoing message is on its way, on the message.
-    public func recordDelivery(messageID: Int64, _ delivery: ConversationMessage.Delivery) async throws {
+    package func recordDelivery(messageID: Int64, _ delivery: ConversationMessage.Delivery) async throws {
         try await sql.raw("""
             UPDATE messages SET delivery_status = \(bind: delivery.status.rawValue), delivery_attempts = \(bind: delivery.attempts),
                 delivery_error = \(bind: delivery.lastError.map { String($0.prefix(1000)) }),

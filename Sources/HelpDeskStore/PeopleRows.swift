@@ -7,20 +7,20 @@ extension StoreSession {
         id, email, first_name, last_name, roles, service_seat, ticket_scope, time_zone, archived, created_at, updated_at
         """
 
-    public func users(includeArchived: Bool = true) async throws -> [User] {
+    package func users(includeArchived: Bool = true) async throws -> [User] {
         let rows = try await sql.raw("SELECT \(Self.userColumns) FROM users ORDER BY id").all()
         let memberships = try await teamMemberships()
         return try rows.map { try Self.user($0, teams: memberships) }.filter { includeArchived || !$0.archived }
     }
 
-    public func user(id: Int64) async throws -> User? {
+    package func user(id: Int64) async throws -> User? {
         guard let row = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE id = \(bind: id)").first() else {
             return nil
         }
         return try Self.user(row, teams: try await teamMemberships(userID: id))
     }
 
-    public func user(email: String) async throws -> User? {
+    package func user(email: String) async throws -> User? {
         guard let row = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE email = \(bind: email.lowercased())").first() else {
             return nil
         }
@@ -29,7 +29,7 @@ extension StoreSession {
     }
 
     /// Inserts a user (the id in `user` is ignored) and returns the new id.
-    public func insertUser(_ user: User, passwordHash: String?) async throws -> Int64 {
+    package func insertUser(_ user: User, passwordHash: String?) async throws -> Int64 {
         let row = try await sql.raw("""
             INSERT INTO users (email, first_name, last_name, password_hash, roles, service_seat, ticket_scope,
                                time_zone, archived, created_at, updated_at)
@@ -45,17 +45,17 @@ extension StoreSession {
         return id
     }
 
-    public func updateUser(_ user: User) async throws {
+    package func updateUser(_ user: User) async throws {
         try await sql.raw("""
             UPDATE users SET first_name = \(bind: user.firstName), last_name = \(bind: user.lastName),
                 roles = \(bind: user.roles.rawValue), service_seat = \(bind: user.serviceSeat ? 1 : 0),
                 ticket_scope = \(bind: user.ticketScope.rawValue), time_zone = \(bind: user.timeZone),
                 archived = \(bind: user.archived ? 1 : 0), updated_at = \(bind: user.updatedAt.millisecondsSince1970)
-            WHERE id = \(bind: Int64(user.id) ?? -1)
+            WHERE id = \(bind: StoreError.rowID(user.id, of: "users"))
             """).run()
     }
 
-    public func teams() async throws -> [Team] {
+    package func teams() async throws -> [Team] {
         let rows = try await sql.raw("SELECT id, name, created_at, updated_at FROM teams ORDER BY id").all()
         let members = try await sql.raw("SELECT team_id, user_id FROM team_members ORDER BY user_id").all()
         var byTeam: [Int64: [String]] = [:]
@@ -71,7 +71,7 @@ extension StoreSession {
         }
     }
 
-    public func insertTeam(name: String, memberIDs: [Int64], now: Timestamp) async throws -> Int64 {
+    package func insertTeam(name: String, memberIDs: [Int64], now: Timestamp) async throws -> Int64 {
         let row = try await sql.raw("""
             INSERT INTO teams (name, created_at, updated_at)
             VALUES (\(bind: name), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)) RETURNING id
@@ -113,7 +113,7 @@ extension StoreSession {
             updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))
     }
 
-    public func insertToken(userID: Int64, hash: String, label: String, now: Timestamp) async throws {
+    package func insertToken(userID: Int64, hash: String, label: String, now: Timestamp) async throws {
         try await sql.raw("""
             INSERT INTO api_tokens (user_id, token_hash, label, created_at)
             VALUES (\(bind: userID), \(bind: hash), \(bind: label), \(bind: now.millisecondsSince1970))
@@ -121,7 +121,7 @@ extension StoreSession {
     }
 
     /// The id of the user a token (by its hash) belongs to.
-    public func tokenOwner(hash: String) async throws -> Int64? {
+    package func tokenOwner(hash: String) async throws -> Int64? {
         try await sql.raw("SELECT user_id FROM api_tokens WHERE token_hash = \(bind: hash)").first()?
             .decode(column: "user_id", as: Int64.self)
     }

@@ -7,7 +7,7 @@ import SQLKit
 extension StoreSession {
     /// Inserts records of one type, each with the index entries of its values, and returns their
     /// new ids in the same order. A handful of statements whatever the number of records.
-    public func insertRecords(type: ObjectType, _ records: [NewRecord]) async throws -> [Int64] {
+    package func insertRecords(type: ObjectType, _ records: [NewRecord]) async throws -> [Int64] {
         guard !records.isEmpty else { return [] }
         let ids = try await allocateRecordIDs(records.count)
         var rows: [[ColumnValue]] = []
@@ -43,7 +43,7 @@ extension StoreSession {
     }
 
     /// Replaces records' values (and index entries) with new ones.
-    public func updateRecords(
+    package func updateRecords(
         type: ObjectType, _ records: [(id: Int64, properties: [String: String], index: [IndexedValue])], now: Timestamp
     ) async throws {
         guard !records.isEmpty else { return }
@@ -73,7 +73,7 @@ extension StoreSession {
     }
 
     /// Moves records to the archive; they no longer show in lists and searches.
-    public func archiveRecords(ids: [Int64], now: Timestamp) async throws {
+    package func archiveRecords(ids: [Int64], now: Timestamp) async throws {
         guard !ids.isEmpty else { return }
         try await sql.raw("""
             UPDATE records SET archived = 1, archived_at = \(bind: now.millisecondsSince1970)
@@ -82,13 +82,13 @@ extension StoreSession {
     }
 
     /// Takes archived records out of the archive, as they were.
-    public func restoreRecords(ids: [Int64]) async throws {
+    package func restoreRecords(ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         try await sql.raw("UPDATE records SET archived = 0, archived_at = NULL WHERE id IN (\(binds: ids)) AND archived = 1").run()
     }
 
     /// Reads records of one type by id, in no particular order. Archived records only when asked.
-    public func records(type: ObjectType, ids: [Int64], archived: Bool = false) async throws -> [Record] {
+    package func records(type: ObjectType, ids: [Int64], archived: Bool = false) async throws -> [Record] {
         guard !ids.isEmpty else { return [] }
         let rows = try await sql.raw("""
             SELECT id, object_type, properties, created_at, updated_at, archived, archived_at FROM records
@@ -98,7 +98,7 @@ extension StoreSession {
     }
 
     /// One page of a type's records in id order, starting after `afterID`.
-    public func recordPage(type: ObjectType, afterID: Int64, limit: Int, archived: Bool, visibility: Visibility) async throws -> [Record] {
+    package func recordPage(type: ObjectType, afterID: Int64, limit: Int, archived: Bool, visibility: Visibility) async throws -> [Record] {
         let rows = try await sql.raw("""
             SELECT id, object_type, properties, created_at, updated_at, archived, archived_at FROM records
             WHERE object_type = \(bind: type.id) AND archived = \(bind: archived ? 1 : 0) AND id > \(bind: afterID)
@@ -108,7 +108,7 @@ extension StoreSession {
     }
 
     /// Finds a record of a type by a property value (for `idProperty` reads and unique checks).
-    public func recordIDs(type: ObjectType, property: String, values: [String]) async throws -> [String: Int64] {
+    package func recordIDs(type: ObjectType, property: String, values: [String]) async throws -> [String: Int64] {
         guard !values.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT v.record_id, v.text_value FROM record_values v JOIN records r ON r.id = v.record_id
@@ -146,7 +146,7 @@ extension StoreSession {
 }
 
 /// R8: which records of the help desk a reader may see, as a condition on `records`.
-public enum Visibility: Sendable, Hashable {
+package enum Visibility: Sendable, Hashable {
     case everything
     case ownedBy(String)
     case ownedByOrTeams(String, [String])
@@ -166,7 +166,7 @@ public enum Visibility: Sendable, Hashable {
 
 extension StoreSession {
     /// How many live records of a type hold a value (for example, are in a stage).
-    public func countRecords(type: ObjectType, property: String, value: String) async throws -> Int {
+    package func countRecords(type: ObjectType, property: String, value: String) async throws -> Int {
         let row = try await sql.raw("""
             SELECT COUNT(*) AS n FROM record_values v JOIN records r ON r.id = v.record_id AND r.archived = 0
             WHERE v.object_type = \(bind: type.id) AND v.name = \(bind: property)
@@ -219,14 +219,14 @@ extension StoreSession {
 
 /// A record ready to be inserted: its values already encoded the way they are stored, so that
 /// this work happens in the caller's task and not in the single writer's.
-public struct NewRecord: Sendable {
-    public let properties: [String: String]
-    public let index: [IndexedValue]
-    public let createdAt: Timestamp
+package struct NewRecord: Sendable {
+    package let properties: [String: String]
+    package let index: [IndexedValue]
+    package let createdAt: Timestamp
     let json: String
     let fullText: String
 
-    public init(properties: [String: String], schema: RecordSchema, createdAt: Timestamp) {
+    package init(properties: [String: String], schema: RecordSchema, createdAt: Timestamp) {
         self.properties = properties
         self.index = IndexedValue.entries(for: properties, schema: schema)
         self.createdAt = createdAt

@@ -4,7 +4,7 @@ import SQLKit
 /// Translation of a validated `SearchRequest` into SQL over the value index.
 extension StoreSession {
     /// The number of records that match the request's filters and query.
-    public func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility) async throws -> Int {
+    package func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility) async throws -> Int {
         let row = try await sql.raw(
             "SELECT COUNT(*) AS n FROM records r WHERE \(conditions(request, schema: schema, visibility: visibility, style: .sets))"
         ).first()
@@ -18,7 +18,7 @@ extension StoreSession {
     /// one part of the table (a priority only older tickets have) would make it read most of it.
     /// When the walk finds too few, or the sort is on a property's value, which no index orders,
     /// the matches are found first.
-    public func searchRecords(
+    package func searchRecords(
         _ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int
     ) async throws -> [Int64] {
         guard request.limit > 0, request.offset < total else { return [] }

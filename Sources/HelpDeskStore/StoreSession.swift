@@ -5,9 +5,9 @@ import SQLiteNIO
 
 /// One connection's worth of work: a read, or a write transaction. The table extensions on it are
 /// the only place SQL on records, people and conversations is written.
-public struct StoreSession: Sendable {
+package struct StoreSession: Sendable {
     let sql: any SQLDatabase
-    public let dialect: Database.Dialect
+    package let dialect: Database.Dialect
     /// The connection under `sql`, for the bulk inserts that bypass SQLKit.
     let connection: Connection
     /// In a write, what it causes besides its rows; `nil` in a read.
@@ -38,14 +38,14 @@ public struct StoreSession: Sendable {
 
     /// Runs `action` once this write has committed (never if it does not). For what must not
     /// happen twice or for nothing: waking workers, ringing live updates.
-    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+    package func afterCommit(_ action: @escaping @Sendable () -> Void) {
         precondition(effects != nil, "afterCommit outside a write")
         effects?.afterCommit(action)
     }
 
     /// Runs `body` in this write so that, if it throws, what it wrote and appended is undone while
     /// the rest of the write goes on (a savepoint). Returns its error, or `nil` when it succeeded.
-    public func undoingOnFailure(_ body: () async throws -> Void) async throws -> (any Error)? {
+    package func undoingOnFailure(_ body: () async throws -> Void) async throws -> (any Error)? {
         guard let effects else { throw StoreError.readOnly }
         let mark = effects.mark()
         try await sql.raw("SAVEPOINT undoable").run()
@@ -62,7 +62,7 @@ public struct StoreSession: Sendable {
     }
 
     /// Hands out the next number of a named sequence (pipeline ids, custom type ids, ...).
-    public func nextValue(of sequence: String, startingAfter start: Int64 = 0) async throws -> Int64 {
+    package func nextValue(of sequence: String, startingAfter start: Int64 = 0) async throws -> Int64 {
         try await sql.raw("""
             INSERT INTO sequences (name, last_value) VALUES (\(bind: sequence), \(bind: start + 1))
             ON CONFLICT (name) DO UPDATE SET last_value = sequences.last_value + 1

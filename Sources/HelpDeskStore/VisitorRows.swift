@@ -4,7 +4,7 @@ import SQLKit
 /// Storage of live chat visitors. Their cookie is kept only as a hash: whoever reads the
 /// database cannot take over a visitor's chats.
 extension StoreSession {
-    public func insertVisitor(tokenHash: String, at time: Timestamp) async throws -> Visitor {
+    package func insertVisitor(tokenHash: String, at time: Timestamp) async throws -> Visitor {
         let row = try await sql.raw("""
             INSERT INTO visitors (token_hash, created_at, seen_at)
             VALUES (\(bind: tokenHash), \(bind: time.millisecondsSince1970), \(bind: time.millisecondsSince1970))
@@ -13,21 +13,21 @@ extension StoreSession {
         return Visitor(id: String(try row?.decode(column: "id", as: Int64.self) ?? 0), createdAt: time)
     }
 
-    public func visitor(tokenHash: String) async throws -> Visitor? {
+    package func visitor(tokenHash: String) async throws -> Visitor? {
         try await sql.raw("SELECT * FROM visitors WHERE token_hash = \(bind: tokenHash)").first().map(Self.visitor)
     }
 
-    public func updateVisitor(_ visitor: Visitor, seenAt time: Timestamp) async throws {
+    package func updateVisitor(_ visitor: Visitor, seenAt time: Timestamp) async throws {
         try await sql.raw("""
             UPDATE visitors SET name = \(bind: visitor.name), email = \(bind: visitor.email),
                 contact_id = \(bind: visitor.contactID.flatMap { Int64($0) }), seen_at = \(bind: time.millisecondsSince1970)
-            WHERE id = \(bind: Int64(visitor.id) ?? -1)
+            WHERE id = \(bind: StoreError.rowID(visitor.id, of: "visitors"))
             """).run()
     }
 
     /// Gives a contact to a customer's conversations that have none; returns the tickets of all
     /// their conversations, to link to the contact as well.
-    public func linkConversations(customerAddress: String, toContact contactID: Int64) async throws -> [Int64] {
+    package func linkConversations(customerAddress: String, toContact contactID: Int64) async throws -> [Int64] {
         try await sql.raw("""
             UPDATE conversations SET contact_id = \(bind: contactID)
             WHERE customer_address = \(bind: customerAddress) AND contact_id IS NULL

@@ -88,7 +88,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger,
             acceptsRecipient: { try await mail.accepts(recipient: $0) },
             deliver: { envelope, raw in _ = try await mail.receive(envelope, raw: raw) })
-        let jobs = JobRunner(desk: desk, kinds: [ChannelDelivery(desk: desk).jobs] + (relay.map { [MailDelivery.jobs(desk: desk, relay: $0)] } ?? []))
+        let jobs = JobRunner(desk: desk, relay: relay)
         if relay == nil {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
