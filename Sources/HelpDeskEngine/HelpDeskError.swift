@@ -14,6 +14,8 @@ public enum HelpDeskError: Error, Sendable, CustomStringConvertible {
     case unauthenticated(String)
     /// The help desk cannot answer now; the same request may succeed later.
     case unavailable(String)
+    /// Too many failed attempts: the next may be made after this many seconds.
+    case tooManyAttempts(String, retryAfterSeconds: Int)
 
     public var message: String {
         switch self {
@@ -21,7 +23,7 @@ public enum HelpDeskError: Error, Sendable, CustomStringConvertible {
         case .invalidSearch(let error): error.message
         case .invalidForm(let error): error.message
         case .badRequest(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message),
-             .unavailable(let message): message
+             .unavailable(let message), .tooManyAttempts(let message, _): message
         case .forbidden(let denied): denied.reason
         }
     }

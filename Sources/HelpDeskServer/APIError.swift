@@ -27,6 +27,8 @@ struct APIError: HTTPResponseError {
     var errors: [Detail]
     /// The methods a path answers, for a 405.
     var allow: [String] = []
+    /// Seconds before trying again, for a 429.
+    var retryAfter: Int?
 
     init(status: HTTPResponse.Status, category: String, message: String, errors: [Detail] = []) {
         self.status = status
@@ -72,6 +74,9 @@ struct APIError: HTTPResponseError {
             self.init(status: .unauthorized, category: "INVALID_AUTHENTICATION", message: message)
         case .unavailable(let message):
             self.init(status: .serviceUnavailable, category: "SERVICE_UNAVAILABLE", message: message)
+        case .tooManyAttempts(let message, let seconds):
+            self.init(status: .tooManyRequests, category: "RATE_LIMITS", message: message)
+            retryAfter = seconds
         }
     }
 
@@ -81,6 +86,9 @@ struct APIError: HTTPResponseError {
         var response = try JSONBody.response(body, status: status)
         if !allow.isEmpty {
             response.headers[.allow] = allow.joined(separator: ", ")
+        }
+        if let retryAfter {
+            response.headers[.retryAfter] = String(retryAfter)
         }
         return response
     }

@@ -29,6 +29,9 @@ public enum HTTPServer {
         ChatRoutes(desk: desk).register(book.section(router.group(), prefix: "", tag: "Live chat", authenticated: false))
         let webhooks = ChannelWebhookRoutes(desk: desk)
         webhooks.register(public: book.section(router.group(), prefix: "", tag: "Channel webhooks", authenticated: false))
+        let workspace = router.group().add(middleware: WorkspaceSession(desk: desk))
+        AccountRoutes(desk: desk).register(workspace)
+        WorkspaceRoutes(desk: desk).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)

@@ -5,6 +5,8 @@ import Hummingbird
 public struct HelpDeskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var caller: Caller?
+    /// The workspace session's token against cross-site requests, once its cookie is checked.
+    var csrfToken: String?
     /// The peer's IP address, for per-address limits on public endpoints.
     let remoteIP: String?
 

@@ -241,6 +241,21 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX messages_incoming_id ON messages (message_id) WHERE direction = 'INCOMING' AND message_id IS NOT NULL",
         ],
+        // The workspace's sign-in: browser sessions, one-time links, failed attempts.
+        [
+            """
+            CREATE TABLE web_sessions (
+                token_hash TEXT PRIMARY KEY, user_id {INT} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL, created_at {INT} NOT NULL, seen_at {INT} NOT NULL, address TEXT, agent TEXT)
+            """,
+            "CREATE INDEX web_sessions_user ON web_sessions (user_id)",
+            """
+            CREATE TABLE one_time_links (
+                token_hash TEXT PRIMARY KEY, purpose TEXT NOT NULL, user_id {INT} REFERENCES users(id) ON DELETE CASCADE,
+                created_at {INT} NOT NULL, expires_at {INT} NOT NULL, used_at {INT})
+            """,
+            "CREATE TABLE sign_in_failures (key TEXT PRIMARY KEY, failures {INT} NOT NULL, last_failure_at {INT} NOT NULL)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

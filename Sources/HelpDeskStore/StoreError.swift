@@ -11,7 +11,7 @@ package enum StoreError: Error, CustomStringConvertible {
     case malformedID(table: String, id: String)
 
     /// The row id in `id`, for a write that must not go astray.
-    static func rowID(_ id: String, of table: String) throws -> Int64 {
+    package static func rowID(_ id: String, of table: String) throws -> Int64 {
         guard let row = Int64(id) else { throw malformedID(table: table, id: id) }
         return row
     }

@@ -18,6 +18,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port for the web workspace and the API.")
     var httpPort: Int = 8080
 
+    @Option(help: "The address people open the workspace at, for the links the help desk prints and sends (default: http://localhost:HTTP-PORT).")
+    var publicURL: String?
+
     @Option(help: "Port for incoming mail (SMTP) to the connected team addresses.")
     var smtpPort: Int = 2525
 
@@ -81,6 +84,10 @@ struct Serve: AsyncParsableCommand {
         }
         ServerMetrics.bootstrap()
         let desk = try await storage.open(logger: logger)
+        if let token = try await desk.accounts.setupLink() {
+            let base = (publicURL ?? "http://localhost:\(httpPort)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            logger.notice("Nobody can sign in yet. Create the first admin account at \(base)/setup/\(token) (the link works once, for 24 hours).")
+        }
         let mail = desk.inboundMail
         let smtp = SMTPServer(
             configuration: .init(host: host, port: smtpPort, hostname: smtpHostname ?? ProcessInfo.processInfo.hostName,

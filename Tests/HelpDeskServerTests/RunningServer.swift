@@ -9,6 +9,8 @@ final class RunningServer {
     let smtpPort: Int
     let storageArguments: [String]
     let binary: String
+    /// What the server logged until it listened (the first admin's set-up link, ...).
+    let startLog: String
 
     /// The binary `scripts/test` builds, or the one named by `HELPDESK_BINARY`.
     static func binary() throws -> String {
@@ -45,15 +47,16 @@ final class RunningServer {
             seen += String(decoding: chunk, as: UTF8.self)
             if let http = port(after: "Server started and listening on"), let smtp = port(after: "accepting mail on") {
                 return RunningServer(process: process, baseURL: "http://127.0.0.1:\(http)", smtpPort: Int(smtp)!,
-                                     storageArguments: storage, binary: binary)
+                                     storageArguments: storage, binary: binary, startLog: seen)
             }
         }
         process.terminate()
         throw NSError(domain: "RunningServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start:\n\(seen)"])
     }
 
-    init(process: Process, baseURL: String, smtpPort: Int, storageArguments: [String], binary: String) {
+    init(process: Process, baseURL: String, smtpPort: Int, storageArguments: [String], binary: String, startLog: String) {
         self.process = process
+        self.startLog = startLog
         self.baseURL = baseURL
         self.smtpPort = smtpPort
         self.storageArguments = storageArguments

@@ -1,0 +1,33 @@
+/// A built-in list of tickets in the workspace's left column (V1), as the search it runs for one
+/// user. "Open" and "closed" follow the state of each pipeline's statuses.
+public enum WorkspaceView: String, Sendable, CaseIterable {
+    case unassigned
+    case mine
+    case allOpen = "open"
+    case closed
+
+    public var title: String {
+        switch self {
+        case .unassigned: "Unassigned"
+        case .mine: "Assigned to me"
+        case .allOpen: "All open"
+        case .closed: "Closed"
+        }
+    }
+
+    /// The search for this view's tickets, newest activity first. `nil` when no status of any
+    /// pipeline can match (every list would be empty).
+    public func search(for user: User, tickets: RecordSchema, properties: [String], limit: Int) -> SearchRequest? {
+        let stages = tickets.pipelines.flatMap(\.activeStages)
+        let wanted = stages.filter { self == .closed ? $0.isClosed : !$0.isClosed }.map(\.id)
+        guard !wanted.isEmpty else { return nil }
+        var filters = [SearchRequest.Filter(propertyName: "hs_pipeline_stage", operator: .in, values: wanted)]
+        switch self {
+        case .unassigned: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty))
+        case .mine: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: user.id))
+        case .allOpen, .closed: break
+        }
+        return SearchRequest(filterGroups: [filters], sorts: [SearchRequest.Sort(propertyName: "hs_lastmodifieddate", descending: true)],
+                             properties: properties, limit: limit)
+    }
+}

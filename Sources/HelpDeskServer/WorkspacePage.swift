@@ -1,0 +1,60 @@
+import Hummingbird
+
+/// How the workspace answers with HTML: its templates, under headers that let a page run only
+/// the workspace's own script and style, never be framed, and never be cached with a user's data.
+enum WorkspacePage {
+    static let contentSecurityPolicy = """
+        default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+        form-action 'self'; frame-ancestors 'none'; base-uri 'none'
+        """
+
+    static func render(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok) -> Response {
+        switch WorkspaceTemplates.shared {
+        case .success(let templates):
+            return html(templates.render(template, values), status: status)
+        case .failure(let error):
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .internalServerError, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\(error)\n")))
+        }
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        secure(&headers)
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func secure(_ headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.init("Referrer-Policy")!] = "same-origin"
+        headers[.init("X-Frame-Options")!] = "DENY"
+    }
+
+    /// A page that says one thing, with a way on.
+    static func message(status: HTTPResponse.Status, title: String, message: String, link: (href: String, label: String)? = nil) -> Response {
+        struct Link {
+            var href: String
+            var label: String
+        }
+        struct View {
+            var title: String
+            var message: String
+            var link: Link?
+        }
+        return render("message", View(title: title, message: message, link: link.map { Link(href: $0.href, label: $0.label) }), status: status)
+    }
+
+    /// After a change, the browser goes on to another page (303: with GET).
+    static func redirect(to location: String, cookies: [Cookie] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        var response = Response(status: .seeOther, headers: headers)
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskEngine
+import Hummingbird
+
+/// The agents' workspace: the views in the left column with their counts, and the tickets of the
+/// chosen view. Signed-out visitors are sent to the sign-in page.
+struct WorkspaceRoutes {
+    let desk: HelpDesk
+    static let pageSize = 50
+
+    struct UserView {
+        var name: String
+        var email: String
+    }
+
+    struct ViewLink {
+        var id: String
+        var title: String
+        var count: Int
+        var current: Bool
+    }
+
+    struct TicketRow {
+        var id: String
+        var subject: String
+        var status: String
+        var priority: String
+        var owner: String
+        var updated: String
+        var updatedISO: String
+    }
+
+    struct Page {
+        var title: String
+        var csrf: String
+        var user: UserView
+        var views: [ViewLink]
+        var view: ViewLink
+        var tickets: [TicketRow]
+        var hasTickets: Bool
+        var next: String?
+    }
+
+    func register(_ router: RouterGroup<HelpDeskRequestContext>) {
+        router.get("") { request, context in
+            try await page(.unassigned, request: request, context: context)
+        }
+        router.get("views/:view") { request, context in
+            guard let view = WorkspaceView(rawValue: try context.parameters.require("view")) else {
+                return WorkspacePage.message(status: .notFound, title: "No such view", message: "This view does not exist.",
+                                             link: ("/", "Go to the workspace"))
+            }
+            return try await page(view, request: request, context: context)
+        }
+        router.get("assets/:file") { _, context in
+            let name = try context.parameters.require("file")
+            guard case .success(let templates) = WorkspaceTemplates.shared, let asset = templates.assets[name] else {
+                throw APIError.notFound("No file \(name).")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = asset.contentType
+            headers[.cacheControl] = "public, max-age=300"
+            headers[.init("X-Content-Type-Options")!] = "nosniff"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))
+        }
+    }
+
+    func page(_ view: WorkspaceView, request: Request, context: HelpDeskRequestContext) async throws -> Response {
+        guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
+        let tickets = try await desk.recordSchema(ObjectType.tickets.name)
+        let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
+        var links: [ViewLink] = []
+        for candidate in WorkspaceView.allCases {
+            var count = 0
+            if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
+                count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
+            }
+            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == view))
+        }
+        var rows: [TicketRow] = []
+        var next: String?
+        let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
+        if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize) {
+            search.offset = offset
+            let found = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller)
+            let owners = Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName) }) { first, _ in first }
+            rows = found.views.map { row(of: $0.record, tickets: tickets, owners: owners) }
+            if offset + rows.count < found.total { next = String(offset + rows.count) }
+        }
+        let user = caller.user
+        return WorkspacePage.render("workspace", Page(
+            title: view.title, csrf: csrf, user: UserView(name: user.displayName, email: user.email), views: links,
+            view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
+    }
+
+    func row(of record: Record, tickets: RecordSchema, owners: [String: String]) -> TicketRow {
+        let properties = record.properties
+        let stage = properties["hs_pipeline"].flatMap { tickets.pipeline($0) }?.stage(properties["hs_pipeline_stage"] ?? "")
+        let priority = properties["hs_ticket_priority"].flatMap { value in
+            tickets.properties["hs_ticket_priority"]?.options.first { $0.value == value }?.label ?? value
+        } ?? ""
+        let updated = record.updatedAt
+        return TicketRow(id: record.id, subject: properties["subject"] ?? "(no subject)", status: stage?.label ?? "",
+                         priority: priority, owner: properties["hubspot_owner_id"].flatMap { owners[$0] } ?? "Unassigned",
+                         updated: updated.isoString, updatedISO: updated.isoString)
+    }
+}
+
+extension User {
+    /// How the workspace names a user: their name, else their email.
+    var displayName: String {
+        let name = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        return name.isEmpty ? email : name
+    }
+}

@@ -1,0 +1,54 @@
+import HelpDeskCore
+import XCTest
+
+final class WorkspaceRuleTests: XCTestCase {
+    let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+
+    func testSignInWaitsDoubleAfterTheFreeAttemptsAndAreForgottenAfterADay() {
+        XCTAssertNil(SignInThrottle.nextAttempt(after: nil, now: now))
+        var failures: SignInThrottle.Failures?
+        for _ in 0..<SignInThrottle.freeAttempts - 1 { failures = SignInThrottle.failed(failures, at: now) }
+        XCTAssertNil(SignInThrottle.nextAttempt(after: failures, now: now), "the first attempts are free")
+        var pauses: [Int64] = []
+        for _ in 0..<14 {
+            failures = SignInThrottle.failed(failures, at: now)
+            pauses.append((SignInThrottle.nextAttempt(after: failures, now: now)?.millisecondsSince1970 ?? 0) - now.millisecondsSince1970)
+        }
+        XCTAssertEqual(Array(pauses.prefix(5)), [1_000, 2_000, 4_000, 8_000, 16_000])
+        XCTAssertEqual(pauses.last, SignInThrottle.longestPause, "pauses stop growing at a quarter of an hour")
+        XCTAssertNil(SignInThrottle.nextAttempt(after: failures, now: now.adding(milliseconds: SignInThrottle.longestPause)))
+        let dayLater = now.adding(milliseconds: SignInThrottle.forgetAfter)
+        XCTAssertEqual(SignInThrottle.failed(failures, at: dayLater).count, 1, "a day without failures starts the count again")
+    }
+
+    func testWebSessionsEndAfterAWeekUnusedOrAMonthInAll() {
+        let session = WebSession(userID: "1", csrfToken: "x", createdAt: now, seenAt: now)
+        XCTAssertTrue(session.isValid(at: now.adding(milliseconds: WebSession.idleLimit - 1)))
+        XCTAssertFalse(session.isValid(at: now.adding(milliseconds: WebSession.idleLimit)))
+        var used = session
+        used.seenAt = now.adding(milliseconds: WebSession.lifetime - 1_000)
+        XCTAssertFalse(used.isValid(at: now.adding(milliseconds: WebSession.lifetime)), "even a session in use ends after a month")
+        XCTAssertFalse(session.needsTouch(at: now.adding(milliseconds: 59_000)))
+        XCTAssertTrue(session.needsTouch(at: now.adding(milliseconds: 60_000)))
+    }
+
+    func testV1TheViewsSearchOpenOrClosedStatusesOfEveryPipelineAndTheOwner() throws {
+        var support = DefaultPipelines.tickets(at: now)
+        support.stages[1].archived = true
+        var billing = DefaultPipelines.tickets(at: now)
+        billing.id = "7"
+        for index in billing.stages.indices { billing.stages[index].id = "7\(index)" }
+        let tickets = RecordSchema(type: .tickets, properties: [], pipelines: [support, billing])
+        let agent = User(id: "12", email: "agent@example.com", createdAt: now, updatedAt: now)
+        func filters(_ view: WorkspaceView) throws -> [SearchRequest.Filter] {
+            try XCTUnwrap(view.search(for: agent, tickets: tickets, properties: [], limit: 10)?.filterGroups.first)
+        }
+        XCTAssertEqual(try filters(.allOpen), [SearchRequest.Filter(propertyName: "hs_pipeline_stage", operator: .in,
+                                                                    values: ["1", "3", "70", "71", "72"])])
+        XCTAssertEqual(try filters(.closed).first?.values, ["4", "73"])
+        XCTAssertEqual(try filters(.unassigned).last, SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty))
+        XCTAssertEqual(try filters(.mine).last, SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: "12"))
+        XCTAssertNil(WorkspaceView.closed.search(for: agent, tickets: RecordSchema(type: .tickets, properties: [], pipelines: []),
+                                                 properties: [], limit: 10))
+    }
+}

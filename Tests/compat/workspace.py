@@ -1,0 +1,132 @@
+"""The agents' workspace end to end in a real browser: on a fresh install the first admin opens
+the link the server printed, creates their account and lands in the workspace; tickets made
+through the API show in the views with their counts; the link works once; signing out, a wrong
+password and a right one behave as users expect; the pages carry their security headers.
+
+usage: workspace.py BASE_URL SETUP_PATH API_TOKEN SCREENSHOT_DIR
+Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
+"""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from checks import check, finish, json_api, request
+
+BASE, SETUP_PATH, TOKEN, SHOTS = sys.argv[1:5]
+api = json_api(BASE, TOKEN)
+os.makedirs(SHOTS, exist_ok=True)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+    options.add_argument(argument)
+browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(browser, 15)
+
+
+def heading():
+    return browser.find_element(By.TAG_NAME, "h1").text
+
+
+def fill(values):
+    for name, value in values.items():
+        field = browser.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+
+
+def submit():
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+def counts():
+    return {item.get_attribute("data-view"): item.text for item in browser.find_elements(By.CSS_SELECTOR, ".views .count")}
+
+
+def subjects():
+    return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, ".tickets tbody td:first-child")]
+
+
+try:
+    browser.get(BASE + "/")
+    check("a signed-out visitor of / is sent to the sign-in page", browser.current_url.endswith("/sign-in") and heading() == "Sign in",
+          browser.current_url)
+    check("the sign-in page says how the first admin gets in", "helpdesk serve" in browser.page_source)
+    browser.save_screenshot(os.path.join(SHOTS, "sign-in.png"))
+
+    browser.get(BASE + SETUP_PATH)
+    check("the printed link opens the first admin's set-up page", heading() == "Create the first admin account", heading())
+    fill({"firstName": "Ada", "lastName": "Admin", "email": "ada@example.com", "password": "short"})
+    submit()
+    check("the browser refuses a password shorter than 8 characters before sending it",
+          browser.current_url.endswith(SETUP_PATH) and heading() == "Create the first admin account"
+          and browser.execute_script("return document.querySelector('[name=password]').validity.valid") is False)
+    fill({"password": "correct-horse-battery"})
+    submit()
+    wait.until(lambda b: b.current_url.rstrip("/") == BASE)
+    check("the new admin lands in the workspace, signed in", heading() == "Unassigned" and "Ada Admin" in browser.page_source,
+          heading())
+    check("the session cookie is out of the page's reach (HttpOnly)",
+          "helpdesk_session" not in browser.execute_script("return document.cookie"))
+
+    status, owners = api("GET", "/crm/v3/owners")
+    ada = next((owner["id"] for owner in (owners or {}).get("results", []) if owner["email"] == "ada@example.com"), None)
+    check("the admin is an owner tickets can be assigned to", status == 200 and ada is not None, owners)
+    for subject, owner, stage in [("Printer on fire", None, "1"), ("Refund for order 1234", ada, "2"), ("Thanks, solved", None, "4")]:
+        properties = {"subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": stage}
+        if owner:
+            properties["hubspot_owner_id"] = owner
+        status, _ = api("POST", "/crm/v3/objects/tickets", {"properties": properties})
+        check(f"create the ticket \"{subject}\" through the API", status == 201, status)
+
+    browser.get(BASE + "/")
+    check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
+    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1"}, counts())
+    browser.save_screenshot(os.path.join(SHOTS, "workspace.png"))
+    browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/mine']").click()
+    check("Assigned to me lists the admin's ticket", heading() == "Assigned to me" and subjects() == ["Refund for order 1234"],
+          subjects())
+    browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/closed']").click()
+    check("Closed lists the closed ticket", subjects() == ["Thanks, solved"], subjects())
+    browser.set_window_size(768, 1000)
+    browser.save_screenshot(os.path.join(SHOTS, "workspace-tablet.png"))
+    check("at a tablet's width the views stack above the list, nothing overflows",
+          browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
+    browser.set_window_size(1280, 900)
+
+    browser.get(BASE + SETUP_PATH)
+    check("the set-up link works once", heading() == "This link no longer works", heading())
+
+    browser.get(BASE + "/")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    wait.until(lambda b: b.current_url.endswith("/sign-in"))
+    browser.get(BASE + "/views/open")
+    check("after signing out the workspace asks to sign in again", browser.current_url.endswith("/sign-in"), browser.current_url)
+
+    fill({"email": "ada@example.com", "password": "wrong-password"})
+    submit()
+    alert = browser.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    check("a wrong password is refused with a message read out to screen readers",
+          alert and "not right" in alert[0].text and browser.find_element(By.NAME, "email").get_attribute("value") == "ada@example.com",
+          [a.text for a in alert])
+    fill({"password": "correct-horse-battery"})
+    submit()
+    wait.until(lambda b: b.current_url.rstrip("/") == BASE)
+    check("the right password signs in", heading() == "Unassigned")
+
+    status, headers, _ = request(BASE, "GET", "/sign-in")
+    policy = headers.get("Content-Security-Policy", "")
+    check("pages forbid inline scripts, framing and other sites' resources",
+          "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy, policy)
+    check("pages are not sniffed and do not leak their address",
+          headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "same-origin", headers)
+    status, _, _ = request(BASE, "POST", "/sign-out", b"csrf=x", {"Origin": "https://elsewhere.example",
+                                                                "Content-Type": "application/x-www-form-urlencoded"})
+    check("a change sent from another site is refused", status == 403, status)
+finally:
+    browser.quit()
+finish()
