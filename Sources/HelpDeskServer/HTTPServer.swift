@@ -31,7 +31,9 @@ public enum HTTPServer {
         webhooks.register(public: book.section(router.group(), prefix: "", tag: "Channel webhooks", authenticated: false))
         let workspace = router.group().add(middleware: WorkspaceSession(desk: desk))
         AccountRoutes(desk: desk).register(workspace)
-        WorkspaceRoutes(desk: desk).register(workspace)
+        let pages = WorkspaceRoutes(desk: desk)
+        pages.register(workspace)
+        TicketRoutes(desk: desk, workspace: pages).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)

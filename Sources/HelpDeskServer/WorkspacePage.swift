@@ -1,3 +1,4 @@
+import HelpDeskEngine
 import Hummingbird
 
 /// How the workspace answers with HTML: its templates, under headers that let a page run only
@@ -46,6 +47,18 @@ enum WorkspacePage {
             var link: Link?
         }
         return render("message", View(title: title, message: message, link: link.map { Link(href: $0.href, label: $0.label) }), status: status)
+    }
+
+    /// A page that says why the help desk refused; something the user may not see is not found.
+    static func refusal(_ error: HelpDeskError) -> Response {
+        switch error {
+        case .notFound(let text):
+            Self.message(status: .notFound, title: "Not found", message: text, link: ("/", "Go to the workspace"))
+        case .forbidden(let denied):
+            Self.message(status: .forbidden, title: "Not allowed", message: denied.reason, link: ("/", "Go to the workspace"))
+        default:
+            Self.message(status: AccountRoutes.status(of: error), title: "Not done", message: error.message, link: ("/", "Go to the workspace"))
+        }
     }
 
     /// After a change, the browser goes on to another page (303: with GET).

@@ -70,21 +70,14 @@ struct WorkspaceRoutes {
         guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
-        var links: [ViewLink] = []
-        for candidate in WorkspaceView.allCases {
-            var count = 0
-            if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
-                count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
-            }
-            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == view))
-        }
+        let links = try await viewLinks(for: caller, tickets: tickets, current: view)
         var rows: [TicketRow] = []
         var next: String?
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
         if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize) {
             search.offset = offset
             let found = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller)
-            let owners = Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName) }) { first, _ in first }
+            let owners = try await ownerNames()
             rows = found.views.map { row(of: $0.record, tickets: tickets, owners: owners) }
             if offset + rows.count < found.total { next = String(offset + rows.count) }
         }
@@ -92,6 +85,23 @@ struct WorkspaceRoutes {
         return WorkspacePage.render("workspace", Page(
             title: view.title, csrf: csrf, user: UserView(name: user.displayName, email: user.email), views: links,
             view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
+    }
+
+    /// The left column: every view with its count, the current one marked.
+    func viewLinks(for caller: Caller, tickets: RecordSchema, current: WorkspaceView?) async throws -> [ViewLink] {
+        var links: [ViewLink] = []
+        for candidate in WorkspaceView.allCases {
+            var count = 0
+            if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
+                count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
+            }
+            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == current))
+        }
+        return links
+    }
+
+    func ownerNames() async throws -> [String: String] {
+        Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName) }) { first, _ in first }
     }
 
     func row(of record: Record, tickets: RecordSchema, owners: [String: String]) -> TicketRow {

@@ -20,7 +20,8 @@ final class WorkspaceTests: XCTestCase {
                                      "a fresh install prints the first admin's link:\n\(server.startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
             let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
-            try RunningServer.script("workspace.py", [server.baseURL, String(server.startLog[link]), token, shots], on: location)
+            try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(server.startLog[link]), token, shots],
+                                    on: location)
         }
     }
 }

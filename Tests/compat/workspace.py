@@ -1,22 +1,26 @@
 """The agents' workspace end to end in a real browser: on a fresh install the first admin opens
 the link the server printed, creates their account and lands in the workspace; tickets made
-through the API show in the views with their counts; the link works once; signing out, a wrong
+through the API show in the views with their counts; a customer's email becomes a ticket in Unassigned that the agent opens, answers while setting its
+status, and comments on; the link works once; signing out, a wrong
 password and a right one behave as users expect; the pages carry their security headers.
 
-usage: workspace.py BASE_URL SETUP_PATH API_TOKEN SCREENSHOT_DIR
+usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
 import os
+import smtplib
 import sys
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from checks import check, finish, json_api, request
 
-BASE, SETUP_PATH, TOKEN, SHOTS = sys.argv[1:5]
+BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS = sys.argv[1:6]
 api = json_api(BASE, TOKEN)
 os.makedirs(SHOTS, exist_ok=True)
 
@@ -97,6 +101,37 @@ try:
     check("at a tablet's width the views stack above the list, nothing overflows",
           browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
     browser.set_window_size(1280, 900)
+
+    status, _ = api("POST", "/conversations/v3/conversations/channel-accounts", {
+        "channelId": "EMAIL", "name": "Support", "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "support@example.com"}})
+    check("connect a team address", status == 201, status)
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Cleo Customer <cleo@example.org>", "support@example.com", "My order never arrived"
+    mail["Message-ID"] = make_msgid(domain="example.org")
+    mail.set_content("Order 1234 was due on Monday.\nCan you check?")
+    with smtplib.SMTP("127.0.0.1", int(SMTP_PORT), timeout=30) as client:
+        client.send_message(mail)
+    browser.get(BASE + "/")
+    check("the emailed ticket is in Unassigned", "My order never arrived" in subjects(), subjects())
+    browser.find_element(By.LINK_TEXT, "My order never arrived").click()
+    check("the ticket page shows the customer's message", heading() == "My order never arrived"
+          and "Order 1234 was due on Monday." in browser.find_element(By.CSS_SELECTOR, ".message-incoming .body").text)
+    browser.find_element(By.ID, "reply-text").send_keys("We are on it: the parcel left the warehouse today.")
+    Select(browser.find_element(By.NAME, "status")).select_by_visible_text("Waiting on contact")
+    browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
+    check("the reply shows in the thread, from the agent", "the parcel left" in browser.find_element(By.CSS_SELECTOR, ".message-outgoing").text
+          and "Ada Admin" in browser.find_element(By.CSS_SELECTOR, ".message-outgoing .meta").text)
+    check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
+          browser.find_element(By.CSS_SELECTOR, ".facts").text)
+    browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too.")
+    browser.find_element(By.CSS_SELECTOR, "#comment button[type=submit]").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-comment"))
+    check("an internal comment looks different and says so (R6)",
+          "Internal comment" in browser.find_element(By.CSS_SELECTOR, ".message-comment").text)
+    browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
+    browser.get(BASE + "/tickets/999999")
+    check("a ticket that does not exist answers a page that says so", heading() == "Not found", heading())
 
     browser.get(BASE + SETUP_PATH)
     check("the set-up link works once", heading() == "This link no longer works", heading())
