@@ -84,6 +84,7 @@ public final class HelpDesk: Sendable {
     public var pipelines: PipelineService { PipelineService(desk: self) }
     public var people: PeopleService { PeopleService(desk: self) }
     public var accounts: Accounts { Accounts(desk: self) }
+    public var live: LiveUpdates { LiveUpdates(desk: self) }
     public var schemas: SchemaService { SchemaService(desk: self) }
     public var associations: AssociationService { AssociationService(desk: self) }
     public var channels: ChannelService { ChannelService(desk: self) }

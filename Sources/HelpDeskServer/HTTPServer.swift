@@ -34,6 +34,7 @@ public enum HTTPServer {
         let pages = WorkspaceRoutes(desk: desk)
         pages.register(workspace)
         TicketRoutes(desk: desk, workspace: pages).register(workspace)
+        LiveRoutes(desk: desk).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)

@@ -50,6 +50,7 @@ struct TicketRoutes {
     struct Page {
         var title: String
         var csrf: String
+        var feed: Int64
         var user: WorkspaceRoutes.UserView
         var views: [WorkspaceRoutes.ViewLink]
         var ticket: TicketFacts
@@ -102,6 +103,7 @@ struct TicketRoutes {
     }
 
     func page(ticketID: String, caller: Caller, csrf: String, notice: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"]
         guard let record = try await desk.records.read(type: ObjectType.tickets.name, ids: [ticketID],
@@ -123,7 +125,7 @@ struct TicketRoutes {
         }
         let user = caller.user
         return WorkspacePage.render("ticket", Page(
-            title: row.subject, csrf: csrf, user: WorkspaceRoutes.UserView(name: user.displayName, email: user.email),
+            title: row.subject, csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(name: user.displayName, email: user.email),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             ticket: TicketFacts(id: record.id, subject: row.subject, status: row.status, priority: row.priority.isEmpty ? nil : row.priority,
                                 owner: row.owner),

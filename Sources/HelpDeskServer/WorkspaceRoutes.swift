@@ -34,6 +34,8 @@ struct WorkspaceRoutes {
     struct Page {
         var title: String
         var csrf: String
+        /// The feed's position when the page was made: live updates start after it.
+        var feed: Int64
         var user: UserView
         var views: [ViewLink]
         var view: ViewLink
@@ -68,6 +70,7 @@ struct WorkspaceRoutes {
 
     func page(_ view: WorkspaceView, request: Request, context: HelpDeskRequestContext) async throws -> Response {
         guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
+        let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
         let links = try await viewLinks(for: caller, tickets: tickets, current: view)
@@ -83,7 +86,7 @@ struct WorkspaceRoutes {
         }
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
-            title: view.title, csrf: csrf, user: UserView(name: user.displayName, email: user.email), views: links,
+            title: view.title, csrf: csrf, feed: feed, user: UserView(name: user.displayName, email: user.email), views: links,
             view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
     }
 

@@ -47,6 +47,11 @@ def submit():
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
 
 
+def send(message):
+    with smtplib.SMTP("127.0.0.1", int(SMTP_PORT), timeout=30) as client:
+        client.send_message(message)
+
+
 def counts():
     return {item.get_attribute("data-view"): item.text for item in browser.find_elements(By.CSS_SELECTOR, ".views .count")}
 
@@ -105,14 +110,19 @@ try:
     status, _ = api("POST", "/conversations/v3/conversations/channel-accounts", {
         "channelId": "EMAIL", "name": "Support", "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "support@example.com"}})
     check("connect a team address", status == 201, status)
+    browser.get(BASE + "/")
+    before = counts()["unassigned"]
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = "Cleo Customer <cleo@example.org>", "support@example.com", "My order never arrived"
-    mail["Message-ID"] = make_msgid(domain="example.org")
+    mail["Message-ID"] = first_id = make_msgid(domain="example.org")
     mail.set_content("Order 1234 was due on Monday.\nCan you check?")
-    with smtplib.SMTP("127.0.0.1", int(SMTP_PORT), timeout=30) as client:
-        client.send_message(mail)
-    browser.get(BASE + "/")
-    check("the emailed ticket is in Unassigned", "My order never arrived" in subjects(), subjects())
+    send(mail)
+    try:
+        WebDriverWait(browser, 10).until(lambda b: "My order never arrived" in subjects())
+    except Exception:
+        pass
+    check("an emailed ticket appears in the open Unassigned view without a reload, with its count",
+          "My order never arrived" in subjects() and counts()["unassigned"] == str(int(before) + 1), (subjects(), counts()))
     browser.find_element(By.LINK_TEXT, "My order never arrived").click()
     check("the ticket page shows the customer's message", heading() == "My order never arrived"
           and "Order 1234 was due on Monday." in browser.find_element(By.CSS_SELECTOR, ".message-incoming .body").text)
@@ -129,6 +139,17 @@ try:
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-comment"))
     check("an internal comment looks different and says so (R6)",
           "Internal comment" in browser.find_element(By.CSS_SELECTOR, ".message-comment").text)
+    answer = EmailMessage()
+    answer["From"], answer["To"], answer["Subject"] = "Cleo Customer <cleo@example.org>", "support@example.com", "Re: My order never arrived"
+    answer["Message-ID"], answer["In-Reply-To"] = make_msgid(domain="example.org"), first_id
+    answer.set_content("Thanks, it just arrived!")
+    send(answer)
+    try:
+        WebDriverWait(browser, 10).until(lambda b: "it just arrived" in b.find_element(By.ID, "threads").text)
+    except Exception:
+        pass
+    check("the customer's answer appears on the open ticket page without a reload",
+          "it just arrived" in browser.find_element(By.ID, "threads").text)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
     browser.get(BASE + "/tickets/999999")
     check("a ticket that does not exist answers a page that says so", heading() == "Not found", heading())

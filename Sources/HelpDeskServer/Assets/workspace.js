@@ -1,9 +1,52 @@
-// The workspace's own script. Pages work without it; it only adds conveniences.
+// The workspace's own script. Pages work without it; it adds live updates and local times.
 "use strict";
-document.addEventListener("DOMContentLoaded", () => {
+
+function showLocalTimes(root) {
   // Times are written in UTC by the server; show them in the reader's own time zone.
-  for (const time of document.querySelectorAll("time[datetime]")) {
+  for (const time of root.querySelectorAll("time[datetime]")) {
     const date = new Date(time.getAttribute("datetime"));
     if (!Number.isNaN(date.getTime())) time.textContent = date.toLocaleString();
   }
+}
+
+// Fetches the page again and swaps in its live regions (marked data-live), leaving everything
+// else, such as a reply being written, as it is.
+let refreshing = null;
+let again = false;
+async function refresh() {
+  if (refreshing) { again = true; return; }
+  refreshing = (async () => {
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } });
+      if (response.redirected && new URL(response.url).pathname === "/sign-in") { location.assign("/sign-in"); return; }
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const region of document.querySelectorAll("[data-live][id]")) {
+        const replacement = fresh.getElementById(region.id);
+        if (replacement) {
+          region.replaceWith(replacement);
+          showLocalTimes(replacement);
+        }
+      }
+      document.body.dataset.updated = String(Date.now());
+    } finally {
+      refreshing = null;
+      if (again) { again = false; refresh(); }
+    }
+  })();
+}
+
+function followLive() {
+  const start = document.body.dataset.feed;
+  if (start === undefined || !window.EventSource) return;
+  const events = new EventSource("/events?after=" + encodeURIComponent(start));
+  let timer = null;
+  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
+  events.addEventListener("change", soon);
+  events.addEventListener("reload", soon);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  showLocalTimes(document);
+  followLive();
 });
