@@ -26,6 +26,7 @@ public struct LiveUpdates: Sendable {
 
     /// How far behind a returning page may be and still be brought up to date event by event.
     static let catchUpLimit: Int64 = 2_000
+    static let pause: Duration = .milliseconds(100)
     static let kinds: [FeedEvent.Kind] = [
         .created, .propertyChanged, .stageEntered, .archived, .restored, .messageReceived, .messageSent,
         .conversationOpened, .conversationChanged, .conversationTrashed, .conversationRestored,
@@ -45,6 +46,11 @@ public struct LiveUpdates: Sendable {
                 var position = position ?? desk.database.feedBell.head
                 for await ring in desk.database.feedBell.listen() {
                     let head = max(ring.last, desk.database.feedBell.head)
+                    // Written here, right after what was read, and of no kind a page shows: nothing to read.
+                    if let kinds = ring.kinds, ring.first <= position + 1, kinds.isDisjoint(with: Self.kinds) {
+                        position = max(position, head)
+                        continue
+                    }
                     if head - position > Self.catchUpLimit {
                         continuation.yield(.reload(position: head))
                         position = head
@@ -59,6 +65,8 @@ public struct LiveUpdates: Sendable {
                             let visible = try await Self.visible(events, to: caller, desk: desk)
                             if !visible.isEmpty { continuation.yield(.updates(visible)) }
                             position = events.count == 500 ? events[events.count - 1].position : head
+                            // One read a moment covers a burst of commits, however many pages follow.
+                            try? await Task.sleep(for: Self.pause)
                         } catch {
                             if Task.isCancelled { break }
                             desk.logger.warning("Live updates could not read the feed after \(from): \(error)")
