@@ -109,6 +109,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .executableTarget(
+            name: "helpdesk-fuzz",
+            dependencies: [
+                "HelpDeskMail",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "HelpDeskTestSupport",
             dependencies: [

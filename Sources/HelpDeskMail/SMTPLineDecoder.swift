@@ -2,7 +2,7 @@ import NIOCore
 
 /// One line of an SMTP conversation, without its line end; or a line longer than the limit,
 /// whose bytes were dropped.
-enum SMTPLine: Sendable {
+package enum SMTPLine: Sendable {
     case line(ByteBuffer)
     case tooLong
 }
@@ -10,8 +10,8 @@ enum SMTPLine: Sendable {
 /// Splits the byte stream into lines at LF (a CR before it is dropped too, as senders differ).
 /// A line longer than `maxLength` is reported once and skipped up to its end, so one hostile line
 /// cannot make the server hold unbounded memory.
-struct SMTPLineDecoder: ByteToMessageDecoder {
-    typealias InboundOut = SMTPLine
+package struct SMTPLineDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = SMTPLine
 
     let maxLength: Int
     let gate: STARTTLSGate?
@@ -20,12 +20,12 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
     /// the session to decide.
     private var haltedAt: Int?
 
-    init(maxLength: Int, gate: STARTTLSGate? = nil) {
+    package init(maxLength: Int, gate: STARTTLSGate? = nil) {
         self.maxLength = maxLength
         self.gate = gate
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         if let haltedAt {
             guard let gate, gate.resumptions != haltedAt else { return .needMoreData }
             self.haltedAt = nil
@@ -63,7 +63,7 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         return haltedAt == nil ? .continue : .needMoreData
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         if haltedAt != nil {
             // Sent in plain text after STARTTLS, against RFC 3207: never read.
             buffer.moveReaderIndex(to: buffer.writerIndex)
