@@ -64,8 +64,25 @@ struct SMTPSession {
             guard buffer.readableBytes <= configuration.maxCommandLength else {
                 return failed("500 5.5.2 Line too long; commands are at most \(configuration.maxCommandLength) bytes")
             }
+            if STARTTLSGate.isStartTLS(buffer.readableBytesView) { return startTLS() }
             return await handleCommand(String(decoding: buffer.readableBytesView, as: UTF8.self))
         }
+    }
+
+    /// STARTTLS, taken on exactly the lines the decoder stops at: on any other line the decoder
+    /// would wait for a decision that never comes, or plain text sent after the command would be
+    /// read as if it had come under TLS.
+    private mutating func startTLS() -> (reply: String?, close: Bool) {
+        guard let gate, !encrypted else {
+            return failed(encrypted ? "503 5.5.1 TLS is already on" : "454 4.7.0 TLS is not available on this server")
+        }
+        guard sender == nil else {
+            // The decoder stopped at this line; the connection cannot go on in plain text.
+            return ("503 5.5.1 STARTTLS is not allowed inside a mail transaction; closing the connection", true)
+        }
+        gate.close()
+        startsTLS = true
+        return (nil, false)
     }
 
     private mutating func handleCommand(_ line: String) async -> (reply: String?, close: Bool) {
@@ -141,17 +158,8 @@ struct SMTPSession {
         case "HELP":
             return ("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT", false)
         case "STARTTLS":
-            guard let gate, !encrypted else {
-                return failed(encrypted ? "503 5.5.1 TLS is already on" : "454 4.7.0 TLS is not available on this server")
-            }
-            guard argument.isEmpty else { return failed("501 5.5.4 STARTTLS takes no argument") }
-            guard sender == nil else {
-                // The decoder stopped at this line; the connection cannot go on in plain text.
-                return ("503 5.5.1 STARTTLS is not allowed inside a mail transaction; closing the connection", true)
-            }
-            gate.close()
-            startsTLS = true
-            return (nil, false)
+            // Not the bare command, which `startTLS()` took: an argument, or blanks other than spaces.
+            return failed("501 5.5.4 STARTTLS takes no argument")
         default:
             return failed("500 5.5.2 Unknown command \(verb.prefix(16))")
         }
