@@ -54,6 +54,14 @@ enum Charset: Equatable {
             self = .converted("CP949")
         case "iso-2022-jp", "csiso2022jp":
             self = .converted("ISO-2022-JP-2")
+        // Labels iconv does not know for sets it has: the Hebrew and Arabic ones name the order of
+        // the text, not other bytes (Outlook writes them), and Apple Mail writes Mac Roman so.
+        case "iso-8859-8-i", "iso-8859-8-e", "csiso88598i", "csiso88598e":
+            self = .converted("ISO-8859-8")
+        case "iso-8859-6-i", "iso-8859-6-e", "csiso88596i", "csiso88596e":
+            self = .converted("ISO-8859-6")
+        case "x-mac-roman", "x-mac", "csmacintosh":
+            self = .converted("MACINTOSH")
         default:
             // Only plain names go to iconv: it would read suffixes such as `//TRANSLIT` as options.
             let known = !name.isEmpty && name.utf8.count <= 40 && name.utf8.allSatisfy {

@@ -52,6 +52,20 @@ final class CharsetTests: XCTestCase {
         XCTAssertEqual(message.text, "精\u{FFFD}益")
     }
 
+    func testLabelsIconvDoesNotKnowForSetsItHasAreReadAsThoseSets() throws {
+        let samples: [(label: String, bytes: [UInt8], text: String)] = [
+            ("iso-8859-8-i", [249, 236, 229, 237], "שלום"),
+            ("ISO-8859-6-I", [229, 209, 205, 200, 199], "مرحبا"),
+            ("x-mac-roman", [67, 114, 143, 109, 101, 32, 98, 114, 158, 108, 142, 101], "Crème brûlée"),
+        ]
+        for sample in samples {
+            let raw = Array("From: a@example.com\r\nContent-Type: text/plain; charset=\(sample.label)\r\n\r\n".utf8) + sample.bytes
+            XCTAssertEqual(try MailMessage(parsing: raw).text, sample.text, sample.label)
+            let word = "=?\(sample.label)?B?\(Data(sample.bytes).base64EncodedString())?="
+            XCTAssertEqual(try mail(["From: a@example.com", "Subject: \(word)"]).subject, sample.text, sample.label)
+        }
+    }
+
     func testAnUnknownLabelIsReadAsIfThereWereNone() throws {
         for label in ["x-no-such-set", "utf-8//TRANSLIT", "../../etc"] {
             let message = try mail(["From: a@example.com", "Content-Type: text/plain; charset=\"\(label)\""], "café")
