@@ -3,7 +3,8 @@ import Foundation
 /// Built with `-DFUZZING -sanitize=fuzzer`, hands the process to libFuzzer, which sends every
 /// input it makes up through `FuzzCase`. Otherwise runs the files named on the command line, or
 /// those in the folders named, through the same checks once, to replay seeds and crashes in a
-/// plain build.
+/// plain build; with `--summary` first, prints instead one JSON line per message with what the
+/// help desk reads from it.
 @main
 enum EntryPoint {
     static func main() throws {
@@ -14,17 +15,24 @@ enum EntryPoint {
         var argv = CommandLine.unsafeArgv
         exit(runFuzzer(&argc, &argv, fuzzOneInput))
         #else
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let summary = arguments.first == "--summary"
+        if summary { arguments.removeFirst() }
         guard !arguments.isEmpty else {
-            FileHandle.standardError.write(Data("usage: helpdesk-fuzz FILE_OR_FOLDER...\n".utf8))
+            FileHandle.standardError.write(Data("usage: helpdesk-fuzz [--summary] FILE_OR_FOLDER...\n".utf8))
             exit(2)
         }
         var count = 0
         for path in try files(arguments) {
-            FuzzCase.run([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            if summary {
+                print(try MessageSummary(path: path, bytes: bytes).jsonLine())
+            } else {
+                FuzzCase.run(bytes)
+            }
             count += 1
         }
-        print("\(count) inputs replayed without a failure")
+        if !summary { print("\(count) inputs replayed without a failure") }
         #endif
     }
 
