@@ -133,7 +133,7 @@ enum Charset: Equatable {
                 switch errno {
                 case E2BIG:
                     output += [UInt8](repeating: 0, count: output.count)
-                case EILSEQ, EINVAL where !flushing:
+                case EILSEQ where !flushing, EINVAL where !flushing:
                     // A sequence the set does not have, or one cut short at the end: mark it and
                     // go on after its first byte.
                     if output.count - written < 3 { output += [UInt8](repeating: 0, count: output.count) }
