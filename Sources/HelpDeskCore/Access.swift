@@ -57,4 +57,8 @@ public enum Access {
 /// A refused action, with the reason to show the user.
 public struct AccessDenied: Error, Sendable, Equatable {
     public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 }

@@ -12,6 +12,8 @@ public struct User: Sendable, Hashable, Codable {
     public var ticketScope: TicketScope
     public var timeZone: String
     public var teamIDs: [String]
+    /// The team the user works in first (one of `teamIDs`).
+    public var primaryTeamID: String?
     public var archived: Bool
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -19,7 +21,7 @@ public struct User: Sendable, Hashable, Codable {
     public init(
         id: String, email: String, firstName: String = "", lastName: String = "", roles: Roles = [],
         serviceSeat: Bool = false, ticketScope: TicketScope = .all, timeZone: String = "UTC",
-        teamIDs: [String] = [], archived: Bool = false, createdAt: Timestamp, updatedAt: Timestamp
+        teamIDs: [String] = [], primaryTeamID: String? = nil, archived: Bool = false, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.email = email
@@ -30,6 +32,7 @@ public struct User: Sendable, Hashable, Codable {
         self.ticketScope = ticketScope
         self.timeZone = timeZone
         self.teamIDs = teamIDs
+        self.primaryTeamID = primaryTeamID
         self.archived = archived
         self.createdAt = createdAt
         self.updatedAt = updatedAt

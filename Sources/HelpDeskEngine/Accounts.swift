@@ -146,6 +146,55 @@ public struct Accounts: Sendable {
         return try await openSession(for: user, from: origin, clearing: "account:\(email)")
     }
 
+    /// An invited user chooses their password with the link mailed to them, and is signed in.
+    /// A password-reset link works the same way, and ends the user's other sessions.
+    public func choosePassword(link token: String, password: String, from origin: Origin) async throws -> SignedIn {
+        try Self.checkPassword(password)
+        let hash = Bcrypt.hash(password, cost: 10), now = desk.clock(), linkHash = Self.hash(token)
+        let user = try await desk.configure(.users, by: Caller.system(source: "WORKSPACE"), item: \.id) { session -> User in
+            guard Self.isWellFormed(token), let link = try await session.link(hash: linkHash, at: now),
+                  link.purpose == .invitation || link.purpose == .passwordReset,
+                  let id = link.userID.flatMap({ Int64($0) }), let user = try await session.user(id: id), !user.archived,
+                  try await session.useLink(hash: linkHash, at: now) else {
+                throw HelpDeskError.notFound("This link was used already or has expired; ask for a new one.")
+            }
+            try await session.setPassword(userID: id, hash: hash, at: now)
+            if link.purpose == .passwordReset { try await session.deleteWebSessions(userID: id) }
+            return user
+        }
+        return try await openSession(for: user, from: origin, clearing: "account:\(user.email)")
+    }
+
+    /// Mails a link to choose a new password, if an active user has this email; says nothing
+    /// either way, so that nobody learns which addresses have accounts. `linksAt` is the
+    /// workspace's address.
+    public func requestPasswordReset(email: String, linksAt base: String) async throws {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !email.isEmpty, email.count <= 254 else { throw HelpDeskError.badRequest("Give the email you sign in with.") }
+        let token = Self.newToken(), now = desk.clock()
+        let link = "\(base.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/password/\(token)"
+        try await desk.database.write { session in
+            // Said before anything about the address, so that it tells nothing of it.
+            guard try await session.channels(kind: .email).contains(where: { !$0.archived }) else {
+                throw HelpDeskError.conflict("This help desk cannot mail yet (no team address is connected); ask an admin to set your password.")
+            }
+            guard let user = try await session.user(email: email), !user.archived, let id = Int64(user.id) else { return }
+            // One link at a time: a newer request replaces the one before.
+            try await session.deleteLinks(purpose: .passwordReset, userID: id)
+            let expires = now.adding(milliseconds: OneTimeLink.Purpose.passwordReset.validity)
+            try await session.insertLink(hash: Self.hash(token), OneTimeLink(purpose: .passwordReset, userID: user.id, expiresAt: expires), at: now)
+            try await PeopleService.mail(to: user, subject: "Choose a new password", text: """
+                Hello\(user.firstName.isEmpty ? "" : " \(user.firstName)"),
+
+                Someone asked to choose a new password for your help desk account. If it was you, open:
+
+                \(link)
+
+                The link works once, for an hour. If it was not you, ignore this mail: your password stays as it is.
+                """, now: now, session: session)
+        }
+    }
+
     private func openSession(for user: User, from origin: Origin, clearing key: String) async throws -> SignedIn {
         let token = Self.newToken(), csrf = Self.newToken(), now = desk.clock()
         let web = WebSession(userID: user.id, csrfToken: csrf, createdAt: now, seenAt: now)

@@ -5,7 +5,21 @@ import Hummingbird
 /// The workspace's sign-in, sign-out and the first admin's set-up page.
 struct AccountRoutes {
     let desk: HelpDesk
+    /// The workspace's address for links the help desk mails; the request's own when `nil`.
+    let publicURL: String?
     static let maxBody = 16_384
+
+    struct PasswordView {
+        var title: String
+        var action: String
+        var error: String?
+    }
+
+    struct ResetView {
+        var title = "Choose a new password"
+        var sent = false
+        var error: String?
+    }
 
     struct SignInView {
         var title = "Sign in"
@@ -87,6 +101,52 @@ struct AccountRoutes {
         }
     }
 
+    /// Pages to choose a password: from an invitation, or after asking for a new one.
+    func registerPasswordPages(_ router: RouterGroup<HelpDeskRequestContext>) {
+        router.get("password-reset") { _, _ in
+            WorkspacePage.render("password-reset", ResetView())
+        }
+        router.post("password-reset") { request, _ in
+            let form = try await Self.form(request)
+            do {
+                try await desk.accounts.requestPasswordReset(email: form["email"] ?? "", linksAt: base(of: request))
+                return WorkspacePage.render("password-reset", ResetView(sent: true))
+            } catch let error as HelpDeskError {
+                return WorkspacePage.render("password-reset", ResetView(error: error.message), status: Self.status(of: error))
+            }
+        }
+        for (path, title, purpose) in [("invitation", "Welcome: choose your password", OneTimeLink.Purpose.invitation),
+                                       ("password", "Choose a new password", .passwordReset)] {
+            router.get("\(path)/:token") { _, context in
+                let token = try context.parameters.require("token")
+                guard try await desk.accounts.link(token: token)?.purpose == purpose else { return Self.usedLink() }
+                return WorkspacePage.render("password", PasswordView(title: title, action: "/\(path)/\(token)"))
+            }
+            router.post("\(path)/:token") { request, context in
+                let token = try context.parameters.require("token")
+                let form = try await Self.form(request)
+                do {
+                    guard try await desk.accounts.link(token: token)?.purpose == purpose else { return Self.usedLink() }
+                    let signedIn = try await desk.accounts.choosePassword(link: token, password: form["password"] ?? "", from: origin(request, context))
+                    return WorkspacePage.redirect(to: "/", cookies: [
+                        WorkspaceSession.cookie(WorkspaceSession.cookie, value: signedIn.token, maxAge: Int(WebSession.lifetime / 1_000), for: request),
+                    ])
+                } catch HelpDeskError.notFound {
+                    return Self.usedLink()
+                } catch let error as HelpDeskError {
+                    return WorkspacePage.render("password", PasswordView(title: title, action: "/\(path)/\(token)", error: error.message),
+                                                status: Self.status(of: error))
+                }
+            }
+        }
+    }
+
+    /// Where links in mail point: the configured address, else the one this request came to.
+    func base(of request: Request) -> String {
+        if let publicURL { return publicURL }
+        return "\(WorkspaceSession.isSecure(request) ? "https" : "http")://\(request.head.authority ?? "localhost")"
+    }
+
     func signInPage(for request: Request, email: String, status: HTTPResponse.Status, error: String?) async throws -> Response {
         let token = LiveChat.newToken()
         var page = WorkspacePage.render("sign-in", SignInView(csrf: token, email: email, error: error,
@@ -101,7 +161,7 @@ struct AccountRoutes {
 
     static func usedLink() -> Response {
         WorkspacePage.message(status: .notFound, title: "This link no longer works",
-                              message: "It was used already or has expired. `helpdesk serve` prints a new set-up link each time it starts while nobody can sign in.",
+                              message: "It was used already or has expired. Ask for a new one: an admin sends invitations again, and the sign-in page mails password links.",
                               link: ("/sign-in", "Go to the sign-in page"))
     }
 

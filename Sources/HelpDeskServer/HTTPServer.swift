@@ -10,7 +10,7 @@ import ServiceLifecycle
 public enum HTTPServer {
     /// Builds the router with every route. Exposed on its own so that tests can drive it without
     /// opening a port.
-    public static func router(desk: HelpDesk) -> Router<HelpDeskRequestContext> {
+    public static func router(desk: HelpDesk, publicURL: String? = nil) -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         let methods = NIOLockedValueBox(AllowedMethods())
@@ -30,7 +30,9 @@ public enum HTTPServer {
         let webhooks = ChannelWebhookRoutes(desk: desk)
         webhooks.register(public: book.section(router.group(), prefix: "", tag: "Channel webhooks", authenticated: false))
         let workspace = router.group().add(middleware: WorkspaceSession(desk: desk))
-        AccountRoutes(desk: desk).register(workspace)
+        let accounts = AccountRoutes(desk: desk, publicURL: publicURL)
+        accounts.register(workspace)
+        accounts.registerPasswordPages(workspace)
         let pages = WorkspaceRoutes(desk: desk)
         pages.register(workspace)
         TicketRoutes(desk: desk, workspace: pages).register(workspace)
@@ -61,10 +63,10 @@ public enum HTTPServer {
     }
 
     public static func application(
-        desk: HelpDesk, host: String, port: Int, services: [any Service] = [], logger: Logger
+        desk: HelpDesk, host: String, port: Int, publicURL: String? = nil, services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(desk: desk),
+            router: router(desk: desk, publicURL: publicURL),
             server: .http1WebSocketUpgrade { [sockets = SubmissionLimit(limit: 60)] request, channel, logger in
                 try await ChatRoutes.upgrade(request, remoteIP: channel.remoteAddress?.ipAddress, desk: desk, limit: sockets, logger: logger)
             },

@@ -86,7 +86,7 @@ struct WorkspaceRoutes {
         }
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
-            title: view.title, csrf: csrf, feed: feed, user: UserView(name: user.displayName, email: user.email), views: links,
+            title: view.title, csrf: csrf, feed: feed, user: UserView(name: user.displayName ?? user.email, email: user.email), views: links,
             view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
     }
 
@@ -104,7 +104,7 @@ struct WorkspaceRoutes {
     }
 
     func ownerNames() async throws -> [String: String] {
-        Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName) }) { first, _ in first }
+        Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName ?? $0.email) }) { first, _ in first }
     }
 
     func row(of record: Record, tickets: RecordSchema, owners: [String: String]) -> TicketRow {
@@ -117,13 +117,5 @@ struct WorkspaceRoutes {
         return TicketRow(id: record.id, subject: properties["subject"] ?? "(no subject)", status: stage?.label ?? "",
                          priority: priority, owner: properties["hubspot_owner_id"].flatMap { owners[$0] } ?? "Unassigned",
                          updated: updated.isoString, updatedISO: updated.isoString)
-    }
-}
-
-extension User {
-    /// How the workspace names a user: their name, else their email.
-    var displayName: String {
-        let name = [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
-        return name.isEmpty ? email : name
     }
 }

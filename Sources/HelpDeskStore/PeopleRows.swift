@@ -85,18 +85,36 @@ extension StoreSession {
         return id
     }
 
-    func teamMemberships(userID: Int64? = nil) async throws -> [Int64: [String]] {
+    /// Each user's teams, the primary one first.
+    func teamMemberships(userID: Int64? = nil) async throws -> [Int64: (teams: [String], primary: String?)] {
         let filter: SQLQueryString = userID.map { "WHERE user_id = \(bind: $0)" } ?? ""
-        let rows = try await sql.raw("SELECT team_id, user_id FROM team_members \(filter) ORDER BY team_id").all()
-        var result: [Int64: [String]] = [:]
+        let rows = try await sql.raw("SELECT team_id, user_id, is_primary FROM team_members \(filter) ORDER BY is_primary DESC, team_id").all()
+        var result: [Int64: (teams: [String], primary: String?)] = [:]
         for row in rows {
-            result[try row.decode(column: "user_id", as: Int64.self), default: []]
-                .append(String(try row.decode(column: "team_id", as: Int64.self)))
+            let user = try row.decode(column: "user_id", as: Int64.self), team = String(try row.decode(column: "team_id", as: Int64.self))
+            result[user, default: ([], nil)].teams.append(team)
+            if try row.decode(column: "is_primary", as: Int64.self) != 0 { result[user]?.primary = team }
         }
         return result
     }
 
-    static func user(_ row: any SQLRow, teams: [Int64: [String]]) throws -> User {
+    /// Puts a user in these teams and no others.
+    package func setTeams(userID: Int64, primary: Int64?, others: [Int64]) async throws {
+        try await sql.raw("DELETE FROM team_members WHERE user_id = \(bind: userID)").run()
+        for team in [primary].compactMap({ $0 }) + others.filter({ $0 != primary }) {
+            try await sql.raw("""
+                INSERT INTO team_members (team_id, user_id, is_primary) VALUES (\(bind: team), \(bind: userID), \(bind: team == primary ? 1 : 0))
+                """).run()
+        }
+    }
+
+    /// Revokes every API token of a user; returns how many there were.
+    @discardableResult
+    package func deleteTokens(userID: Int64) async throws -> Int {
+        try await sql.raw("DELETE FROM api_tokens WHERE user_id = \(bind: userID) RETURNING token_hash").all().count
+    }
+
+    static func user(_ row: any SQLRow, teams: [Int64: (teams: [String], primary: String?)]) throws -> User {
         let id = try row.decode(column: "id", as: Int64.self)
         return User(
             id: String(id),
@@ -107,7 +125,8 @@ extension StoreSession {
             serviceSeat: try row.decode(column: "service_seat", as: Int64.self) != 0,
             ticketScope: TicketScope(rawValue: try row.decode(column: "ticket_scope", as: String.self)) ?? .own,
             timeZone: try row.decode(column: "time_zone", as: String.self),
-            teamIDs: teams[id] ?? [],
+            teamIDs: teams[id]?.teams ?? [],
+            primaryTeamID: teams[id]?.primary,
             archived: try row.decode(column: "archived", as: Int64.self) != 0,
             createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))

@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
         ServerMetrics.bootstrap()
         let desk = try await storage.open(logger: logger)
         if let token = try await desk.accounts.setupLink() {
-            let base = (publicURL ?? "http://localhost:\(httpPort)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let base = Self.trimmed(publicURL ?? "http://localhost:\(httpPort)")
             logger.notice("Nobody can sign in yet. Create the first admin account at \(base)/setup/\(token) (the link works once, for 24 hours).")
         }
         let mail = desk.inboundMail
@@ -99,7 +99,8 @@ struct Serve: AsyncParsableCommand {
         if relay == nil {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
-        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, services: [smtp, TrashPurge(desk: desk), jobs], logger: logger)
+        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, publicURL: publicURL.map(Self.trimmed),
+                                         services: [smtp, TrashPurge(desk: desk), jobs], logger: logger)
         do {
             try await app.runService()
         } catch {
@@ -107,6 +108,13 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         await desk.close()
+    }
+
+    /// An address without the slashes at its end, for links made by appending a path.
+    static func trimmed(_ address: String) -> String {
+        var address = Substring(address)
+        while address.hasSuffix("/") { address = address.dropLast() }
+        return String(address)
     }
 }
 
