@@ -15,6 +15,16 @@ public enum Access {
         case workConversations
     }
 
+    /// Whether `check` lets the user do it, for showing or hiding what they may not use.
+    public static func allows(_ user: User, _ action: Action) -> Bool {
+        do {
+            try check(user, may: action)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     public static func check(_ user: User, may action: Action) throws(AccessDenied) {
         if user.archived { throw AccessDenied(reason: "User \(user.email) is deactivated.") }
         let roles = user.roles

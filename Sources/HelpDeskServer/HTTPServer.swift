@@ -37,6 +37,7 @@ public enum HTTPServer {
         pages.register(workspace)
         TicketRoutes(desk: desk, workspace: pages).register(workspace)
         LiveRoutes(desk: desk).register(workspace)
+        SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)

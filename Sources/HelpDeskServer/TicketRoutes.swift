@@ -125,7 +125,7 @@ struct TicketRoutes {
         }
         let user = caller.user
         return WorkspacePage.render("ticket", Page(
-            title: row.subject, csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(name: user.displayName ?? user.email, email: user.email),
+            title: row.subject, csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(user),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             ticket: TicketFacts(id: record.id, subject: row.subject, status: row.status, priority: row.priority.isEmpty ? nil : row.priority,
                                 owner: row.owner),

@@ -12,6 +12,14 @@ struct WorkspaceRoutes {
     struct UserView {
         var name: String
         var email: String
+        /// Whether the settings show in the header.
+        var admin: Bool
+
+        init(_ user: User) {
+            name = user.displayName ?? user.email
+            email = user.email
+            admin = Access.allows(user, .manageUsers)
+        }
     }
 
     struct ViewLink {
@@ -86,7 +94,7 @@ struct WorkspaceRoutes {
         }
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
-            title: view.title, csrf: csrf, feed: feed, user: UserView(name: user.displayName ?? user.email, email: user.email), views: links,
+            title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
             view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
     }
 

@@ -85,12 +85,14 @@ try:
     status, owners = api("GET", "/crm/v3/owners")
     ada = next((owner["id"] for owner in (owners or {}).get("results", []) if owner["email"] == "ada@example.com"), None)
     check("the admin is an owner tickets can be assigned to", status == 200 and ada is not None, owners)
+    ticket_ids = {}
     for subject, owner, stage in [("Printer on fire", None, "1"), ("Refund for order 1234", ada, "2"), ("Thanks, solved", None, "4")]:
         properties = {"subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": stage}
         if owner:
             properties["hubspot_owner_id"] = owner
-        status, _ = api("POST", "/crm/v3/objects/tickets", {"properties": properties})
+        status, created = api("POST", "/crm/v3/objects/tickets", {"properties": properties})
         check(f"create the ticket \"{subject}\" through the API", status == 201, status)
+        ticket_ids[subject] = (created or {}).get("id")
 
     browser.get(BASE + "/")
     check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
@@ -173,6 +175,32 @@ try:
     submit()
     wait.until(lambda b: b.current_url.rstrip("/") == BASE)
     check("the right password signs in", heading() == "Unassigned")
+
+    browser.find_element(By.LINK_TEXT, "Users").click()
+    check("an admin finds the users in the settings", heading() == "Users" and "ada@example.com" in browser.page_source)
+    fill({"email": "ann@example.com", "firstName": "Ann", "lastName": "Agent"})
+    Select(browser.find_element(By.NAME, "scope")).select_by_value("own")
+    mail_box = browser.find_element(By.CSS_SELECTOR, "input[name=mail]")
+    if mail_box.is_selected():
+        mail_box.click()
+    browser.find_element(By.CSS_SELECTOR, "form.grid-form button[type=submit]").click()
+    links = browser.find_elements(By.ID, "invitation-link")
+    check("inviting without mail shows the one-time link to hand over", bool(links) and "/invitation/" in links[0].text)
+    invitation = links[0].text if links else BASE + "/invitation/missing"
+    browser.save_screenshot(os.path.join(SHOTS, "users.png"))
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    wait.until(lambda b: b.current_url.endswith("/sign-in"))
+    browser.get(invitation)
+    check("the invitation opens a page to choose a password", heading() == "Welcome: choose your password", heading())
+    fill({"password": "anns-password"})
+    submit()
+    wait.until(lambda b: b.current_url.rstrip("/") == BASE)
+    check("the invited agent lands in the workspace, signed in", "Ann Agent" in browser.find_element(By.CSS_SELECTOR, ".who").text)
+    check("an agent without account access sees no settings", not browser.find_elements(By.LINK_TEXT, "Users"))
+    browser.get(BASE + "/tickets/" + str(ticket_ids.get("Printer on fire")))
+    check("an agent who sees only their own tickets cannot open another one by its address (R8)", heading() == "Not found", heading())
+    browser.get(BASE + "/settings/users")
+    check("nor the users' settings", heading() == "Not allowed", heading())
 
     status, headers, _ = request(BASE, "GET", "/sign-in")
     policy = headers.get("Content-Security-Policy", "")
