@@ -143,10 +143,10 @@ struct AllowedMethods: Sendable {
 
     init() {}
 
-    init(_ book: RouteBook, extra: [(method: String, path: String)]) {
+    init(_ book: RouteBook) {
         var byPath: [String: Set<String>] = [:]
-        for entry in book.entries.map({ ($0.method, $0.path) }) + extra.map({ ($0.method, $0.path) }) {
-            byPath[entry.1, default: []].insert(entry.0)
+        for entry in book.entries {
+            byPath[entry.path, default: []].insert(entry.method)
         }
         routes = byPath.map { path, methods in
             (path.split(separator: "/"), methods.contains("GET") ? methods.union(["HEAD"]) : methods)

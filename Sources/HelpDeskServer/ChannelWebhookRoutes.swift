@@ -11,6 +11,8 @@ struct ChannelWebhookRoutes {
     let desk: HelpDesk
 
     static let maxWebhookBody = 1024 * 1024
+    /// A call webhook's refusals: a missing CallSid, a bad signature, an unknown channel, a body too large.
+    static let callErrors = [400, 401, 404, 409, 413]
 
     struct CustomMessageInput: Decodable {
         struct Sender: Decodable {
@@ -77,35 +79,43 @@ struct ChannelWebhookRoutes {
     func register(integration section: RouteBook.Section) {
         section.add(.post, ":channelId/messages", "publishCustomChannelMessage",
                     "Publish a customer's message on a custom channel; it joins its thread or opens a conversation (C2)",
-                    request: "CustomChannelMessageInput", response: "Message", status: 201) { request, context in
+                    request: "CustomChannelMessageInput", response: "Message", status: 201,
+                    also: [.json(200, "Message", "A message with an integrationIdempotencyId already published: the one stored then")],
+                    errors: [400, 404, 409, 413]) { request, context in
             try await publish(request, context)
         }
     }
 
     func register(public section: RouteBook.Section) {
         section.add(.get, "webhooks/whatsapp/:channelId", "verifyWhatsAppWebhook",
-                    "Answers the Cloud API's subscription check (hub.mode, hub.verify_token, hub.challenge)") { request, context in
+                    "Answers the Cloud API's subscription check with hub.challenge", content: "text/plain",
+                    errors: [403], query: [("hub.mode", "subscribe"), ("hub.verify_token", "The channel's verifyToken"),
+                                           ("hub.challenge", "What to answer")]) { request, context in
             try await verifyWhatsApp(request, context)
         }
         section.add(.post, "webhooks/whatsapp/:channelId", "receiveWhatsAppWebhook",
-                    "Takes the Cloud API's message notifications, signed with X-Hub-Signature-256") { request, context in
+                    "Takes the Cloud API's message notifications, signed with X-Hub-Signature-256", request: "WhatsAppWebhook",
+                    response: "WebhookReceipt", errors: [400, 401, 404, 409, 413]) { request, context in
             try await receiveWhatsApp(request, context)
         }
         section.add(.post, "webhooks/calls/:channelId/voice", "receiveCall",
-                    "Twilio's voice webhook for an incoming call; answers with TwiML (ring or voicemail, A8)") { request, context in
+                    "Twilio's voice webhook for an incoming call; answers with TwiML (ring or voicemail, A8)",
+                    request: "CallWebhook", requestContent: URLEncodedForm.mediaType, content: "text/xml", errors: Self.callErrors) { request, context in
             try await call(request, context) { channel, values in
                 try await desk.calls.incoming(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "")
             }
         }
         section.add(.post, "webhooks/calls/:channelId/dial-status", "receiveDialStatus",
-                    "Twilio's Dial action: a missed call goes to voicemail") { request, context in
+                    "Twilio's Dial action: a missed call goes to voicemail",
+                    request: "CallWebhook", requestContent: URLEncodedForm.mediaType, content: "text/xml", errors: Self.callErrors) { request, context in
             try await call(request, context) { channel, values in
                 try await desk.calls.dialEnded(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "",
                                                status: values["DialCallStatus"] ?? "failed")
             }
         }
         section.add(.post, "webhooks/calls/:channelId/recording", "receiveVoicemail",
-                    "Twilio's recording status callback: the voicemail joins the call's conversation") { request, context in
+                    "Twilio's recording status callback: the voicemail joins the call's conversation",
+                    request: "CallWebhook", requestContent: URLEncodedForm.mediaType, content: "text/xml", errors: Self.callErrors) { request, context in
             try await call(request, context) { channel, values in
                 guard values["RecordingStatus"].map({ $0 == "completed" }) ?? true, let url = values["RecordingUrl"] else { return .hangUp }
                 try await desk.calls.voicemail(on: channel, callID: values["CallSid"] ?? "", from: values["From"] ?? "",

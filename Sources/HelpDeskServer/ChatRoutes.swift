@@ -14,13 +14,15 @@ struct ChatRoutes {
     static let cookie = "hd_visitor"
 
     func register(_ section: RouteBook.Section) {
-        section.add(.get, "chat/widget.js", "getChatWidget", "The script a site embeds: `<script src=… data-channel=ID>`") { _, _ in
+        section.add(.get, "chat/widget.js", "getChatWidget", "The script a site embeds: `<script src=… data-channel=ID>`",
+                    content: "text/javascript") { _, _ in
             Self.script(ChatWidget.embedScript)
         }
-        section.add(.get, "chat/frame.js", "getChatFrameScript", "The chat frame's script") { _, _ in
+        section.add(.get, "chat/frame.js", "getChatFrameScript", "The chat frame's script", content: "text/javascript") { _, _ in
             Self.script(ChatWidget.frameScript)
         }
-        section.add(.get, "chat/frame/:channelId", "getChatFrame", "The chat itself, shown in the widget's frame") { request, context in
+        section.add(.get, "chat/frame/:channelId", "getChatFrame", "The chat itself, shown in the widget's frame; it talks over a WebSocket at /chat/socket/{channelId}",
+                    content: "text/html", also: [.page(404, "No such live chat channel")]) { request, context in
             guard let channel = try await desk.liveChat.channel(id: try context.parameters.require("channelId")) else {
                 return FormRoutes.missing(what: "Chat")
             }
@@ -35,7 +37,8 @@ struct ChatRoutes {
             }
             return response
         }
-        section.add(.get, "chat/demo/:channelId", "getChatDemo", "A page with the widget, to try the chat as visitors see it") { _, context in
+        section.add(.get, "chat/demo/:channelId", "getChatDemo", "A page with the widget, to try the chat as visitors see it",
+                    content: "text/html", also: [.page(404, "No such live chat channel")]) { _, context in
             guard let channel = try await desk.liveChat.channel(id: try context.parameters.require("channelId")) else {
                 return FormRoutes.missing(what: "Chat")
             }

@@ -346,7 +346,7 @@ struct ConversationRoutes {
             return try JSONBody.response(["results": channels.map(ChannelAccountJSON.init)])
         }
         section.add(.post, "channel-accounts", "createChannelAccount", "Connect a channel, such as a team email address",
-                    request: "ChannelAccountInput", response: "ChannelAccount", status: 201) { request, context in
+                    request: "ChannelAccountInput", response: "ChannelAccount", status: 201, errors: [400, 409, 413]) { request, context in
             let input = try await JSONBody.decode(ChannelAccountInput.self, from: request)
             guard let address = input.deliveryIdentifier?.value else {
                 throw APIError.badRequest("Give the channel's address in deliveryIdentifier.value, e.g. support@example.com.")
@@ -394,7 +394,7 @@ struct ConversationRoutes {
         }
         section.add(.patch, "threads/:threadId", "updateThread",
                     "Close or reopen a conversation (C6), assign it (C5, its ticket follows), or restore it from the trash (archived: false)",
-                    request: "ThreadChangeInput", response: "Thread") { request, context in
+                    request: "ThreadChangeInput", response: "Thread", errors: [400, 404, 409, 413]) { request, context in
             try await updateThread(request, context)
         }
         section.add(.delete, "threads/:threadId", "archiveThread",
@@ -404,7 +404,7 @@ struct ConversationRoutes {
         }
         section.add(.post, "threads/:threadId/ticket", "createThreadTicket",
                     "Make a ticket of a conversation from the inbox; its subject, owner, status and contact carry over (C4)",
-                    request: "TicketInput", response: "SimplePublicObject", status: 201) { request, context in
+                    request: "TicketInput", response: "SimplePublicObject", status: 201, errors: [400, 404, 409, 413]) { request, context in
             let input = try await JSONBody.decode(TicketInput.self, from: request)
             let (ticket, _) = try await desk.conversations.createTicket(
                 conversationID: try context.parameters.require("threadId"), properties: PropertyValue.strings(input.properties),
@@ -412,7 +412,8 @@ struct ConversationRoutes {
             return JSONBody.response(RecordJSON(ticket, schemaDefaults: []), status: .created)
         }
         section.add(.put, "threads/:threadId/ticket/:ticketId", "attachThreadToTicket",
-                    "Add a conversation without a ticket to an existing ticket (C4: it never leaves it)", response: "Thread") { _, context in
+                    "Add a conversation without a ticket to an existing ticket (C4: it never leaves it)", response: "Thread",
+                    errors: [404, 409]) { _, context in
             let caller = try context.requireCaller()
             let conversation = try await desk.conversations.attach(
                 conversationID: try context.parameters.require("threadId"), toTicket: try context.parameters.require("ticketId"), by: caller)
@@ -429,10 +430,12 @@ struct ConversationRoutes {
         }
         section.add(.post, "threads/:threadId/messages", "sendThreadMessage",
                     "Reply to the customer (type MESSAGE, by email through the outbox) or comment for the team (type COMMENT)",
-                    request: "MessageInput", response: "Message", status: 201) { request, context in
+                    request: "MessageInput", response: "Message", status: 201, errors: [400, 404, 409, 413]) { request, context in
             try await send(request, context)
         }
-        section.add(.get, "attachments/:attachmentId", "getAttachment", "Download a message's attachment") { _, context in
+        section.add(.get, "attachments/:attachmentId", "getAttachment", "Download a message's attachment",
+                    also: [RouteAnswer.text(200, "application/octet-stream", "The attachment's bytes, to save rather than show")
+                        .with(header: "Content-Disposition", "attachment, with the file's name")]) { _, context in
             let (summary, data) = try await desk.conversations.attachment(id: try context.parameters.require("attachmentId"),
                                                                            by: try context.requireCaller())
             var response = JSONBody.response(bytes: Array(data), status: .ok)

@@ -159,16 +159,21 @@ struct FormRoutes {
     }
 
     func register(public section: RouteBook.Section) {
-        section.add(.get, "forms/:formId", "getFormPage", "The form's public page (HTML)") { _, context in
+        section.add(.get, "forms/:formId", "getFormPage", "The form's public page", content: "text/html",
+                    also: [.page(404, "No such form, or one taken down")]) { _, context in
             try await page(context.parameters.require("formId"))
         }
         section.add(.post, "forms/:formId", "submitFormPage",
-                    "Send the form from its page (application/x-www-form-urlencoded); answers with a page") { request, context in
+                    "Send the form from its page, as a browser does; answers with a page", request: "FormPageSubmission",
+                    requestContent: URLEncodedForm.mediaType, content: "text/html",
+                    also: [.page(400, "The form again, with what to correct"), .page(404, "No such form, or one taken down"),
+                           .page(413, "The form again: the message is too long"),
+                           .page(429, "The form again: too many messages from this address")]) { request, context in
             try await submitPage(request, context)
         }
         section.add(.post, "submissions/v3/integration/submit/:portalId/:formId", "submitForm",
                     "Send a form as JSON, as the commercial product's submission API takes it", request: "SubmissionInput",
-                    response: "SubmissionResult") { request, context in
+                    response: "SubmissionResult", errors: [400, 404, 413, 429]) { request, context in
             try await submitJSON(request, context)
         }
     }

@@ -39,27 +39,31 @@ public enum HTTPServer {
         LiveRoutes(desk: desk).register(workspace)
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
-        func section(_ prefix: String, _ tag: String) -> RouteBook.Section {
-            book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag)
+        func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
+            book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,
+                         checksAccess: checksAccess)
         }
         ObjectRoutes(desk: desk).register(section("crm/v3/objects", "Records"))
         PipelineRoutes(desk: desk).register(section("crm/v3/pipelines", "Pipelines"))
-        OwnerRoutes(desk: desk).register(section("crm/v3/owners", "Owners"))
+        OwnerRoutes(desk: desk).register(section("crm/v3/owners", "Owners", checksAccess: false))
         PropertyRoutes(desk: desk).register(section("crm/v3/properties", "Properties"))
         // The official clients reach custom object schemas under their own prefix.
         SchemaRoutes(desk: desk).register(section("crm-object-schemas/v3/schemas", "Object types"))
         AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
         ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
-        NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications"))
+        NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications", checksAccess: false))
         forms.register(admin: section("marketing/v3/forms", "Forms"))
         webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
-        methods.withLockedValue { $0 = AllowedMethods(book, extra: [("GET", "openapi.json")]) }
-        let document = Result { try OpenAPIDocument.json(for: book) }
-        router.get("openapi.json") { _, _ in
+        // The document lists itself, so it is written once every route, its own included, is in the book.
+        let document = NIOLockedValueBox<Result<[UInt8], any Error>>(.success([]))
+        server.add(.get, "openapi.json", "getOpenAPIDocument", "This document: every route with each status and media type it answers",
+                   response: "OpenAPIDocument") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try document.get())))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try document.withLockedValue { try $0.get() })))
         }
+        document.withLockedValue { $0 = Result { Array(try OpenAPIDocument.json(for: book)) } }
+        methods.withLockedValue { $0 = AllowedMethods(book) }
         return router
     }
 

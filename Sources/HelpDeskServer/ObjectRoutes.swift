@@ -101,16 +101,21 @@ struct ObjectRoutes {
         routes.add(.delete, ":objectType/:id", "archive", "Archive a record", status: 204) { try await archive($0, $1) }
         routes.add(.post, ":objectType/:id/restore", "restore",
                    "Take a deleted record out of the trash, within 30 days, with a ticket's conversations (C7)",
-                   response: "SimplePublicObject") { try await restore($0, $1) }
+                   response: "SimplePublicObject", errors: [404, 409]) { try await restore($0, $1) }
         routes.add(.get, ":objectType/:id/timeline", "getTimeline",
                    "A record's activity timeline, newest first, with its conversations' events (R7)", response: "Timeline",
                    query: [("limit", "1 to 500, default 100")]) { try await timeline($0, $1) }
         routes.add(.post, ":objectType/search", "doSearch", "Search records with filters, sorts and a free-text query",
-                   request: "PublicObjectSearchRequest", response: "CollectionResponseWithTotal") { try await search($0, $1) }
+                   request: "PublicObjectSearchRequest", response: "CollectionResponseWithTotal", errors: [400, 404, 413, 503]) {
+            try await search($0, $1)
+        }
         routes.add(.post, ":objectType/batch/create", "batchCreate", "Create up to 100 records, all or none",
                    request: "BatchInputForCreate", response: "BatchResponse", status: 201) { try await batchCreate($0, $1) }
         routes.add(.post, ":objectType/batch/read", "batchRead", "Read up to 100 records", request: "BatchInputIds",
-                   response: "BatchResponse") { try await batchRead($0, $1) }
+                   response: "BatchResponse",
+                   also: [.json(207, "BatchResponse", "Some records were not found: results holds the others, errors the missing ids")]) {
+            try await batchRead($0, $1)
+        }
         routes.add(.post, ":objectType/batch/update", "batchUpdate", "Change up to 100 records, all or none",
                    request: "BatchInputUpdate", response: "BatchResponse") { try await batchUpdate($0, $1) }
         routes.add(.post, ":objectType/batch/archive", "batchArchive", "Archive up to 100 records", request: "BatchInputIds",

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 
-/// The OpenAPI 3.0 description of the JSON API, built from the routes as they are registered
-/// (`RouteBook`), so that it lists exactly what the server answers. Served at `/openapi.json`.
+/// The OpenAPI 3.0 description of the server's HTTP side: the JSON API, the public pages and the
+/// channels' webhooks. Built from the routes as they are registered (`RouteBook`), so that it lists
+/// exactly the routes, statuses and media types the server answers. Served at `/openapi.json`.
 enum OpenAPIDocument {
     static func json(for book: RouteBook) throws -> Data {
         var paths: [String: [String: Any]] = [:]
@@ -20,7 +21,7 @@ enum OpenAPIDocument {
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let request = entry.request {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": reference(request)]]]
+                operation["requestBody"] = ["required": true, "content": [entry.requestContent: ["schema": reference(request)]]]
             }
             if entry.authenticated { operation["security"] = [["bearer": [String]()]] }
             paths[entry.openAPIPath, default: [:]][entry.method.lowercased()] = operation
@@ -30,7 +31,9 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Help desk API",
                 "version": "1",
-                "description": "Records, pipelines, owners, properties, object types and associations, in the shape of the CRM v3 API.",
+                "description": "Records, pipelines, owners, properties, object types and associations, in the shape of the CRM v3 API; "
+                    + "conversations, forms and their public pages, live chat and the channels' webhooks. "
+                    + "A path asked with a method it does not serve answers 405 with Allow.",
             ],
             "paths": paths,
             "components": [
@@ -42,15 +45,16 @@ enum OpenAPIDocument {
     }
 
     static func responses(for entry: RouteBook.Entry) -> [String: Any] {
-        var responses: [String: Any] = [
-            "default": ["description": "An error", "content": ["application/json": ["schema": reference("Error")]]],
-        ]
-        if let response = entry.response {
-            responses[String(entry.status)] = ["description": "Success", "content": ["application/json": ["schema": reference(response)]]]
-        } else if let content = entry.content {
-            responses[String(entry.status)] = ["description": "Success", "content": [content: ["schema": ["type": "string"]]]]
-        } else {
-            responses[String(entry.status)] = ["description": "Success"]
+        var responses: [String: Any] = [:]
+        for answer in entry.answers {
+            var response: [String: Any] = ["description": answer.description]
+            if let content = answer.content {
+                response["content"] = [content: ["schema": answer.schema.map(reference) ?? string]]
+            }
+            if !answer.headers.isEmpty {
+                response["headers"] = answer.headers.mapValues { ["description": $0, "required": true, "schema": string] }
+            }
+            responses[String(answer.status)] = response
         }
         return responses
     }
@@ -81,7 +85,9 @@ enum OpenAPIDocument {
             "status": string, "message": string, "correlationId": string, "category": string,
             "errors": array(object(["message": string, "code": string, "context": ["type": "object"]])),
         ], required: ["status", "message", "correlationId", "category"]),
-        "Health": object(["status": string]),
+        "Health": object(["status": string], required: ["status"]),
+        "OpenAPIDocument": object(["openapi": string, "info": ["type": "object"], "paths": ["type": "object"],
+                                   "components": ["type": "object"]], required: ["openapi", "info", "paths"]),
         "SimplePublicObject": object([
             "id": string, "properties": ["type": "object", "additionalProperties": ["type": "string", "nullable": true]],
             "propertiesWithHistory": ["type": "object", "additionalProperties": array(object([
@@ -105,8 +111,12 @@ enum OpenAPIDocument {
                                  "propertiesWithHistory": array(string), "idProperty": string], required: ["inputs"]),
         "BatchResponse": object([
             "status": string, "results": reference("SimplePublicObject[]"), "startedAt": dateTime, "completedAt": dateTime,
-            "numErrors": integer, "errors": array(reference("Error")),
+            "numErrors": integer, "errors": reference("BatchError[]"),
         ], required: ["status", "results", "startedAt", "completedAt"]),
+        "BatchError": object([
+            "status": string, "category": string, "message": string,
+            "context": ["type": "object", "additionalProperties": array(string), "description": "ids: the inputs it concerns"],
+        ], required: ["status", "category", "message", "context"]),
         "CollectionResponse": object(["results": reference("SimplePublicObject[]"), "paging": paging], required: ["results"]),
         "Timeline": object(["results": array(object([
             "id": string, "type": string, "occurredAt": dateTime, "actorId": string, "sourceType": string, "propertyName": string,
@@ -266,6 +276,16 @@ enum OpenAPIDocument {
             "fields": array(object(["objectTypeId": string, "name": string, "value": string], required: ["name", "value"])),
         ], required: ["fields"]),
         "SubmissionResult": object(["inlineMessage": string], required: ["inlineMessage"]),
+        "FormPageSubmission": ["type": "object", "additionalProperties": string,
+                               "description": "The page's fields by name: 0-1/email for a contact property, 0-5/subject for a ticket's."],
+        "WhatsAppWebhook": object(["object": string, "entry": array(object(["id": string, "changes": array(object([
+            "field": string, "value": ["type": "object", "description": "metadata.phone_number_id, contacts and messages"],
+        ]))]))]),
+        "WebhookReceipt": object(["status": string], required: ["status"]),
+        "CallWebhook": object([
+            "CallSid": string, "From": string, "To": string, "DialCallStatus": string, "RecordingStatus": string,
+            "RecordingUrl": string, "RecordingSid": string, "RecordingDuration": string,
+        ], required: ["CallSid"]),
         "ThreadChangeInput": object([
             "status": ["type": "string", "enum": ["OPEN", "CLOSED"]],
             "archived": ["type": "boolean", "description": "false restores the conversation from the trash (C7)."],

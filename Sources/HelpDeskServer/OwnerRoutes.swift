@@ -45,7 +45,8 @@ struct OwnerRoutes {
         owners.add(.get, "", "getOwners", "List the users records can be assigned to", response: "OwnerPage",
                    query: [("email", "Only the owner with this email"), ("limit", "1 to 500"), ("after", "Cursor"),
                            ("archived", "true for deactivated users")]) { request, context in try await list(request, context) }
-        owners.add(.get, ":ownerId", "getOwnerById", "Read an owner", response: "Owner") { request, context in
+        owners.add(.get, ":ownerId", "getOwnerById", "Read an owner", response: "Owner",
+                   errors: [404], query: [("archived", "true to read a deactivated user")]) { request, context in
             let caller = try context.requireCaller()
             try Access.check(caller.user, may: .readOwners)
             let id: String = try context.parameters.require("ownerId")

@@ -115,14 +115,14 @@ struct PipelineRoutes {
             return try JSONBody.response(PipelineJSON(pipeline))
         }
         pipelines.add(.put, ":objectType/:pipelineId", "replacePipeline", "Replace a pipeline and its stages", request: "PipelineInput",
-                      response: "Pipeline") { request, context in
+                      response: "Pipeline", errors: [400, 404, 409, 413]) { request, context in
             let body = try await JSONBody.decode(PipelineBody.self, from: request)
             let pipeline = try await desk.pipelines.replace(type: try type(context), id: try pipelineID(context), try body.draft(),
                                                             by: try context.requireCaller())
             return try JSONBody.response(PipelineJSON(pipeline))
         }
         pipelines.add(.patch, ":objectType/:pipelineId", "updatePipeline", "Rename, reorder, switch close dates or restore a pipeline",
-                      request: "PipelinePatchInput", response: "Pipeline") { request, context in
+                      request: "PipelinePatchInput", response: "Pipeline", errors: [400, 404, 409, 413]) { request, context in
             let body = try await JSONBody.decode(PipelineBody.self, from: request)
             let pipeline = try await desk.pipelines.update(type: try type(context), id: try pipelineID(context), label: body.label,
                                                            displayOrder: body.displayOrder, archived: body.archived,
@@ -130,13 +130,13 @@ struct PipelineRoutes {
             return try JSONBody.response(PipelineJSON(pipeline))
         }
         pipelines.add(.delete, ":objectType/:pipelineId", "archivePipeline", "Archive a pipeline that holds no records",
-                      status: 204) { _, context in
+                      status: 204, errors: [404, 409]) { _, context in
             try await desk.pipelines.archive(type: try type(context), id: try pipelineID(context), by: try context.requireCaller())
             return JSONBody.noContent()
         }
         pipelines.add(.get, ":objectType/:pipelineId/channels", "getPipelineChannels",
                       "C1: the channels whose new conversations create tickets in this ticket pipeline",
-                      response: "ChannelAccountList") { _, context in
+                      response: "ChannelAccountList", errors: [400, 404]) { _, context in
             let caller = try context.requireCaller()
             let pipeline = try await desk.pipelines.get(type: try ticketType(context), id: try pipelineID(context), by: caller)
             let channels = try await desk.channels.list(by: caller).filter { $0.pipelineID == pipeline.id }
@@ -190,7 +190,7 @@ struct PipelineRoutes {
             }
         }
         pipelines.add(.delete, ":objectType/:pipelineId/stages/:stageId", "archiveStage", "Remove a stage that holds no records",
-                      status: 204) { _, context in
+                      status: 204, errors: [404, 409]) { _, context in
             try await desk.pipelines.archiveStage(type: try type(context), pipelineID: try pipelineID(context),
                                                   stageID: try context.parameters.require("stageId"), by: try context.requireCaller())
             return JSONBody.noContent()

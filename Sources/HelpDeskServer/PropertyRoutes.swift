@@ -98,7 +98,7 @@ struct PropertyRoutes {
             return try JSONBody.response(PipelineRoutes.ListJSON(results: list.map(PropertyJSON.init)))
         }
         properties.add(.post, ":objectType", "createProperty", "Create a custom property", request: "PropertyCreate",
-                       response: "Property", status: 201) { request, context in
+                       response: "Property", status: 201, errors: [400, 404, 409, 413]) { request, context in
             let body = try await JSONBody.decode(PropertyBody.self, from: request)
             let view = try await desk.schemas.saveProperty(try body.definition(base: nil), of: try type(context), isNew: true,
                                                            by: try context.requireCaller())
@@ -121,7 +121,7 @@ struct PropertyRoutes {
             return try JSONBody.response(PropertyJSON(view))
         }
         properties.add(.delete, ":objectType/:propertyName", "archiveProperty", "Archive a custom property",
-                       status: 204) { _, context in
+                       status: 204, errors: [400, 404]) { _, context in
             try await desk.schemas.archiveProperty(try context.parameters.require("propertyName"), of: try type(context),
                                                    by: try context.requireCaller())
             return JSONBody.noContent()

@@ -105,7 +105,7 @@ struct SchemaRoutes {
             return try JSONBody.response(SchemaJSON(view, allTypes: all))
         }
         schemas.add(.delete, ":objectType", "archiveSchema", "Archive a custom object type that has no records",
-                    status: 204) { _, context in
+                    status: 204, errors: [400, 404, 409]) { _, context in
             try await desk.schemas.archiveObjectType(try context.parameters.require("objectType"), by: try context.requireCaller())
             return JSONBody.noContent()
         }

@@ -2,6 +2,8 @@ import Foundation
 
 /// `application/x-www-form-urlencoded` bodies, as browsers send forms and Twilio its webhooks.
 enum URLEncodedForm {
+    static let mediaType = "application/x-www-form-urlencoded"
+
     /// The name-value pairs in order, decoded (`+` is a space).
     static func pairs(_ body: String) -> [(String, String)] {
         body.split(separator: "&").map { pair in
