@@ -78,8 +78,7 @@ struct AssociationRoutes {
         objects.add(.get, ":fromType/:fromId/associations/:toType", "getAssociations", "List the records linked to a record",
                     response: "AssociationPage", query: [("limit", "1 to 500"), ("after", "Cursor")]) { request, context in
             let query = request.uri.queryParameters
-            let limitText = query.get("limit") ?? "500"
-            guard let limit = Int(limitText) else { throw APIError.badRequest("limit must be a number; \"\(limitText)\" given.") }
+            let limit = try QueryNumber.read("limit", in: request, default: 500)
             let (links, next) = try await desk.associations.list(
                 try context.parameters.require("fromType"), try context.parameters.require("fromId"),
                 toType: try context.parameters.require("toType"), after: query.get("after"), limit: limit,

@@ -511,7 +511,7 @@ struct ConversationRoutes {
     func threads(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let query = request.uri.queryParameters
-        let limit = Int(query.get("limit") ?? "50") ?? -1
+        let limit = try QueryNumber.read("limit", in: request, default: 50)
         var after: ConversationService.Cursor?
         if let text = query.get("after"), !text.isEmpty {
             guard let cursor = ConversationService.Cursor(text) else {

@@ -55,7 +55,8 @@ struct NotificationRoutes {
                     query: [("unread", "true for unread ones only"), ("limit", "1 to 200"), ("after", "Cursor")]) { request, context in
             let query = request.uri.queryParameters
             let (notifications, next) = try await desk.notifications.list(
-                unreadOnly: query.get("unread") == "true", before: query.get("after"), limit: Int(query.get("limit") ?? "50") ?? -1,
+                unreadOnly: query.get("unread") == "true", before: query.get("after"),
+                limit: try QueryNumber.read("limit", in: request, default: 50),
                 by: try context.requireCaller())
             return try JSONBody.response(NotificationPageJSON(results: notifications.map(NotificationJSON.init),
                                                               paging: next.map { .init(next: .init(after: $0)) }))

@@ -139,8 +139,7 @@ struct ObjectRoutes {
 
     func page(_ request: Request, _ context: HelpDeskRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let limitText = query.get("limit") ?? "10"
-        guard let limit = Int(limitText) else { throw APIError.badRequest("limit must be a number; \"\(limitText)\" given.") }
+        let limit = try QueryNumber.read("limit", in: request, default: 10)
         let type = try type(context)
         let (views, next) = try await desk.records.page(type: type, after: query.get("after"), limit: limit,
                                                          options: readOptions(request), by: try context.requireCaller())

@@ -64,9 +64,9 @@ struct OwnerRoutes {
         let caller = try context.requireCaller()
         try Access.check(caller.user, may: .readOwners)
         let query = request.uri.queryParameters
-        let limit = Int(query.get("limit") ?? "100") ?? 100
+        let limit = try QueryNumber.read("limit", in: request, default: 100)
         guard (1...500).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 500; \(limit) given.") }
-        let after = Int(query.get("after") ?? "0") ?? 0
+        let after = try QueryNumber.read("after", in: request, default: 0)
         let archived = query.get("archived") == "true"
         var users = try await desk.people.users(includeArchived: true).filter { $0.archived == archived && (Int($0.id) ?? 0) > after }
         if let email = query.get("email") {
