@@ -21,7 +21,9 @@ enum OpenAPIDocument {
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let request = entry.request {
-                operation["requestBody"] = ["required": true, "content": [entry.requestContent: ["schema": reference(request)]]]
+                var media: [String: Any] = ["schema": reference(request)]
+                if let example = examples[request] { media["example"] = example }
+                operation["requestBody"] = ["required": true, "content": [entry.requestContent: media]]
             }
             if entry.authenticated { operation["security"] = [["bearer": [String]()]] }
             paths[entry.openAPIPath, default: [:]][entry.method.lowercased()] = operation
@@ -78,6 +80,7 @@ enum OpenAPIDocument {
     static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
     static var stringMap: [String: Any] { ["type": "object", "additionalProperties": ["type": "string"]] }
     static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    static var chatbotText: [String: Any] { ["type": "string", "maxLength": 4_000] }
     static var paging: [String: Any] { object(["next": object(["after": string, "link": string], required: ["after"])]) }
 
     static var schemas: [String: Any] { [
@@ -191,7 +194,7 @@ enum OpenAPIDocument {
             "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
             "createsTickets": ["type": "boolean", "description": "C1: create a ticket for every new incoming conversation."],
             "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
-            "openingHours": ["type": "object", "additionalProperties": true], "voicemailGreeting": string, "forwardTo": array(string),
+            "openingHours": reference("OpeningHours"), "voicemailGreeting": string, "forwardTo": array(string),
             "acknowledgement": string, "chatbot": reference("Chatbot"),
         ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
         "ChannelAccountInput": object([
@@ -201,16 +204,22 @@ enum OpenAPIDocument {
             "signingSecret": ["type": "string", "description": "Custom: signs posts. WhatsApp: the app secret. Calls: the auth token."],
             "verifyToken": ["type": "string", "description": "WhatsApp: the webhook subscription's verify token."],
             "accessToken": ["type": "string", "description": "WhatsApp: the Cloud API access token."],
-            "openingHours": ["type": "object", "description": "Calls (A8): {\"timeZone\": \"Europe/Paris\", \"monday\": [\"09:00-17:00\"], ...}",
-                             "additionalProperties": true],
+            "openingHours": reference("OpeningHours"),
             "voicemailGreeting": string, "forwardTo": array(string),
             "acknowledgement": ["type": "string", "description": "Email: the automatic answer to mail that opens a ticket; {{ticket}} is its number."],
             "chatbot": reference("Chatbot"),
         ]),
+        "OpeningHours": [
+            "type": "object", "properties": ["timeZone": string], "required": ["timeZone"], "additionalProperties": array(string),
+            "description": "Calls (A8): {\"timeZone\": \"Europe/Paris\", \"monday\": [\"09:00-17:00\"], ...}",
+        ],
         "Chatbot": object([
-            "name": string, "greeting": string,
-            "rules": array(object(["keywords": array(string), "answer": string], required: ["keywords", "answer"])),
-            "handOffKeywords": array(string), "handOffMessage": string, "fallback": string,
+            "name": chatbotText, "greeting": chatbotText,
+            "rules": ["type": "array", "maxItems": 200, "items": object([
+                "keywords": ["type": "array", "minItems": 1, "items": string],
+                "answer": ["type": "string", "minLength": 1, "maxLength": 4_000],
+            ], required: ["keywords", "answer"])],
+            "handOffKeywords": array(string), "handOffMessage": chatbotText, "fallback": chatbotText,
         ]),
         "CustomChannelMessageInput": object([
             "messageDirection": ["type": "string", "enum": ["INCOMING"]], "text": string, "richText": string,
@@ -317,4 +326,50 @@ enum OpenAPIDocument {
             "paging": paging,
         ], required: ["results"]),
     ] }
+
+    /// A request body of each input schema that the server takes as it is, shown with the
+    /// operations that take it (and sent first by tools that test the API from this document).
+    static var examples: [String: Any] {
+        let ticket: [String: Any] = ["properties": ["subject": "Printer on fire", "hs_pipeline": "0", "hs_pipeline_stage": "1"]]
+        return [
+            "SimplePublicObjectInputForCreate": ticket,
+            "SimplePublicObjectInput": ["properties": ["subject": "Printer still on fire"]],
+            "BatchInputForCreate": ["inputs": [ticket]],
+            "BatchInputUpdate": ["inputs": [["id": "1", "properties": ["subject": "Printer still on fire"]]]],
+            "BatchInputIds": ["inputs": [["id": "1"], ["id": "404404"]]],
+            "PublicObjectSearchRequest": [
+                "filterGroups": [["filters": [["propertyName": "subject", "operator": "CONTAINS_TOKEN", "value": "printer"]]]],
+                "sorts": [["propertyName": "createdate", "direction": "DESCENDING"]], "limit": 10,
+            ],
+            "PipelineInput": ["label": "Escalations", "stages": [["label": "New", "metadata": ["ticketState": "OPEN"]],
+                                                                 ["label": "Solved", "metadata": ["ticketState": "CLOSED"]]]],
+            "PipelinePatchInput": ["setsCloseDate": true],
+            "PipelineStageInput": ["label": "Waiting on us", "metadata": ["ticketState": "OPEN"]],
+            "PipelineChannelInput": ["createsTickets": true],
+            "PropertyCreate": ["name": "favourite_colour", "label": "Favourite colour", "type": "string", "fieldType": "text"],
+            "ObjectSchemaEgg": ["name": "cars", "labels": ["singular": "Car", "plural": "Cars"], "primaryDisplayProperty": "model",
+                                "requiredProperties": ["model"],
+                                "properties": [["name": "model", "label": "Model", "type": "string", "fieldType": "text"]]],
+            "AssociationSpec[]": [["associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 16]],
+            "ChannelAccountInput": ["channelId": "EMAIL", "name": "Billing",
+                                    "deliveryIdentifier": ["type": "HS_EMAIL_ADDRESS", "value": "billing@example.com"]],
+            "ThreadChangeInput": ["status": "CLOSED"],
+            "TicketInput": ["properties": ["subject": "Parcel lost"]],
+            "MessageInput": ["type": "COMMENT", "text": "Looking into it."],
+            "CustomChannelMessageInput": [
+                "text": "My parcel never came.", "integrationThreadId": "thread-1", "integrationIdempotencyId": "message-1",
+                "senders": [["name": "Ada", "deliveryIdentifier": ["type": "HS_EMAIL_ADDRESS", "value": "ada@example.org"]]],
+            ],
+            "FormInput": ["name": "Contact us", "fieldGroups": [["fields": [
+                ["objectTypeId": "0-1", "name": "email", "label": "Email", "required": true],
+                ["objectTypeId": "0-5", "name": "content", "label": "Your question"],
+            ]]]],
+            "SubmissionInput": ["fields": [["objectTypeId": "0-1", "name": "email", "value": "ada@example.org"],
+                                           ["objectTypeId": "0-5", "name": "content", "value": "Where is my parcel?"]]],
+            "FormPageSubmission": ["0-1/email": "ada@example.org", "0-5/content": "Where is my parcel?"],
+            "ReadInput": [String: Any](),
+            "CallWebhook": ["CallSid": "CA0123456789abcdef", "From": "+33123456789", "To": "+33987654321"],
+            "WhatsAppWebhook": ["object": "whatsapp_business_account", "entry": [Any]()],
+        ]
+    }
 }
