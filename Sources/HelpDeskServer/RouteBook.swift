@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -53,7 +54,15 @@ final class RouteBook {
             errors: [Int]? = nil, query: [(String, String)] = [],
             _ handler: @escaping @Sendable (Request, HelpDeskRequestContext) async throws -> Response
         ) {
-            group.on(RouterPath(path), method: method, use: handler)
+            group.on(RouterPath(path), method: method) { request, context in
+                // The router hands over parameters as the URL spells them; clients percent-encode
+                // ids such as an email address read with idProperty=email.
+                var context = context
+                context.coreContext.parameters = Parameters(context.parameters.map { name, value in
+                    (key: name, value: Substring(value.removingPercentEncoding ?? String(value)))
+                })
+                return try await handler(request, context)
+            }
             let fullPath = path.isEmpty ? prefix : "\(prefix)/\(path)"
             let success = status == 201 ? "Created" : status == 204 ? "Done; no body" : "Success"
             var answers = also

@@ -282,6 +282,14 @@ def _():
     state.update(contact=contact.id, company=company.id, deal=deal.id)
 
 
+@check("a contact read by its email, which the client percent-encodes in the path")
+def _():
+    tagged = client.crm.contacts.basic_api.create(
+        hubspot.crm.contacts.SimplePublicObjectInputForCreate(properties={"email": "grace+ops@example.com"}))
+    read = client.crm.contacts.basic_api.get_by_id("grace+ops@example.com", id_property="email")
+    assert read.id == tagged.id, read
+
+
 @check("associations v4: ticket with contact, company, deal; list; remove")
 def _():
     v4 = client.crm.associations.v4.basic_api
