@@ -98,7 +98,7 @@ enum OpenAPIDocument {
             ]))],
             "associations": ["type": "object", "additionalProperties": object(["results": array(object(["id": string, "type": string]))])],
             "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean, "archivedAt": dateTime,
-        ], required: ["id", "properties", "createdAt", "updatedAt"]),
+        ], required: ["id", "properties", "createdAt", "updatedAt", "archived"]),
         "SimplePublicObjectInput": object(["properties": stringMap], required: ["properties"]),
         "SimplePublicObjectInputForCreate": object([
             "properties": stringMap,
@@ -140,12 +140,12 @@ enum OpenAPIDocument {
         "PipelineStage": object([
             "id": string, "label": string, "displayOrder": integer, "metadata": stringMap, "createdAt": dateTime,
             "updatedAt": dateTime, "archived": boolean, "writePermissions": string,
-        ], required: ["id", "label", "displayOrder", "metadata", "createdAt", "updatedAt", "archived"]),
+        ], required: ["id", "label", "displayOrder", "metadata", "createdAt", "updatedAt", "archived", "writePermissions"]),
         "Pipeline": object([
             "id": string, "label": string, "displayOrder": integer, "stages": reference("PipelineStage[]"),
             "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
             "setsCloseDate": ["type": "boolean", "description": "Set a ticket's close date when it enters a CLOSED status."],
-        ], required: ["id", "label", "displayOrder", "stages", "createdAt", "updatedAt", "archived"]),
+        ], required: ["id", "label", "displayOrder", "stages", "createdAt", "updatedAt", "archived", "setsCloseDate"]),
         "PipelineStageInput": object([
             "label": string, "displayOrder": integer,
             "metadata": ["type": "object", "additionalProperties": ["type": "string"],
@@ -160,7 +160,7 @@ enum OpenAPIDocument {
             "id": string, "email": string, "type": string, "firstName": string, "lastName": string, "userId": integer,
             "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
             "teams": array(object(["id": string, "name": string, "primary": boolean])),
-        ], required: ["id", "type", "createdAt", "updatedAt", "archived"]),
+        ], required: ["id", "email", "type", "firstName", "lastName", "createdAt", "updatedAt", "archived", "teams"]),
         "OwnerPage": object(["results": reference("Owner[]"), "paging": paging], required: ["results"]),
         "Property": object([
             "name": string, "label": string,
@@ -168,7 +168,8 @@ enum OpenAPIDocument {
             "fieldType": string, "description": string, "groupName": string, "hasUniqueValue": boolean,
             "options": array(object(["label": string, "value": string, "displayOrder": integer, "hidden": boolean])),
             "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
-        ], required: ["name", "label", "type", "fieldType", "groupName", "options"]),
+        ], required: ["name", "label", "type", "fieldType", "description", "groupName", "hasUniqueValue", "options", "createdAt",
+                      "updatedAt", "archived"]),
         "PropertyCreate": object([
             "name": string, "label": string, "type": string, "fieldType": string, "groupName": string, "description": string,
             "hasUniqueValue": boolean, "options": array(object(["label": string, "value": string, "displayOrder": integer, "hidden": boolean])),
@@ -180,7 +181,8 @@ enum OpenAPIDocument {
             "requiredProperties": array(string), "searchableProperties": array(string), "properties": reference("Property[]"),
             "associations": array(object(["id": string, "fromObjectTypeId": string, "toObjectTypeId": string, "name": string])),
             "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
-        ], required: ["id", "name", "labels", "requiredProperties", "properties", "associations"]),
+        ], required: ["id", "objectTypeId", "fullyQualifiedName", "name", "labels", "primaryDisplayProperty", "requiredProperties",
+                      "searchableProperties", "properties", "associations", "createdAt", "updatedAt", "archived"]),
         "ObjectSchemaEgg": object([
             "name": string, "labels": object(["singular": string, "plural": string]), "primaryDisplayProperty": string,
             "requiredProperties": array(string), "searchableProperties": array(string), "properties": reference("PropertyCreate[]"),
@@ -196,7 +198,8 @@ enum OpenAPIDocument {
             "outboundUrl": string, "hasSigningSecret": boolean, "hasVerifyToken": boolean, "hasAccessToken": boolean,
             "openingHours": reference("OpeningHours"), "voicemailGreeting": string, "forwardTo": array(string),
             "acknowledgement": string, "chatbot": reference("Chatbot"),
-        ], required: ["id", "channelId", "name", "active", "deliveryIdentifier", "pipelineId", "createsTickets"]),
+        ], required: ["id", "channelId", "name", "active", "archived", "createdAt", "deliveryIdentifier", "pipelineId", "createsTickets",
+                      "hasSigningSecret", "hasVerifyToken", "hasAccessToken"]),
         "ChannelAccountInput": object([
             "channelId": string, "name": string, "deliveryIdentifier": reference("DeliveryIdentifier"), "pipelineId": string,
             "createsTickets": boolean,
@@ -235,7 +238,8 @@ enum OpenAPIDocument {
             "associatedTicketId": string, "subject": string,
             "handledByBot": ["type": "boolean", "description": "A live chat the chatbot still handles: no ticket yet (C2)."],
             "archivedAt": dateTime,
-        ], required: ["id", "createdAt", "status", "originalChannelId", "latestMessageTimestamp"]),
+        ], required: ["id", "createdAt", "status", "originalChannelId", "originalChannelAccountId", "latestMessageTimestamp", "spam",
+                      "archived", "subject", "handledByBot"]),
         "ThreadPage": object(["results": reference("Thread[]"), "paging": paging], required: ["results"]),
         "Message": object([
             "type": ["type": "string", "enum": ["MESSAGE", "COMMENT"]], "id": string, "conversationsThreadId": string,
@@ -245,12 +249,16 @@ enum OpenAPIDocument {
             "archived": boolean, "text": string, "richText": ["type": "string", "description": "Sanitised HTML."],
             "subject": string, "truncationStatus": string, "inReplyToId": string,
             "status": object(["statusType": ["type": "string", "enum": ["RECEIVED", "QUEUED", "SENT", "FAILED"]],
-                              "failureDetails": object(["errorMessage": string]), "attempts": integer]),
+                              "failureDetails": object(["errorMessage": string], required: ["errorMessage"]), "attempts": integer],
+                             required: ["statusType"]),
             "direction": ["type": "string", "enum": ["INCOMING", "OUTGOING"]], "channelId": string, "channelAccountId": string,
             "attachments": array(object(["id": string, "name": string, "type": string, "contentType": string, "size": integer,
-                                         "inline": boolean, "url": string])),
+                                         "inline": boolean, "url": string],
+                                        required: ["id", "name", "type", "contentType", "size", "inline", "url"])),
             "isForward": boolean, "repliesToForward": boolean, "automatic": ["type": "string", "enum": ["AUTO_REPLY", "BOUNCE", "BULK", "LOOP"]],
-        ], required: ["type", "id", "conversationsThreadId", "createdAt", "text", "direction"]),
+        ], required: ["type", "id", "conversationsThreadId", "createdAt", "createdBy", "senders", "recipients", "archived", "text",
+                      "subject", "truncationStatus", "status", "direction", "channelId", "channelAccountId", "attachments", "isForward",
+                      "repliesToForward"]),
         "MessageInput": object([
             "type": ["type": "string", "enum": ["MESSAGE", "COMMENT"]], "text": string, "richText": string,
             "recipients": array(object(["deliveryIdentifier": reference("DeliveryIdentifier"),
@@ -275,7 +283,8 @@ enum OpenAPIDocument {
             "id": string, "name": string, "formType": string, "createdAt": dateTime, "updatedAt": dateTime, "archived": boolean,
             "fieldGroups": reference("FormFieldGroup[]"), "displayOptions": object(["submitButtonText": string]),
             "configuration": reference("FormConfiguration"), "url": string, "embedCode": string,
-        ], required: ["id", "name", "fieldGroups", "url"]),
+        ], required: ["id", "name", "formType", "createdAt", "updatedAt", "archived", "fieldGroups", "displayOptions", "configuration",
+                      "url", "embedCode"]),
         "FormInput": object([
             "name": string, "fieldGroups": reference("FormFieldGroup[]"), "displayOptions": object(["submitButtonText": string]),
             "configuration": reference("FormConfiguration"),
