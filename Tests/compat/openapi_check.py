@@ -7,7 +7,8 @@ also reach them (openapi_hooks.py). Every operation is tested: none of them can 
 machine (outboundUrl is pinned to a loopback address, and the test server has no mail relay, so
 replies only queue) or remove the token the run uses (tokens are not part of the API).
 
-The run is seeded and bounded, so that it repeats and stays short.
+The run is seeded and bounded, so that it repeats and stays short; OPENAPI_CHECK_EXAMPLES (per
+operation, 15 by default) and OPENAPI_CHECK_SEED change them for a longer search.
 
 usage: openapi_check.py BASE_URL ADMIN_TOKEN
 Prints one line per operation and "N passed, M failed" at the end; exits 1 on any failure.
@@ -20,6 +21,8 @@ import tempfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ElementTree
+
+from openapi_spec_validator import validate
 
 from checks import check, finish, json_api
 
@@ -69,37 +72,39 @@ def store_examples():
 
 
 def run_schemathesis(known):
-    """Runs schemathesis over every operation; returns its exit code, output and JUnit report."""
-    report = os.path.join(tempfile.mkdtemp(prefix="openapi-check-"), "junit.xml")
-    command = [
-        sys.executable, "-m", "schemathesis.cli", "--no-color", "run", BASE + "/openapi.json", "--url", BASE,
-        "--header", "Authorization: Bearer " + TOKEN,
-        "--checks", ",".join(CHECKS),
-        "--phases", "examples,coverage,fuzzing",
-        "--max-examples", os.environ.get("OPENAPI_CHECK_EXAMPLES", "15"),
-        "--seed", os.environ.get("OPENAPI_CHECK_SEED", "20240611"), "--generation-database", "none",
-        "--workers", "1", "--request-timeout", "20", "--suppress-health-check", "all",
-        "--report", "junit", "--report-junit-path", report,
-    ]
+    """Runs schemathesis over every operation; returns its exit code, its output, and the problems
+    it found by operation (from its JUnit report)."""
     environment = dict(os.environ, SCHEMATHESIS_HOOKS=os.path.join(HERE, "openapi_hooks.py"),
                        OPENAPI_CHECK_KNOWN=json.dumps(known))
-    started = time.time()
-    done = subprocess.run(command, env=environment, cwd=tempfile.gettempdir(), capture_output=True, text=True)
-    print(f"schemathesis ran in {time.time() - started:.0f} s with checks {', '.join(CHECKS)}")
-    return done.returncode, done.stdout + done.stderr, report
+    with tempfile.TemporaryDirectory(prefix="openapi-check-") as directory:
+        report = os.path.join(directory, "junit.xml")
+        command = [
+            sys.executable, "-m", "schemathesis.cli", "--no-color", "run", BASE + "/openapi.json", "--url", BASE,
+            "--header", "Authorization: Bearer " + TOKEN,
+            "--checks", ",".join(CHECKS),
+            "--phases", "examples,coverage,fuzzing",
+            "--max-examples", os.environ.get("OPENAPI_CHECK_EXAMPLES", "15"),
+            "--seed", os.environ.get("OPENAPI_CHECK_SEED", "20240611"), "--generation-database", "none",
+            "--workers", "1", "--request-timeout", "20", "--suppress-health-check", "all",
+            "--report", "junit", "--report-junit-path", report,
+        ]
+        started = time.time()
+        done = subprocess.run(command, env=environment, cwd=directory, capture_output=True, text=True)
+        print(f"schemathesis ran in {time.time() - started:.0f} s with checks {', '.join(CHECKS)}")
+        problems = {}
+        if os.path.exists(report):
+            for case in ElementTree.parse(report).getroot().iter("testcase"):
+                problems[case.get("name")] = [element.get("message") or element.text or "" for element in case
+                                              if element.tag in ("failure", "error")]
+    return done.returncode, done.stdout + done.stderr, problems
 
 
 with urllib.request.urlopen(BASE + "/openapi.json") as response:
     document = json.load(response)
-from openapi_spec_validator import validate  # noqa: E402
-
 validate(document)
-code, output, report = run_schemathesis(store_examples())
-if os.path.exists(report):
-    for case in ElementTree.parse(report).getroot().iter("testcase"):
-        problems = [element.get("message") or element.text or "" for element in case
-                    if element.tag in ("failure", "error")]
-        check(case.get("name"), not problems, "\n".join(problems))
+code, output, problems = run_schemathesis(store_examples())
 print(output)
+for operation, found in problems.items():
+    check(operation, not found, "\n".join(found))
 check("schemathesis finds nothing wrong", code == 0, f"exit code {code}")
 finish()
