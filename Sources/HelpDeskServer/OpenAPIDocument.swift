@@ -162,6 +162,26 @@ enum OpenAPIDocument {
             "teams": array(object(["id": string, "name": string, "primary": boolean])),
         ], required: ["id", "email", "type", "firstName", "lastName", "createdAt", "updatedAt", "archived", "teams"]),
         "OwnerPage": object(["results": reference("Owner[]"), "paging": paging], required: ["results"]),
+        "User": object([
+            "id": string, "email": string, "firstName": string, "lastName": string, "roleIds": array(string),
+            "roleId": ["type": "string", "nullable": true], "superAdmin": boolean, "primaryTeamId": ["type": "string", "nullable": true],
+            "secondaryTeamIds": array(string), "ticketScope": ["type": "string", "enum": ["all", "team", "own"]], "serviceSeat": boolean,
+            "invitationLink": ["type": "string", "nullable": true],
+        ], required: ["id", "email", "firstName", "lastName", "roleIds", "superAdmin", "secondaryTeamIds", "ticketScope", "serviceSeat"]),
+        "UserPage": object(["results": reference("User[]"), "paging": paging], required: ["results"]),
+        "UserCreate": object([
+            "email": string, "sendWelcomeEmail": boolean, "firstName": string, "lastName": string, "roleId": string, "roleIds": array(string),
+            "primaryTeamId": string, "secondaryTeamIds": array(string), "ticketScope": ["type": "string", "enum": ["all", "team", "own"]],
+            "serviceSeat": boolean,
+        ], required: ["email"]),
+        "UserUpdate": object([
+            "firstName": string, "lastName": string, "roleId": string, "roleIds": array(string), "primaryTeamId": string,
+            "secondaryTeamIds": array(string), "ticketScope": ["type": "string", "enum": ["all", "team", "own"]], "serviceSeat": boolean,
+        ]),
+        "TeamList": object(["results": array(object(["id": string, "name": string, "userIds": array(string), "secondaryUserIds": array(string)],
+                                                      required: ["id", "name", "userIds", "secondaryUserIds"]))], required: ["results"]),
+        "RoleList": object(["results": array(object(["id": string, "name": string, "requiresBillingWrite": boolean],
+                                                      required: ["id", "name", "requiresBillingWrite"]))], required: ["results"]),
         "Property": object([
             "name": string, "label": string,
             "type": ["type": "string", "enum": ["string", "number", "date", "datetime", "enumeration", "bool"]],
@@ -343,6 +363,9 @@ enum OpenAPIDocument {
         return [
             "SimplePublicObjectInputForCreate": ticket,
             "SimplePublicObjectInput": ["properties": ["subject": "Printer still on fire"]],
+            "UserCreate": ["email": "new.agent@example.com", "firstName": "New", "lastName": "Agent", "roleIds": ["help-desk"],
+                           "sendWelcomeEmail": false],
+            "UserUpdate": ["ticketScope": "team", "serviceSeat": true],
             "BatchInputForCreate": ["inputs": [ticket]],
             "BatchInputUpdate": ["inputs": [["id": "1", "properties": ["subject": "Printer still on fire"]]]],
             "BatchInputIds": ["inputs": [["id": "1"], ["id": "404404"]]],

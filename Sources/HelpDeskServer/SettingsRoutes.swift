@@ -55,6 +55,10 @@ struct SettingsRoutes {
         (.accountAccess, "Account settings and users"), (.superAdmin, "Super admin"),
     ]
 
+    static func label(of role: Roles) -> String {
+        roleLabels.first { $0.0 == role }?.1 ?? role.names.joined(separator: ", ")
+    }
+
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.get("settings/users") { request, context in
             try await signedIn(context) { caller, csrf in

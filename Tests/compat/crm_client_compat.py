@@ -411,6 +411,25 @@ def _():
         assert method in paths.get(path, {}), f"{method.upper()} {path} is not documented"
 
 
+@check("the official client provisions users: invite without mail, read by id and email, change, list teams and roles, deactivate")
+def _():
+    from hubspot.settings.users import PublicUserUpdate, UserProvisionRequest
+    users = client.settings.users
+    created = users.users_api.create(UserProvisionRequest(email="Grace.Hopper@example.com", send_welcome_email=False,
+                                                          role_id="help-desk"))
+    assert created.email == "grace.hopper@example.com" and "help-desk" in created.role_ids and not created.super_admin, created
+    assert users.users_api.get_by_id(created.id).email == created.email
+    assert users.users_api.get_by_id("grace.hopper@example.com", id_property="EMAIL").id == created.id
+    changed = users.users_api.replace(created.id, PublicUserUpdate(role_id="account-access"))
+    assert changed.role_ids == ["account-access"] and changed.role_id == "account-access", changed
+    assert any(user.id == created.id for user in users.users_api.get_page(limit=500).results)
+    assert isinstance(users.teams_api.get_all().results, list)
+    assert {"help-desk", "account-access"} <= {role.id for role in users.roles_api.get_all().results}
+    expect_error(400, lambda: users.users_api.replace(created.id, PublicUserUpdate(role_id="astronaut")), contains="astronaut")
+    users.users_api.archive(created.id)
+    expect_error(404, lambda: users.users_api.get_by_id(created.id))
+
+
 @check("a bad token gets 401")
 def _():
     stranger = hubspot.Client.create(access_token="hd_wrong", host=BASE)
