@@ -101,14 +101,19 @@ public struct IncomingMessage: Sendable, Hashable {
         }
     }
 
-    /// What the contact is looked up by (its email, then its phone), when the message may make or
-    /// find one: not for machine mail, nor when the channel knows the contact already.
+    /// What the contact is looked up by, when the message may make or find one: not for machine
+    /// mail, nor when the channel knows the contact already. The address the channel itself
+    /// vouches for comes first (the phone of a WhatsApp or call, the email of mail); on a public
+    /// form anyone may type anything, so only its email, the address replies go to, finds a contact.
     public var contactKeys: [(property: String, value: String)] {
         guard automatic == nil, sender.contactID == nil else { return [] }
-        return [("email", contactProperties["email"]), ("phone", contactProperties["phone"])].compactMap { key in
-            key.1.map { (key.0, $0) }
-        }
+        let order = channel.kind == .form ? ["email"] : channel.kind == .whatsapp || channel.kind == .call ? ["phone", "email"] : ["email", "phone"]
+        return order.compactMap { name in contactProperties[name].map { (name, $0) } }
     }
+
+    /// The properties that name a contact: never filled into a contact found by another of them,
+    /// or whoever knows someone's phone number could give them their own email.
+    public static let identifyingProperties: Set<String> = ["email", "phone"]
 
     /// A contact's properties from what the channel knows of the sender: none without an email
     /// or a phone.

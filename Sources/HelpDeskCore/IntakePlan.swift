@@ -88,7 +88,9 @@ public enum IntakePlan: Sendable, Hashable {
         } else if !human {
             contactPlan = .none
         } else if let contact {
-            contactPlan = .existing(id: contact.id, fill: message.contactProperties.filter { (contact.properties[$0.key] ?? "").isEmpty })
+            contactPlan = .existing(id: contact.id, fill: message.contactProperties.filter {
+                !IncomingMessage.identifyingProperties.contains($0.key) && (contact.properties[$0.key] ?? "").isEmpty
+            })
         } else if message.contactKeys.isEmpty {
             contactPlan = .none
         } else {

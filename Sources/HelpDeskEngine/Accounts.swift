@@ -3,6 +3,7 @@ import Foundation
 import HelpDeskCore
 import HelpDeskStore
 import HummingbirdBcrypt
+import NIOPosix
 
 /// Signing in to the workspace: email and password, sessions stored so that any server accepts
 /// them, growing pauses after failed attempts (per account and per address), signing out here or
@@ -38,27 +39,38 @@ public struct Accounts: Sendable {
         }
         let now = desk.clock()
         let keys = ["account:\(email)", "address:\(origin.address)"]
-        let (found, waits) = try await desk.database.read { session in
-            let waits = try await keys.asyncMap { try await session.signInFailures(key: $0) }
-                .compactMap { SignInThrottle.nextAttempt(after: $0, now: now) }
-            return (try await session.credentials(email: email), waits)
-        }
-        if let until = waits.max(by: { $0.millisecondsSince1970 < $1.millisecondsSince1970 }) {
-            let seconds = Int((until.millisecondsSince1970 - now.millisecondsSince1970 + 999) / 1_000)
-            throw HelpDeskError.tooManyAttempts(
-                "Too many failed attempts to sign in; try again in \(seconds) second\(seconds == 1 ? "" : "s").", retryAfterSeconds: seconds)
+        // The attempt is counted as failed before the password is checked, in one write that
+        // takes turns per key: attempts sent at once cannot all slip in before the pause.
+        let (found, addressBefore) = try await desk.database.write { session in
+            for key in keys { try await session.lock("sign-in:\(key)") }
+            let before = try await keys.asyncMap { try await session.signInFailures(key: $0) }
+            let waits = before.compactMap { SignInThrottle.nextAttempt(after: $0, now: now) }
+            if let until = waits.max(by: { $0.millisecondsSince1970 < $1.millisecondsSince1970 }) {
+                let seconds = Int((until.millisecondsSince1970 - now.millisecondsSince1970 + 999) / 1_000)
+                throw HelpDeskError.tooManyAttempts(
+                    "Too many failed attempts to sign in; try again in \(seconds) second\(seconds == 1 ? "" : "s").", retryAfterSeconds: seconds)
+            }
+            for (key, failures) in zip(keys, before) {
+                try await session.saveSignInFailures(key: key, SignInThrottle.failed(failures, at: now))
+            }
+            return (try await session.credentials(email: email), before[1])
         }
         // A hash is checked even for an unknown email, so that the answer takes as long.
-        let matches = Bcrypt.verify(password, hash: found?.passwordHash ?? Self.decoyHash)
+        let matches = try await Self.verify(password, hash: found?.passwordHash ?? Self.decoyHash)
         guard let user = found?.user, found?.passwordHash != nil, matches, !user.archived else {
-            try await desk.database.write { session in
-                for key in keys {
-                    try await session.saveSignInFailures(key: key, SignInThrottle.failed(try await session.signInFailures(key: key), at: now))
-                }
-            }
             throw HelpDeskError.unauthenticated("The email or the password is not right.")
         }
-        return try await openSession(for: user, from: origin, clearing: keys[0])
+        return try await openSession(for: user, from: origin, clearing: keys[0], restoring: (keys[1], addressBefore))
+    }
+
+    /// Bcrypt takes tens of milliseconds of one core: it runs on the blocking-work pool, whose
+    /// few threads also bound how many run at once, never on the threads that serve requests.
+    static func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    static func hashed(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 10) }
     }
 
     /// The session of a cookie's token, while it is valid; its user must still be active.
@@ -121,7 +133,11 @@ public struct Accounts: Sendable {
         try Self.checkPassword(password)
         let first = firstName.trimmingCharacters(in: .whitespaces), last = lastName.trimmingCharacters(in: .whitespaces)
         guard first.count <= 100, last.count <= 100 else { throw HelpDeskError.badRequest("A name holds at most 100 characters.") }
-        let hash = Bcrypt.hash(password, cost: 10), now = desk.clock(), linkHash = Self.hash(token)
+        // The link is checked before the password is hashed: a guessed link costs no hashing.
+        guard try await link(token: token)?.purpose == .setup else {
+            throw HelpDeskError.notFound("This link was used already or has expired; `helpdesk serve` prints a new one at its start.")
+        }
+        let hash = try await Self.hashed(password), now = desk.clock(), linkHash = Self.hash(token)
         let user = try await desk.configure(.users, by: Caller.system(source: "WORKSPACE"), item: \.id) { session -> User in
             guard Self.isWellFormed(token), try await session.link(hash: linkHash, at: now)?.purpose == .setup,
                   try await session.useLink(hash: linkHash, at: now) else {
@@ -150,7 +166,10 @@ public struct Accounts: Sendable {
     /// A password-reset link works the same way, and ends the user's other sessions.
     public func choosePassword(link token: String, password: String, from origin: Origin) async throws -> SignedIn {
         try Self.checkPassword(password)
-        let hash = Bcrypt.hash(password, cost: 10), now = desk.clock(), linkHash = Self.hash(token)
+        guard let purpose = try await link(token: token)?.purpose, purpose == .invitation || purpose == .passwordReset else {
+            throw HelpDeskError.notFound("This link was used already or has expired; ask for a new one.")
+        }
+        let hash = try await Self.hashed(password), now = desk.clock(), linkHash = Self.hash(token)
         let user = try await desk.configure(.users, by: Caller.system(source: "WORKSPACE"), item: \.id) { session -> User in
             guard Self.isWellFormed(token), let link = try await session.link(hash: linkHash, at: now),
                   link.purpose == .invitation || link.purpose == .passwordReset,
@@ -195,11 +214,21 @@ public struct Accounts: Sendable {
         }
     }
 
-    private func openSession(for user: User, from origin: Origin, clearing key: String) async throws -> SignedIn {
+    /// Opens a session after a success: the account's failures are forgotten, and the address's
+    /// count goes back to what it was before this attempt (`restoring`).
+    private func openSession(for user: User, from origin: Origin, clearing key: String,
+                             restoring address: (key: String, failures: SignInThrottle.Failures?)? = nil) async throws -> SignedIn {
         let token = Self.newToken(), csrf = Self.newToken(), now = desk.clock()
         let web = WebSession(userID: user.id, csrfToken: csrf, createdAt: now, seenAt: now)
         try await desk.database.write { session in
             try await session.clearSignInFailures(key: key)
+            if let address {
+                if let failures = address.failures {
+                    try await session.saveSignInFailures(key: address.key, failures)
+                } else {
+                    try await session.clearSignInFailures(key: address.key)
+                }
+            }
             try await session.insertWebSession(hash: Self.hash(token), web, address: origin.address, agent: origin.agent)
         }
         return SignedIn(token: token, user: user, csrfToken: csrf)

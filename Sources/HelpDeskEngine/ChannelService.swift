@@ -49,6 +49,12 @@ public struct ChannelService: Sendable {
         }
     }
 
+    /// Whether the help desk can mail (a team email address is connected): invitations and
+    /// password links go out from it.
+    public func canMail() async throws -> Bool {
+        try await desk.database.read { try await $0.channels(kind: .email) }.contains { !$0.archived }
+    }
+
     public func list(by caller: Caller) async throws -> [Channel] {
         try caller.check(.workConversations)
         return try await desk.database.read { try await $0.channels() }

@@ -71,7 +71,9 @@ struct Intake {
         }
         let message = try await session.insertMessage(ConversationMessage(
             id: "", conversationID: conversation.id, direction: .incoming, senderAddress: incoming.sender.address,
-            senderName: incoming.sender.name, to: incoming.to, cc: incoming.cc, subject: incoming.subject, text: incoming.text,
+            senderName: incoming.sender.name, to: incoming.to, cc: incoming.cc,
+            // A chat is one thread under one subject; other channels give each message its own.
+            subject: incoming.channel.kind == .chat ? conversation.subject : incoming.subject, text: incoming.text,
             html: incoming.html, messageID: incoming.messageID, inReplyTo: incoming.answers.first, isForward: incoming.isForward,
             repliesToForward: found.answersForward, automatic: incoming.automatic, authorID: nil, createdAt: now), attachments: attachments)
         events.append(FeedEvent(
@@ -166,7 +168,9 @@ struct Intake {
         let properties = IncomingMessage.contactProperties(of: sender)
         let found = try await contact(keys: [("email", email)], session: session)
         let plan: IntakePlan.ContactPlan = found.map { contact in
-            .existing(id: contact.id, fill: properties.filter { (contact.properties[$0.key] ?? "").isEmpty })
+            .existing(id: contact.id, fill: properties.filter {
+                !IncomingMessage.identifyingProperties.contains($0.key) && (contact.properties[$0.key] ?? "").isEmpty
+            })
         } ?? .create(properties)
         return try await carryOut(plan, by: .system(source: source), session: session)
     }

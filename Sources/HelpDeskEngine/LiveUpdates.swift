@@ -41,14 +41,15 @@ public struct LiveUpdates: Sendable {
     /// cancelled or the help desk closes.
     public func follow(after position: Int64?, by caller: Caller) -> AsyncStream<Signal> {
         let desk = self.desk
-        return AsyncStream { continuation in
+        return AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in
             let task = Task {
                 var position = position ?? desk.database.feedBell.head
                 for await ring in desk.database.feedBell.listen() {
                     let head = max(ring.last, desk.database.feedBell.head)
                     // Written here, right after what was read, and of no kind a page shows: nothing to read.
                     if let kinds = ring.kinds, ring.first <= position + 1, kinds.isDisjoint(with: Self.kinds) {
-                        position = max(position, head)
+                        // Only as far as this ring: a later commit may have rung since, unread.
+                        position = max(position, ring.last)
                         continue
                     }
                     if head - position > Self.catchUpLimit {
@@ -87,16 +88,25 @@ public struct LiveUpdates: Sendable {
         var readable: Set<String> = []
         if !ticketIDs.isEmpty {
             do {
-                readable = Set(try await desk.records.read(type: ObjectType.tickets.name, ids: Array(ticketIDs),
-                                                           options: ReadOptions(properties: []), by: caller).map(\.record.id))
+                // Deleted tickets too: the pages that listed one must hear that it went.
+                for archived in [false, true] {
+                    readable.formUnion(try await desk.records.read(
+                        type: ObjectType.tickets.name, ids: Array(ticketIDs), options: ReadOptions(properties: [], archived: archived),
+                        by: caller).map(\.record.id))
+                }
             } catch HelpDeskError.forbidden {
                 // A user without access to tickets hears of none.
             }
         }
+        let me = caller.user
         var updates: [Update] = []
         for event in ticketEvents {
             if let ticket = event.recordID {
-                guard readable.contains(ticket) else { continue }
+                // A ticket taken from the user (or their team) is out of their sight now, but their
+                // lists still show it until they hear of it.
+                let lostIt = event.property == "hubspot_owner_id" && event.oldValue == me.id
+                    || event.property == "hubspot_team_id" && event.oldValue.map(me.teamIDs.contains) == true
+                guard readable.contains(ticket) || lostIt else { continue }
             } else if let conversation = event.conversationID {
                 do {
                     _ = try await desk.conversations.get(id: String(conversation), by: caller)

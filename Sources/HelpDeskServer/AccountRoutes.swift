@@ -5,8 +5,8 @@ import Hummingbird
 /// The workspace's sign-in, sign-out and the first admin's set-up page.
 struct AccountRoutes {
     let desk: HelpDesk
-    /// The workspace's address for links the help desk mails; the request's own when `nil`.
-    let publicURL: String?
+    /// The workspace's address, for the links the help desk mails.
+    let publicURL: String
     static let maxBody = 16_384
 
     struct PasswordView {
@@ -141,10 +141,10 @@ struct AccountRoutes {
         }
     }
 
-    /// Where links in mail point: the configured address, else the one this request came to.
+    /// Where links in mail point: always the configured address, never one a request names (a
+    /// forged Host header would otherwise have a genuine reset mail carry a link to another site).
     func base(of request: Request) -> String {
-        if let publicURL { return publicURL }
-        return "\(WorkspaceSession.isSecure(request) ? "https" : "http")://\(request.head.authority ?? "localhost")"
+        publicURL
     }
 
     func signInPage(for request: Request, email: String, status: HTTPResponse.Status, error: String?) async throws -> Response {

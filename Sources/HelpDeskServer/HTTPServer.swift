@@ -10,7 +10,8 @@ import ServiceLifecycle
 public enum HTTPServer {
     /// Builds the router with every route. Exposed on its own so that tests can drive it without
     /// opening a port.
-    public static func router(desk: HelpDesk, publicURL: String? = nil) -> Router<HelpDeskRequestContext> {
+    /// - Parameter publicURL: the workspace's address, for the links the help desk mails.
+    public static func router(desk: HelpDesk, publicURL: String = "http://localhost:8080") -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         let methods = NIOLockedValueBox(AllowedMethods())
@@ -69,7 +70,7 @@ public enum HTTPServer {
     }
 
     public static func application(
-        desk: HelpDesk, host: String, port: Int, publicURL: String? = nil, services: [any Service] = [], logger: Logger
+        desk: HelpDesk, host: String, port: Int, publicURL: String, services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
             router: router(desk: desk, publicURL: publicURL),

@@ -115,7 +115,7 @@ struct SettingsRoutes {
                     teams: user.teamIDs.compactMap { teamNames[$0] }.joined(separator: ", "), scope: scopes[user.ticketScope] ?? "",
                     isSelf: user.id == caller.user.id)
         }
-        let canMail = try await desk.channels.list(by: caller).contains { $0.kind == .email && !$0.archived }
+        let canMail = try await desk.channels.canMail()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("users", Page(
             csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(caller.user),

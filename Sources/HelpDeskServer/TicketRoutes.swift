@@ -188,6 +188,8 @@ struct TicketRoutes {
     }
 
     static func percentEncoded(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "attachment"
+        // RFC 5987 allows only these ASCII characters unencoded; anything else, UTF-8 bytes included, is escaped.
+        name.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))
+            ?? "attachment"
     }
 }

@@ -82,6 +82,11 @@ struct WorkspaceRoutes {
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
         let links = try await viewLinks(for: caller, tickets: tickets, current: view)
+        guard let current = links.first(where: { $0.current }) else {
+            return Access.allows(caller.user, .manageUsers) ? WorkspacePage.redirect(to: "/settings/users")
+                : WorkspacePage.message(status: .forbidden, title: "No access to tickets",
+                                        message: "Your account has no access to the help desk's tickets; ask an admin for it.")
+        }
         var rows: [TicketRow] = []
         var next: String?
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
@@ -95,11 +100,13 @@ struct WorkspaceRoutes {
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
             title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
-            view: links.first { $0.current }!, tickets: rows, hasTickets: !rows.isEmpty, next: next))
+            view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next))
     }
 
     /// The left column: every view with its count, the current one marked.
     func viewLinks(for caller: Caller, tickets: RecordSchema, current: WorkspaceView?) async throws -> [ViewLink] {
+        // An admin without help-desk access signs in for the settings; they have no ticket views.
+        guard Access.allows(caller.user, .readRecords(.tickets)) else { return [] }
         var links: [ViewLink] = []
         for candidate in WorkspaceView.allCases {
             var count = 0

@@ -101,7 +101,8 @@ extension StoreSession {
     /// Puts a user in these teams and no others.
     package func setTeams(userID: Int64, primary: Int64?, others: [Int64]) async throws {
         try await sql.raw("DELETE FROM team_members WHERE user_id = \(bind: userID)").run()
-        for team in [primary].compactMap({ $0 }) + others.filter({ $0 != primary }) {
+        var seen: Set<Int64> = []
+        for team in [primary].compactMap({ $0 }) + others where seen.insert(team).inserted {
             try await sql.raw("""
                 INSERT INTO team_members (team_id, user_id, is_primary) VALUES (\(bind: team), \(bind: userID), \(bind: team == primary ? 1 : 0))
                 """).run()

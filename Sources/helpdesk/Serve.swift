@@ -84,8 +84,8 @@ struct Serve: AsyncParsableCommand {
         }
         ServerMetrics.bootstrap()
         let desk = try await storage.open(logger: logger)
+        let base = Self.trimmed(publicURL ?? "http://localhost:\(httpPort)")
         if let token = try await desk.accounts.setupLink() {
-            let base = Self.trimmed(publicURL ?? "http://localhost:\(httpPort)")
             logger.notice("Nobody can sign in yet. Create the first admin account at \(base)/setup/\(token) (the link works once, for 24 hours).")
         }
         let mail = desk.inboundMail
@@ -99,7 +99,7 @@ struct Serve: AsyncParsableCommand {
         if relay == nil {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
-        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, publicURL: publicURL.map(Self.trimmed),
+        let app = HTTPServer.application(desk: desk, host: host, port: httpPort, publicURL: base,
                                          services: [smtp, TrashPurge(desk: desk), jobs], logger: logger)
         do {
             try await app.runService()

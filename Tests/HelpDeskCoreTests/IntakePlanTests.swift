@@ -117,6 +117,19 @@ final class IntakePlanTests: XCTestCase {
             .acknowledgement)
     }
 
+    func testC8APublicFormFindsAContactByEmailOnlyAndNeverGivesAFoundContactAnotherAddress() {
+        var form = message(.form, threading: .none, sender: IncomingMessage.Sender(address: "eve@example.org", email: "eve@example.org",
+                                                                                   phone: "+33600000001"))
+        form.contactProperties = ["email": "eve@example.org", "phone": "+33600000001", "firstname": "Eve"]
+        XCTAssertEqual(form.contactKeys.map(\.property), ["email"], "a phone typed into a public form finds nobody")
+        let whatsapp = message(.whatsapp, threading: .customer, sender: IncomingMessage.Sender(address: "+33600000001", email: "eve@example.org",
+                                                                                               phone: "+33600000001"))
+        XCTAssertEqual(whatsapp.contactKeys.map(\.property), ["phone", "email"], "the number the channel vouches for comes first")
+        let found = IntakePlan.FoundContact(id: "5", properties: ["phone": "+33600000001"])
+        XCTAssertEqual(IntakePlan.opening(for: whatsapp, contact: found, tickets: tickets).contact, .existing(id: "5", fill: [:]),
+                       "a contact found by its phone is not given the email the sender typed")
+    }
+
     func testC2AFormsTicketFieldsWinOverTheMessagesSubjectAndText() {
         var form = message(.form, threading: .none)
         form.ticketProperties = ["subject": "Refund", "hs_ticket_priority": "HIGH"]

@@ -12,6 +12,7 @@ import smtplib
 import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
+from urllib.parse import urlparse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -167,6 +168,10 @@ try:
 
     fill({"email": "ada@example.com", "password": "wrong-password"})
     submit()
+    try:
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+    except Exception:
+        pass
     alert = browser.find_elements(By.CSS_SELECTOR, "[role=alert]")
     check("a wrong password is refused with a message read out to screen readers",
           alert and "not right" in alert[0].text and browser.find_element(By.NAME, "email").get_attribute("value") == "ada@example.com",
@@ -184,9 +189,15 @@ try:
     if mail_box.is_selected():
         mail_box.click()
     browser.find_element(By.CSS_SELECTOR, "form.grid-form button[type=submit]").click()
+    try:
+        wait.until(lambda b: b.find_elements(By.ID, "invitation-link") or b.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+    except Exception:
+        pass
     links = browser.find_elements(By.ID, "invitation-link")
-    check("inviting without mail shows the one-time link to hand over", bool(links) and "/invitation/" in links[0].text)
-    invitation = links[0].text if links else BASE + "/invitation/missing"
+    check("inviting without mail shows the one-time link to hand over", bool(links) and "/invitation/" in links[0].text,
+          [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".notice")] + [heading(), browser.current_url])
+    # Links carry the address given with --public-url; the test server listens on a port of its own.
+    invitation = BASE + (urlparse(links[0].text).path if links else "/invitation/missing")
     browser.save_screenshot(os.path.join(SHOTS, "users.png"))
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
     wait.until(lambda b: b.current_url.endswith("/sign-in"))
