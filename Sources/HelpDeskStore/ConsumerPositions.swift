@@ -11,7 +11,7 @@ extension StoreSession {
     package func lockConsumerPosition(_ name: String, now: Timestamp) async throws -> Int64 {
         try await sql.raw("""
             INSERT INTO feed_consumers (name, position, updated_at)
-            SELECT \(bind: name), position, \(bind: now.millisecondsSince1970) FROM feed_head WHERE id = 1
+            SELECT \(bind: name), \(Self.headQuery(dialect)), \(bind: now.millisecondsSince1970)
             ON CONFLICT (name) DO NOTHING
             """).run()
         let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE" : ""
