@@ -45,6 +45,13 @@ struct TicketRoutes {
     struct StatusOption {
         var id: String
         var label: String
+        var selected = false
+    }
+
+    struct OwnerOption {
+        var id: String
+        var name: String
+        var selected: Bool
     }
 
     struct Page {
@@ -58,6 +65,8 @@ struct TicketRoutes {
         var latest: String?
         var customer: String
         var statuses: [StatusOption]
+        var allStatuses: [StatusOption]
+        var owners: [OwnerOption]
         var notice: String?
     }
 
@@ -79,6 +88,16 @@ struct TicketRoutes {
                 } catch let error as HelpDeskError {
                     return "The reply was sent (message \(message.id)), but the status was not changed: \(error.message)"
                 }
+            }
+        }
+        router.post("tickets/:id/properties") { request, context in
+            try await change(request, context) { caller, form, ticketID in
+                var properties: [String: String] = [:]
+                if let owner = form["owner"] { properties["hubspot_owner_id"] = owner }
+                if let status = form["status"], !status.isEmpty { properties["hs_pipeline_stage"] = status }
+                guard !properties.isEmpty else { return nil }
+                _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: properties)], by: caller)
+                return nil
             }
         }
         router.post("tickets/:id/comment") { request, context in
@@ -131,7 +150,15 @@ struct TicketRoutes {
                                 owner: row.owner),
             conversations: threads, latest: conversations.first?.id, customer: conversations.first?.customerAddress ?? "the customer",
             statuses: (pipeline?.activeStages ?? []).filter { $0.id != current }.map { StatusOption(id: $0.id, label: $0.label) },
-            notice: notice), status: status)
+            allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
+            owners: try await assignable(current: record.properties["hubspot_owner_id"]), notice: notice), status: status)
+    }
+
+    /// Who a ticket can be given to (A2, A9): active users with help-desk access, and its owner now.
+    func assignable(current: String?) async throws -> [OwnerOption] {
+        try await desk.people.users().filter { $0.id == current || Access.allows($0, .readRecords(.tickets)) }
+            .map { OwnerOption(id: $0.id, name: $0.displayName ?? $0.email, selected: $0.id == current) }
+            .sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
 
     func view(of message: ConversationMessage, owners: [String: String]) -> MessageView {

@@ -130,7 +130,7 @@ try:
     check("the ticket page shows the customer's message", heading() == "My order never arrived"
           and "Order 1234 was due on Monday." in browser.find_element(By.CSS_SELECTOR, ".message-incoming .body").text)
     browser.find_element(By.ID, "reply-text").send_keys("We are on it: the parcel left the warehouse today.")
-    Select(browser.find_element(By.NAME, "status")).select_by_visible_text("Waiting on contact")
+    Select(browser.find_element(By.ID, "reply-status")).select_by_visible_text("Waiting on contact")
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
     check("the reply shows in the thread, from the agent", "the parcel left" in browser.find_element(By.CSS_SELECTOR, ".message-outgoing").text
@@ -142,6 +142,15 @@ try:
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-comment"))
     check("an internal comment looks different and says so (R6)",
           "Internal comment" in browser.find_element(By.CSS_SELECTOR, ".message-comment").text)
+    Select(browser.find_element(By.ID, "field-owner")).select_by_visible_text("Unassigned")
+    Select(browser.find_element(By.ID, "field-status")).select_by_visible_text("Waiting on us")
+    browser.find_element(By.CSS_SELECTOR, "#fields button").click()
+    try:
+        wait.until(lambda b: "Waiting on us" in b.find_element(By.ID, "facts").text)
+    except Exception:
+        pass
+    facts = browser.find_element(By.ID, "facts").text
+    check("the owner and the status are changed from the ticket page (A2)", "Unassigned" in facts and "Waiting on us" in facts, facts)
     answer = EmailMessage()
     answer["From"], answer["To"], answer["Subject"] = "Cleo Customer <cleo@example.org>", "support@example.com", "Re: My order never arrived"
     answer["Message-ID"], answer["In-Reply-To"] = make_msgid(domain="example.org"), first_id
