@@ -61,14 +61,14 @@ struct SettingsRoutes {
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.get("settings/users") { request, context in
-            try await signedIn(context) { caller, csrf in
+            try await WorkspacePage.signedIn(context) { caller, csrf in
                 let notice = request.uri.queryParameters.get("done").map { "\($0) is deactivated." }
                 return try await page(caller: caller, csrf: csrf, notice: notice)
             }
         }
         router.post("settings/users") { request, context in
             let form = try await Self.pairs(request)
-            return try await signedIn(context) { caller, csrf in
+            return try await WorkspacePage.signedIn(context) { caller, csrf in
                 guard Self.value(form, "csrf") == csrf else { return Self.stale() }
                 let roles = form.filter { $0.0 == "role" }.reduce(into: Roles()) { roles, pair in
                     if let role = Roles.names.first(where: { $0.0 == pair.1 })?.1 { roles.insert(role) }
@@ -92,7 +92,7 @@ struct SettingsRoutes {
         }
         router.post("settings/users/:id/deactivate") { request, context in
             let form = try await Self.pairs(request)
-            return try await signedIn(context) { caller, csrf in
+            return try await WorkspacePage.signedIn(context) { caller, csrf in
                 guard Self.value(form, "csrf") == csrf else { return Self.stale() }
                 let id = try context.parameters.require("id")
                 let user = try await desk.people.get(id: id, by: caller)
@@ -124,15 +124,6 @@ struct SettingsRoutes {
                 .map { RoleOption(id: $0.0.names.first ?? "", label: $0.1, checked: $0.0 == .helpDeskAccess) },
             teams: teams.map { TeamOption(id: $0.id, name: $0.name) }, canMail: canMail, notice: notice, link: link, error: error),
             status: status)
-    }
-
-    func signedIn(_ context: HelpDeskRequestContext, _ body: (Caller, String) async throws -> Response) async throws -> Response {
-        guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
-        do {
-            return try await body(caller, csrf)
-        } catch let error as HelpDeskError {
-            return WorkspacePage.refusal(error)
-        }
     }
 
     static func stale() -> Response {

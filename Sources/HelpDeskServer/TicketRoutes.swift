@@ -72,7 +72,7 @@ struct TicketRoutes {
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.get("tickets/:id") { _, context in
-            try await signedIn(context) { caller, csrf in
+            try await WorkspacePage.signedIn(context) { caller, csrf in
                 try await page(ticketID: try context.parameters.require("id"), caller: caller, csrf: csrf)
             }
         }
@@ -107,7 +107,7 @@ struct TicketRoutes {
             }
         }
         router.get("attachments/:id") { _, context in
-            try await signedIn(context) { caller, _ in
+            try await WorkspacePage.signedIn(context) { caller, _ in
                 let (summary, data) = try await desk.conversations.attachment(id: try context.parameters.require("id"), by: caller)
                 var headers = HTTPFields()
                 // Always downloaded, never shown in the workspace's origin: a file may be a page with scripts.
@@ -177,22 +177,12 @@ struct TicketRoutes {
             hasAttachments: !message.attachments.isEmpty)
     }
 
-    /// Runs a page for a signed-in user, answering refusals with a page that says why.
-    func signedIn(_ context: HelpDeskRequestContext, _ body: (Caller, String) async throws -> Response) async throws -> Response {
-        guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
-        do {
-            return try await body(caller, csrf)
-        } catch let error as HelpDeskError {
-            return WorkspacePage.refusal(error)
-        }
-    }
-
     /// A change from a form of the ticket page: checked against the session's CSRF token, then
     /// back to the ticket (303), or the ticket page with what went wrong.
     func change(_ request: Request, _ context: HelpDeskRequestContext,
                 _ body: (Caller, [String: String], String) async throws -> String?) async throws -> Response {
         let form = try await AccountRoutes.form(request)
-        return try await signedIn(context) { caller, csrf in
+        return try await WorkspacePage.signedIn(context) { caller, csrf in
             guard form["csrf"] == csrf else {
                 return WorkspacePage.message(status: .forbidden, title: "Request refused",
                                              message: "The page was too old to make this change; reload it and try again.")

@@ -49,6 +49,17 @@ enum WorkspacePage {
         return render("message", View(title: title, message: message, link: link.map { Link(href: $0.href, label: $0.label) }), status: status)
     }
 
+    /// Runs a page for a signed-in user (else to the sign-in page), answering the help desk's
+    /// refusals with a page that says why.
+    static func signedIn(_ context: HelpDeskRequestContext, _ body: (Caller, String) async throws -> Response) async throws -> Response {
+        guard let caller = context.caller, let csrf = context.csrfToken else { return redirect(to: "/sign-in") }
+        do {
+            return try await body(caller, csrf)
+        } catch let error as HelpDeskError {
+            return refusal(error)
+        }
+    }
+
     /// A page that says why the help desk refused; something the user may not see is not found.
     static func refusal(_ error: HelpDeskError) -> Response {
         switch error {

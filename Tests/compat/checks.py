@@ -19,6 +19,17 @@ def check(name, condition, detail=""):
         print(f"FAIL {name} {str(detail)[:2000]}")
 
 
+def chromium(width=1280, height=900):
+    """A headless Chromium driven over WebDriver (Debian's chromium and chromium-driver)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
 def finish():
     """Prints the summary and exits 1 when any check failed."""
     print(f"{_counts['passed']} passed, {_counts['failed']} failed")

@@ -10,12 +10,10 @@ import time
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from checks import check, eventually, finish, json_api
+from checks import check, chromium, eventually, finish, json_api
 
 BASE, TOKEN = sys.argv[1], sys.argv[2]
 api = json_api(BASE, TOKEN)
@@ -33,11 +31,7 @@ status, bot_chat = api("POST", "/conversations/v3/conversations/channel-accounts
 check("connect a live chat with a chatbot", status == 201 and bot_chat["chatbot"]["name"] == "Robo", (status, bot_chat))
 chat_id = bot_chat.get("id", "0")
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
-    options.add_argument(argument)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+browser = chromium()
 wait = WebDriverWait(browser, 15)
 
 

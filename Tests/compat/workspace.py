@@ -14,22 +14,16 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import urlparse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from checks import check, finish, json_api, request
+from checks import check, chromium, finish, json_api, request
 
 BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS = sys.argv[1:6]
 api = json_api(BASE, TOKEN)
 os.makedirs(SHOTS, exist_ok=True)
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
-    options.add_argument(argument)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+browser = chromium()
 wait = WebDriverWait(browser, 15)
 
 
