@@ -97,7 +97,7 @@ public struct Accounts: Sendable {
     /// Ends every session of the user, on every device.
     public func signOutEverywhere(_ user: User) async throws {
         let id = try StoreError.rowID(user.id, of: "users")
-        try await desk.database.write { try await $0.deleteWebSessions(userID: id) }
+        _ = try await desk.database.write { try await $0.deleteWebSessions(userID: id) }
     }
 
     /// Whether someone can sign in to the workspace.

@@ -172,6 +172,10 @@ extension ConversationService {
         let assigned = caller.user.id == Caller.systemUserID ? []
             : try await assignOnReply(conversation.id, to: caller, at: now, tickets: tickets, session: session)
         try await session.touchConversation(id: conversation.id, at: now)
+        if let ticketID = conversation.ticketID, caller.user.id != Caller.systemUserID {
+            // Sending removes the author's draft of the ticket (R4), in the same transaction.
+            try await session.deleteDraft(userID: caller.user.id, ticketID: ticketID)
+        }
         try session.append(events + [
             FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
                       kind: .messageSent, property: "conversation", newValue: message.id, actor: caller.user.id, source: caller.source,

@@ -34,6 +34,8 @@ struct TicketRoutes {
         var text: String
         var attachments: [AttachmentLink]
         var hasAttachments: Bool
+        /// The page that answers this message (R1); `nil` for comments.
+        var answerLink: String?
     }
 
     struct ThreadView {
@@ -46,6 +48,31 @@ struct TicketRoutes {
         var id: String
         var label: String
         var selected = false
+    }
+
+    struct SenderOption {
+        var id: String
+        var label: String
+        var selected: Bool
+    }
+
+    /// The reply editor, filled from the author's draft when there is one (R4).
+    struct Compose {
+        var conversation: String
+        /// The message answered (R1), when the agent picked one.
+        var answer: String?
+        var answering: String?
+        /// Whether the thread is answered by email: From, To, Cc and Bcc apply (R2).
+        var byEmail: Bool
+        var senders: [SenderOption]
+        var customer: String
+        var to: String
+        var cc: String
+        var bcc: String
+        var text: String
+        var statuses: [StatusOption]
+        var keepStatus: String
+        var draftSavedISO: String?
     }
 
     struct OwnerOption {
@@ -62,24 +89,30 @@ struct TicketRoutes {
         var views: [WorkspaceRoutes.ViewLink]
         var ticket: TicketFacts
         var conversations: [ThreadView]
-        var latest: String?
-        var customer: String
-        var statuses: [StatusOption]
+        var compose: Compose?
         var allStatuses: [StatusOption]
         var owners: [OwnerOption]
         var notice: String?
     }
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
-        router.get("tickets/:id") { _, context in
+        router.get("tickets/:id") { request, context in
             try await WorkspacePage.signedIn(context) { caller, csrf in
-                try await page(ticketID: try context.parameters.require("id"), caller: caller, csrf: csrf)
+                try await page(ticketID: try context.parameters.require("id"), caller: caller, csrf: csrf,
+                               answer: request.uri.queryParameters.get("answer"))
             }
         }
         router.post("tickets/:id/reply") { request, context in
             try await change(request, context) { caller, form, ticketID in
-                let message = try await desk.conversations.reply(conversationID: form["conversation"] ?? "", ReplyDraft(text: form["text"] ?? ""),
+                let message: ConversationMessage
+                do {
+                    message = try await desk.conversations.reply(conversationID: form["conversation"] ?? "", Self.reply(from: form),
                                                                  by: caller)
+                } catch let error as HelpDeskError {
+                    // Nothing typed is lost: what could not be sent stays as the draft the page shows again.
+                    try await desk.drafts.save(Self.draft(from: form, ticketID: ticketID), by: caller)
+                    throw error
+                }
                 guard let status = form["status"], !status.isEmpty else { return nil }
                 do {
                     _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: ["hs_pipeline_stage": status])],
@@ -88,6 +121,25 @@ struct TicketRoutes {
                 } catch let error as HelpDeskError {
                     return "The reply was sent (message \(message.id)), but the status was not changed: \(error.message)"
                 }
+            }
+        }
+        router.post("tickets/:id/draft") { request, context in
+            let form = try await AccountRoutes.form(request)
+            guard let caller = context.caller, let csrf = context.csrfToken else {
+                return Self.plain(.unauthorized, "You are signed out; sign in again to keep this draft.")
+            }
+            guard form["csrf"] == csrf else { return Self.plain(.forbidden, "The page is too old to save this draft; reload it.") }
+            do {
+                try await desk.drafts.save(Self.draft(from: form, ticketID: try context.parameters.require("id")), by: caller)
+                return Response(status: .noContent)
+            } catch let error as HelpDeskError {
+                return Self.plain(AccountRoutes.status(of: error), error.message)
+            }
+        }
+        router.post("tickets/:id/draft/discard") { request, context in
+            try await change(request, context) { caller, _, ticketID in
+                try await desk.drafts.discard(ticketID: ticketID, by: caller)
+                return nil
             }
         }
         router.post("tickets/:id/properties") { request, context in
@@ -121,7 +173,8 @@ struct TicketRoutes {
         }
     }
 
-    func page(ticketID: String, caller: Caller, csrf: String, notice: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(ticketID: String, caller: Caller, csrf: String, answer: String? = nil, notice: String? = nil,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
         let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"]
@@ -134,13 +187,40 @@ struct TicketRoutes {
         let pipeline = record.properties["hs_pipeline"].flatMap { tickets.pipeline($0) }
         let current = record.properties["hs_pipeline_stage"]
         let conversations = try await desk.conversations.list(ticketID: record.id, limit: 50, by: caller).conversations
-        var channels: [String: String] = [:]
-        for channel in try await desk.channels.list(by: caller) { channels[channel.id] = channel.name }
+        let channels = try await desk.channels.list(by: caller)
+        let channelNames = Dictionary(channels.map { ($0.id, $0.name) }) { first, _ in first }
         var threads: [ThreadView] = []
+        var messages: [String: [ConversationMessage]] = [:]
         for conversation in conversations.reversed() {
-            let messages = try await desk.conversations.messages(conversationID: conversation.id, by: caller)
-            threads.append(ThreadView(subject: conversation.subject, channel: channels[conversation.channelID] ?? "a removed channel",
-                                      messages: messages.map { view(of: $0, owners: owners) }))
+            let thread = try await desk.conversations.messages(conversationID: conversation.id, by: caller)
+            messages[conversation.id] = thread
+            threads.append(ThreadView(subject: conversation.subject, channel: channelNames[conversation.channelID] ?? "a removed channel",
+                                      messages: thread.map { view(of: $0, ticketID: record.id, owners: owners) }))
+        }
+        let draft = try await desk.drafts.draft(ticketID: record.id, by: caller)
+        let statuses = (pipeline?.activeStages ?? []).filter { $0.id != current }
+        var compose: Compose?
+        // The thread answered: the one holding the message picked (R1), the draft's, or the latest.
+        let picked = answer.flatMap { wanted in
+            conversations.first { messages[$0.id]?.contains { $0.id == wanted && $0.direction != .comment } == true }
+        }
+        if let conversation = picked ?? conversations.first(where: { $0.id == draft?.conversationID }) ?? conversations.first {
+            let answerID = picked != nil ? answer : draft?.conversationID == conversation.id ? draft?.inReplyTo : nil
+            let answered = answerID.flatMap { id in messages[conversation.id]?.first { $0.id == id } }
+            let own = channels.first { $0.id == conversation.channelID }
+            let byEmail = own.map { ![.chat, .custom, .whatsapp].contains($0.kind) || $0.archived } ?? true
+            let senders = channels.filter { $0.kind == .email && !$0.archived }
+            let from = draft?.channelID ?? (own?.kind == .email ? own?.id : nil) ?? senders.first?.id
+            compose = Compose(
+                conversation: conversation.id, answer: answered?.id,
+                answering: answered.map { "Answering the message of \($0.senderName ?? $0.senderAddress), \($0.createdAt.isoString)" },
+                byEmail: byEmail,
+                senders: senders.map { SenderOption(id: $0.id, label: $0.name == $0.address ? $0.address : "\($0.name) <\($0.address)>",
+                                                    selected: $0.id == from) },
+                customer: conversation.customerAddress, to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "",
+                text: draft?.text ?? "",
+                statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
+                keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString)
         }
         let user = caller.user
         return WorkspacePage.render("ticket", Page(
@@ -148,10 +228,42 @@ struct TicketRoutes {
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             ticket: TicketFacts(id: record.id, subject: row.subject, status: row.status, priority: row.priority.isEmpty ? nil : row.priority,
                                 owner: row.owner),
-            conversations: threads, latest: conversations.first?.id, customer: conversations.first?.customerAddress ?? "the customer",
-            statuses: (pipeline?.activeStages ?? []).filter { $0.id != current }.map { StatusOption(id: $0.id, label: $0.label) },
+            conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
             owners: try await assignable(current: record.properties["hubspot_owner_id"]), notice: notice), status: status)
+    }
+
+    /// The reply the editor's form describes (R1, R2).
+    static func reply(from form: [String: String]) -> ReplyDraft {
+        let to = addresses(form["to"])
+        return ReplyDraft(text: form["text"] ?? "", to: to.isEmpty ? nil : to, cc: addresses(form["cc"]), bcc: addresses(form["bcc"]),
+                          channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]))
+    }
+
+    /// The editor's form as the author's draft (R4).
+    static func draft(from form: [String: String], ticketID: String) -> Draft {
+        Draft(ticketID: ticketID, authorID: "", conversationID: nonEmpty(form["conversation"]), inReplyTo: nonEmpty(form["answer"]),
+              text: form["text"] ?? "", to: form["to"] ?? "", cc: form["cc"] ?? "", bcc: form["bcc"] ?? "",
+              channelID: nonEmpty(form["from"]), status: nonEmpty(form["status"]), updatedAt: Timestamp(millisecondsSince1970: 0))
+    }
+
+    /// Addresses as typed in one field: separated by commas or semicolons.
+    static func addresses(_ field: String?) -> [String] {
+        (field ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+    }
+
+    static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// A short answer to the page's own script.
+    static func plain(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
     }
 
     /// Who a ticket can be given to (A2, A9): active users with help-desk access, and its owner now.
@@ -161,7 +273,7 @@ struct TicketRoutes {
             .sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
 
-    func view(of message: ConversationMessage, owners: [String: String]) -> MessageView {
+    func view(of message: ConversationMessage, ticketID: String, owners: [String: String]) -> MessageView {
         let kind: String, label: String?
         switch message.direction {
         case .incoming: (kind, label) = ("incoming", message.automatic.map { _ in "Automatic" })
@@ -174,7 +286,8 @@ struct TicketRoutes {
             to: message.to.isEmpty ? nil : message.to.joined(separator: ", "), cc: message.cc.isEmpty ? nil : message.cc.joined(separator: ", "),
             sentISO: message.createdAt.isoString, text: message.text,
             attachments: message.attachments.map { AttachmentLink(id: $0.id, name: $0.filename, size: Self.size($0.size)) },
-            hasAttachments: !message.attachments.isEmpty)
+            hasAttachments: !message.attachments.isEmpty,
+            answerLink: message.direction == .comment ? nil : "/tickets/\(ticketID)?answer=\(message.id)#reply")
     }
 
     /// A change from a form of the ticket page: checked against the session's CSRF token, then

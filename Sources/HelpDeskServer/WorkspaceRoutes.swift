@@ -50,6 +50,9 @@ struct WorkspaceRoutes {
         var tickets: [TicketRow]
         var hasTickets: Bool
         var next: String?
+        /// What the time column shows: the ticket's last change, or when the draft was saved.
+        var timeHeading: String
+        var empty: String
     }
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
@@ -90,7 +93,16 @@ struct WorkspaceRoutes {
         var rows: [TicketRow] = []
         var next: String?
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
-        if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize) {
+        if view == .drafts {
+            let drafts = try await desk.drafts.list(by: caller)
+            let page = Array(drafts.dropFirst(offset).prefix(Self.pageSize))
+            let found = try await desk.records.read(type: ObjectType.tickets.name, ids: page.map(\.ticketID),
+                                                    options: ReadOptions(properties: properties), by: caller)
+            let owners = try await ownerNames()
+            let byID = Dictionary(found.map { ($0.record.id, $0.record) }) { first, _ in first }
+            rows = page.compactMap { draft in byID[draft.ticketID].map { row(of: $0, tickets: tickets, owners: owners, updatedAt: draft.updatedAt) } }
+            if offset + page.count < drafts.count { next = String(offset + page.count) }
+        } else if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize) {
             search.offset = offset
             let found = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller)
             let owners = try await ownerNames()
@@ -100,7 +112,9 @@ struct WorkspaceRoutes {
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
             title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
-            view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next))
+            view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next,
+            timeHeading: view == .drafts ? "Draft saved" : "Updated",
+            empty: view == .drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here."))
     }
 
     /// The left column: every view with its count, the current one marked.
@@ -110,7 +124,9 @@ struct WorkspaceRoutes {
         var links: [ViewLink] = []
         for candidate in WorkspaceView.allCases {
             var count = 0
-            if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
+            if candidate == .drafts {
+                count = try await desk.drafts.list(by: caller).count
+            } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
                 count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
             }
             links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == current))
@@ -122,13 +138,14 @@ struct WorkspaceRoutes {
         Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName ?? $0.email) }) { first, _ in first }
     }
 
-    func row(of record: Record, tickets: RecordSchema, owners: [String: String]) -> TicketRow {
+    /// A ticket's line in a list; `updatedAt` when the list is ordered by another time than the ticket's last change.
+    func row(of record: Record, tickets: RecordSchema, owners: [String: String], updatedAt: Timestamp? = nil) -> TicketRow {
         let properties = record.properties
         let stage = properties["hs_pipeline"].flatMap { tickets.pipeline($0) }?.stage(properties["hs_pipeline_stage"] ?? "")
         let priority = properties["hs_ticket_priority"].flatMap { value in
             tickets.properties["hs_ticket_priority"]?.options.first { $0.value == value }?.label ?? value
         } ?? ""
-        let updated = record.updatedAt
+        let updated = updatedAt ?? record.updatedAt
         return TicketRow(id: record.id, subject: properties["subject"] ?? "(no subject)", status: stage?.label ?? "",
                          priority: priority, owner: properties["hubspot_owner_id"].flatMap { owners[$0] } ?? "Unassigned",
                          updated: updated.isoString, updatedISO: updated.isoString)

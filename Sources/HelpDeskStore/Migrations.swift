@@ -256,6 +256,19 @@ enum Migrations {
             """,
             "CREATE TABLE sign_in_failures (key TEXT PRIMARY KEY, failures {INT} NOT NULL, last_failure_at {INT} NOT NULL)",
         ],
+        // Agents' unsent replies (R4), one per author and ticket.
+        [
+            """
+            CREATE TABLE drafts (
+                user_id {INT} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                ticket_id {INT} NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+                conversation_id {INT}, in_reply_to {INT}, text TEXT NOT NULL, html TEXT,
+                to_addresses TEXT NOT NULL, cc_addresses TEXT NOT NULL, bcc_addresses TEXT NOT NULL,
+                channel_id TEXT, status TEXT, updated_at {INT} NOT NULL,
+                PRIMARY KEY (user_id, ticket_id))
+            """,
+            "CREATE INDEX drafts_ticket ON drafts (ticket_id)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

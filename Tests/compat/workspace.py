@@ -4,12 +4,17 @@ through the API show in the views with their counts; a customer's email becomes 
 status, and comments on; the link works once; signing out, a wrong
 password and a right one behave as users expect; the pages carry their security headers.
 
-usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR
+usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR RELAY_DIRECTORY
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
+import email
+import email.policy
+import glob
+import json
 import os
 import smtplib
 import sys
+import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import urlparse
@@ -19,7 +24,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from checks import check, chromium, finish, json_api, request
 
-BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS = sys.argv[1:6]
+BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS, RELAYED = sys.argv[1:7]
 api = json_api(BASE, TOKEN)
 os.makedirs(SHOTS, exist_ok=True)
 
@@ -45,6 +50,17 @@ def submit():
 def send(message):
     with smtplib.SMTP("127.0.0.1", int(SMTP_PORT), timeout=30) as client:
         client.send_message(message)
+
+
+def relayed(count, timeout=15):
+    """What the relay received, once it holds `count` messages."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        files = sorted(glob.glob(os.path.join(RELAYED, "*.json")), key=lambda p: int(os.path.basename(p).split(".")[0]))
+        if len(files) >= count:
+            return [json.load(open(path)) for path in files]
+        time.sleep(0.1)
+    return []
 
 
 def counts():
@@ -91,7 +107,7 @@ try:
 
     browser.get(BASE + "/")
     check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
-    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1"}, counts())
+    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1", "drafts": "0"}, counts())
     browser.save_screenshot(os.path.join(SHOTS, "workspace.png"))
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/mine']").click()
     check("Assigned to me lists the admin's ticket", heading() == "Assigned to me" and subjects() == ["Refund for order 1234"],
@@ -123,12 +139,37 @@ try:
     browser.find_element(By.LINK_TEXT, "My order never arrived").click()
     check("the ticket page shows the customer's message", heading() == "My order never arrived"
           and "Order 1234 was due on Monday." in browser.find_element(By.CSS_SELECTOR, ".message-incoming .body").text)
-    browser.find_element(By.ID, "reply-text").send_keys("We are on it: the parcel left the warehouse today.")
+    ticket_url = browser.current_url
+    browser.find_element(By.ID, "reply-text").send_keys("We are on it:")
+    browser.find_element(By.ID, "reply-cc").send_keys("warehouse@example.org")
+    try:
+        wait.until(lambda b: "Draft saved" in b.find_element(By.ID, "draft-state").text)
+    except Exception:
+        pass
+    check("the reply being written is saved as a draft while typing (R4)",
+          "Draft saved" in browser.find_element(By.ID, "draft-state").text, browser.find_element(By.ID, "draft-state").text)
+    browser.refresh()
+    check("the draft is found again after a reload, with its copy address (R4)",
+          browser.find_element(By.ID, "reply-text").get_attribute("value") == "We are on it:"
+          and browser.find_element(By.ID, "reply-cc").get_attribute("value") == "warehouse@example.org",
+          browser.find_element(By.ID, "reply-text").get_attribute("value"))
+    browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/drafts']").click()
+    check("the Drafts view lists the ticket, with its count (R4)",
+          subjects() == ["My order never arrived"] and counts()["drafts"] == "1", (subjects(), counts()))
+    browser.get(ticket_url)
+    browser.find_element(By.ID, "reply-text").send_keys(" the parcel left the warehouse today.")
     Select(browser.find_element(By.ID, "reply-status")).select_by_visible_text("Waiting on contact")
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
     check("the reply shows in the thread, from the agent", "the parcel left" in browser.find_element(By.CSS_SELECTOR, ".message-outgoing").text
           and "Ada Admin" in browser.find_element(By.CSS_SELECTOR, ".message-outgoing .meta").text)
+    sent = relayed(1)
+    delivered = email.message_from_string(sent[0]["data"], policy=email.policy.default) if sent else None
+    check("the customer's mail arrives at the relay, to the customer with the copy, from the team address (R2)",
+          sent and sorted(sent[0]["recipients"]) == ["cleo@example.org", "warehouse@example.org"]
+          and delivered["From"].addresses[0].addr_spec == "support@example.com"
+          and "the parcel left the warehouse today" in delivered.get_body(("plain",)).get_content(), sent)
+    check("sending removed the draft (R4)", counts()["drafts"] == "0", counts())
     check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
           browser.find_element(By.CSS_SELECTOR, ".facts").text)
     browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too.")

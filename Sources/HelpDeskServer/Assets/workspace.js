@@ -46,7 +46,48 @@ function followLive() {
   events.addEventListener("reload", soon);
 }
 
+// Keeps the reply being written as the author's draft (R4): saved a moment after typing stops,
+// and when the page is left, so that it is found again after a reload or on another device.
+function keepDraft() {
+  const form = document.querySelector("form[data-draft]");
+  if (!form) return;
+  const state = document.getElementById("draft-state");
+  let timer = null;
+  let dirty = false;
+  const save = async (leaving) => {
+    clearTimeout(timer);
+    if (!dirty) return;
+    dirty = false;
+    const body = new URLSearchParams(new FormData(form));
+    try {
+      const response = await fetch(form.dataset.draft, { method: "POST", body, credentials: "same-origin", keepalive: leaving === true });
+      if (leaving === true) return;
+      if (response.ok) {
+        state.textContent = "Draft saved " + new Date().toLocaleTimeString();
+      } else {
+        state.textContent = "Draft not saved: " + await response.text();
+      }
+    } catch (error) {
+      if (leaving === true) return;
+      dirty = true;
+      state.textContent = "Draft not saved: the help desk cannot be reached; trying again.";
+      timer = setTimeout(save, 5000);
+    }
+  };
+  form.addEventListener("input", () => {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, 800);
+  });
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    dirty = false;
+  });
+  addEventListener("pagehide", () => save(true));
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
+  keepDraft();
 });
