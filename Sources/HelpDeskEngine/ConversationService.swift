@@ -71,6 +71,16 @@ public struct ConversationService: Sendable {
         return try await desk.database.read { session in try await session.messages(conversationID: conversationID) }
     }
 
+    /// One message, for whoever may see its conversation.
+    public func message(id: String, by caller: Caller) async throws -> ConversationMessage {
+        try caller.check(.workConversations)
+        guard let message = try await desk.database.read({ try await $0.message(id: id) }) else {
+            throw HelpDeskError.notFound("Message \(id) does not exist.")
+        }
+        _ = try await get(id: message.conversationID, by: caller)
+        return message
+    }
+
     /// An attachment's bytes, for whoever may see its conversation.
     public func attachment(id: String, by caller: Caller) async throws -> (AttachmentSummary, Data) {
         try caller.check(.workConversations)

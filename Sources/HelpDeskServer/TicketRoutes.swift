@@ -36,6 +36,14 @@ struct TicketRoutes {
         var hasAttachments: Bool
         /// The page that answers this message (R1); `nil` for comments.
         var answerLink: String?
+        /// The email's own HTML, shown in a sandboxed frame; `nil` when it has none.
+        var frame: FrameView?
+    }
+
+    struct FrameView {
+        var source: String
+        /// A height that fits the message's length roughly: the frame cannot tell its own.
+        var size: String
     }
 
     struct ThreadView {
@@ -156,6 +164,13 @@ struct TicketRoutes {
             try await change(request, context) { caller, form, _ in
                 _ = try await desk.conversations.comment(conversationID: form["conversation"] ?? "", text: form["text"] ?? "", by: caller)
                 return nil
+            }
+        }
+        router.get("messages/:id/html") { _, context in
+            try await WorkspacePage.signedIn(context) { caller, _ in
+                let message = try await desk.conversations.message(id: try context.parameters.require("id"), by: caller)
+                guard let html = message.html else { throw HelpDeskError.notFound("Message \(message.id) has no HTML.") }
+                return Self.mailFrame(html)
             }
         }
         router.get("attachments/:id") { _, context in
@@ -287,7 +302,8 @@ struct TicketRoutes {
             sentISO: message.createdAt.isoString, text: message.text,
             attachments: message.attachments.map { AttachmentLink(id: $0.id, name: $0.filename, size: Self.size($0.size)) },
             hasAttachments: !message.attachments.isEmpty,
-            answerLink: message.direction == .comment ? nil : "/tickets/\(ticketID)?answer=\(message.id)#reply")
+            answerLink: message.direction == .comment ? nil : "/tickets/\(ticketID)?answer=\(message.id)#reply",
+            frame: message.html.map { _ in FrameView(source: "/messages/\(message.id)/html", size: Self.frameSize(of: message.text)) })
     }
 
     /// A change from a form of the ticket page: checked against the session's CSRF token, then
@@ -311,6 +327,37 @@ struct TicketRoutes {
                 return try await page(ticketID: ticketID, caller: caller, csrf: csrf, notice: error.message, status: AccountRoutes.status(of: error))
             }
         }
+    }
+
+    /// The policy of an email's frame. The HTML was cleaned when it was stored; this is the
+    /// second wall: the frame has no script, no origin of its own (so no cookie and no request in
+    /// the user's name), loads nothing from anywhere (remote images stay blocked), and opens links
+    /// in a new tab, outside it.
+    static let mailFramePolicy = """
+        sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; \
+        frame-ancestors 'self'; form-action 'none'
+        """
+
+    /// An email's HTML as a document of its own, to be shown only in the ticket page's frame.
+    static func mailFrame(_ html: String) -> Response {
+        struct Frame { var html: String }
+        guard case .success(let templates) = WorkspaceTemplates.shared else {
+            return WorkspacePage.render("mail-frame", Frame(html: html))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] = mailFramePolicy
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.init("Referrer-Policy")!] = "no-referrer"
+        headers[.init("X-Frame-Options")!] = "SAMEORIGIN"
+        headers[.cacheControl] = "private, no-store"
+        return Response(status: .ok, headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(string: templates.render("mail-frame", Frame(html: html)))))
+    }
+
+    static func frameSize(of text: String) -> String {
+        let lines = text.reduce(into: 1) { count, character in if character.isNewline { count += 1 } } + text.count / 90
+        return lines <= 4 ? "small" : lines <= 12 ? "medium" : lines <= 30 ? "large" : "huge"
     }
 
     static func size(_ bytes: Int) -> String {

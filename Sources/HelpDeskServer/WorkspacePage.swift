@@ -2,11 +2,12 @@ import HelpDeskEngine
 import Hummingbird
 
 /// How the workspace answers with HTML: its templates, under headers that let a page run only
-/// the workspace's own script and style, never be framed, and never be cached with a user's data.
+/// the workspace's own script and style, frame only the workspace's own email frames, never be
+/// framed, and never be cached with a user's data.
 enum WorkspacePage {
     static let contentSecurityPolicy = """
         default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-        form-action 'self'; frame-ancestors 'none'; base-uri 'none'
+        frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'
         """
 
     static func render(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -190,13 +190,33 @@ try:
     answer["From"], answer["To"], answer["Subject"] = "Cleo Customer <cleo@example.org>", "support@example.com", "Re: My order never arrived"
     answer["Message-ID"], answer["In-Reply-To"] = make_msgid(domain="example.org"), first_id
     answer.set_content("Thanks, it just arrived!")
+    answer.add_alternative('<p onclick="document.title=1">Thanks, it <b>just arrived</b>!</p>'
+                           '<script>document.title = "ran"</script><img src="http://198.51.100.7/open.png" alt="tracker">',
+                           subtype="html")
     send(answer)
     try:
-        WebDriverWait(browser, 10).until(lambda b: "it just arrived" in b.find_element(By.ID, "threads").text)
+        WebDriverWait(browser, 10).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#threads .message-incoming")) == 2)
     except Exception:
         pass
-    check("the customer's answer appears on the open ticket page without a reload",
-          "it just arrived" in browser.find_element(By.ID, "threads").text)
+    frames = browser.find_elements(By.CSS_SELECTOR, "#threads .message-incoming iframe.mail-html")
+    check("the customer's answer appears on the open ticket page without a reload, its HTML in a sandboxed frame",
+          len(frames) == 1 and frames[0].get_attribute("sandbox") == "allow-popups allow-popups-to-escape-sandbox",
+          browser.find_element(By.ID, "threads").text)
+    frame_path = urlparse(frames[0].get_attribute("src")).path if frames else "/messages/0/html"
+    if frames:
+        browser.switch_to.frame(frames[0])
+        inside = browser.find_element(By.TAG_NAME, "body")
+        check("the email's HTML shows its formatting and nothing that could run or load (no script, handler or remote image)",
+              "just arrived" in inside.text and inside.find_elements(By.TAG_NAME, "b")
+              and not browser.find_elements(By.TAG_NAME, "script") and not browser.find_elements(By.CSS_SELECTOR, "[onclick]")
+              and not browser.find_elements(By.CSS_SELECTOR, "img[src^='http']"), inside.get_attribute("innerHTML"))
+        browser.switch_to.default_content()
+    check("the frame ran nothing in the page", browser.title != "ran", browser.title)
+    cookie = browser.get_cookie("helpdesk_session")
+    status, headers, _ = request(BASE, "GET", frame_path, None, {"Cookie": "helpdesk_session=" + (cookie or {}).get("value", "")})
+    check("an email's frame has a policy of its own: sandboxed, no script, nothing remote",
+          headers.get("Content-Security-Policy", "").startswith("sandbox ") and "script-src" not in headers.get("Content-Security-Policy", "")
+          and "default-src 'none'" in headers.get("Content-Security-Policy", ""), headers)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
     browser.get(BASE + "/tickets/999999")
     check("a ticket that does not exist answers a page that says so", heading() == "Not found", heading())
@@ -254,6 +274,8 @@ try:
     check("an agent without account access sees no settings", not browser.find_elements(By.LINK_TEXT, "Users"))
     browser.get(BASE + "/tickets/" + str(ticket_ids.get("Printer on fire")))
     check("an agent who sees only their own tickets cannot open another one by its address (R8)", heading() == "Not found", heading())
+    browser.get(BASE + frame_path)
+    check("nor another ticket's email by its frame's address (R8)", "just arrived" not in browser.page_source, browser.page_source[:200])
     browser.get(BASE + "/settings/users")
     check("nor the users' settings", heading() == "Not allowed", heading())
 
