@@ -26,6 +26,16 @@ public enum Mention {
         }
     }
 
+    /// The handle the workspace completes for a user: first and last name when no other user has
+    /// them both, otherwise the local part of the email address.
+    public static func handle(for user: User, among users: [User]) -> String {
+        let first = user.firstName.lowercased(), last = user.lastName.lowercased()
+        let name = "\(first).\(last)"
+        let shared = users.contains { $0.id != user.id && "\($0.firstName.lowercased()).\($0.lastName.lowercased())" == name }
+        if !first.isEmpty, !last.isEmpty, !shared, name.allSatisfy(isHandleCharacter) { return name }
+        return user.email.split(separator: "@").first.map { $0.lowercased() } ?? user.email
+    }
+
     /// The handles written in a text, lowercased, without the `@`.
     static func handles(in text: String) -> Set<String> {
         var result: Set<String> = []

@@ -224,6 +224,23 @@ extension ConversationService {
 }
 
 extension ConversationService {
+    /// The teammates a comment on this conversation can mention (R6), with the handle that names
+    /// each: active users other than the caller who may see it.
+    public func mentionable(conversationID: String, by caller: Caller) async throws -> [(user: User, handle: String)] {
+        let conversation = try await get(id: conversationID, by: caller)
+        let author = caller.user
+        return try await desk.database.read { session in
+            let users = try await session.users(includeArchived: false)
+            var reachable: [(user: User, handle: String)] = []
+            for user in users where user.id != author.id && Access.allows(user, .workConversations) {
+                if try await Self.visible(conversation, to: user, session: session) {
+                    reachable.append((user, Mention.handle(for: user, among: users)))
+                }
+            }
+            return reachable
+        }
+    }
+
     /// An internal comment on a conversation: seen by the team, never sent to the customer (R6).
     /// Teammates it mentions with `@name` who may see the conversation are notified.
     public func comment(conversationID: String, text: String, by caller: Caller) async throws -> ConversationMessage {
@@ -233,11 +250,15 @@ extension ConversationService {
         guard trimmed.utf8.count <= 65_536 else { throw HelpDeskError.badRequest("A comment holds at most 64 KiB of text.") }
         let now = desk.clock()
         let author = caller.user
-        let (channel, thread) = try await desk.database.read { session in
-            (try await session.channel(id: conversation.channelID), try await session.messages(conversationID: conversation.id))
+        let (channel, thread, drafted) = try await desk.database.read { session in
+            var drafted = false
+            if let ticketID = conversation.ticketID {
+                drafted = try await session.draft(userID: author.id, ticketID: ticketID) != nil
+            }
+            return (try await session.channel(id: conversation.channelID), try await session.messages(conversationID: conversation.id), drafted)
         }
-        if channel?.kind == .call, !thread.contains(where: { $0.direction == .outgoing }) {
-            throw HelpDeskError.conflict("On a call's conversation, comments open once an email to the caller is sent (R6).")
+        if channel?.kind == .call, !drafted, !thread.contains(where: { $0.direction == .outgoing }) {
+            throw HelpDeskError.conflict("On a call's conversation, comments open once an email to the caller is drafted or sent (R6).")
         }
         let mentioned = try await desk.database.read { session in
             var reachable: [User] = []

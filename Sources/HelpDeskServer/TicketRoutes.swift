@@ -81,6 +81,13 @@ struct TicketRoutes {
         var statuses: [StatusOption]
         var keepStatus: String
         var draftSavedISO: String?
+        /// Who the comment box completes after `@` (R6).
+        var teammates: [Teammate]
+    }
+
+    struct Teammate {
+        var handle: String
+        var name: String
     }
 
     struct OwnerOption {
@@ -235,7 +242,10 @@ struct TicketRoutes {
                 customer: conversation.customerAddress, to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "",
                 text: draft?.text ?? "",
                 statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
-                keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString)
+                keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString,
+                teammates: try await desk.conversations.mentionable(conversationID: conversation.id, by: caller)
+                    .map { Teammate(handle: $0.handle, name: $0.user.displayName ?? $0.user.email) }
+                    .sorted { $0.name.lowercased() < $1.name.lowercased() })
         }
         let user = caller.user
         return WorkspacePage.render("ticket", Page(

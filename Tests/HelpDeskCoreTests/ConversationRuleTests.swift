@@ -145,6 +145,18 @@ final class MentionTests: XCTestCase {
         XCTAssertEqual(ids("@ @. no handle"), [])
         XCTAssertEqual(ids("@stone"), [], "a last name alone names nobody")
     }
+
+    func testR6TheCompletedHandleNamesExactlyItsTeammate() {
+        let team = [user("1", "ann.lee@example.com", "Ann", "Lee"), user("2", "bob@example.com", "Bob", "Stone"),
+                    user("3", "bob.k@example.com", "Bob", "Kay"), user("4", "b.stone@example.org", "Bob", "Stone"),
+                    user("5", "x@example.com", "", ""), user("6", "jo@example.com", "Jo Ann", "O'Neil")]
+        XCTAssertEqual(team.map { Mention.handle(for: $0, among: team) }, ["ann.lee", "bob", "bob.kay", "b.stone", "x", "jo"],
+                       "first.last unless another has the same names or they hold other characters; else the address")
+        for user in team {
+            let handle = Mention.handle(for: user, among: team)
+            XCTAssertEqual(Mention.mentionedUsers(in: "@\(handle) look", among: team).map(\.id), [user.id], handle)
+        }
+    }
 }
 
 final class MessageThreadingTests: XCTestCase {

@@ -219,6 +219,9 @@ final class ConversationCascadeTests: XCTestCase {
             let ann = try await desk.people.createUser(UserDraft(email: "ann.lee@example.com", firstName: "Ann", lastName: "Lee"))
             let own = try await desk.people.createUser(UserDraft(email: "olga@example.com", firstName: "Olga", ticketScope: .own))
             let receipt = try await self.mail(desk, subject: "Refund", id: "r6@example.org")
+            let offered = try await desk.conversations.mentionable(conversationID: receipt.conversationID, by: people.agent)
+            XCTAssertEqual(offered.map(\.handle).sorted(), ["admin", "ann.lee"],
+                           "the completion offers teammates who may see the ticket, not the author nor Olga")
             let comment = try await desk.conversations.comment(
                 conversationID: receipt.conversationID, text: "@ann can you check? @olga too. Customer is ada@example.org", by: people.agent)
             XCTAssertEqual(comment.direction, .comment)

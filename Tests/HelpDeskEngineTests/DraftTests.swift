@@ -93,3 +93,30 @@ final class DraftTests: XCTestCase {
         }
     }
 }
+
+extension DraftTests {
+    func testR6OnACallsTicketADraftedEmailOpensTheComments() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            _ = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com"), by: people.admin)
+            let line = try await desk.channels.create(ChannelDraft(kind: .call, address: "+15550100", settings: ChannelSettings(signingSecret: "call-secret")), by: people.admin)
+            try await desk.calls.voicemail(on: line, callID: "CA1", from: "+15550199", recordingID: "RE1",
+                                           url: "https://calls.example.net/RE1.mp3", seconds: 12)
+            let listed = try await desk.conversations.list(by: people.agent).conversations
+            let conversation = try XCTUnwrap(listed.first)
+            let ticketID = try XCTUnwrap(conversation.ticketID)
+            do {
+                _ = try await desk.conversations.comment(conversationID: conversation.id, text: "Called back?", by: people.agent)
+                XCTFail("a call's ticket takes no comment before an email is drafted or sent")
+            } catch HelpDeskError.conflict {}
+            try await desk.drafts.save(self.draft(ticketID, "We tried to call you back"), by: people.agent)
+            let comment = try await desk.conversations.comment(conversationID: conversation.id, text: "Drafted the callback mail",
+                                                               by: people.agent)
+            XCTAssertEqual(comment.direction, .comment, "once the agent drafts an email, comments open")
+            do {
+                _ = try await desk.conversations.comment(conversationID: conversation.id, text: "Me too", by: people.admin)
+                XCTFail("another agent's draft opens nothing for the admin, who has neither drafted nor sent")
+            } catch HelpDeskError.conflict {}
+        }
+    }
+}

@@ -20,6 +20,7 @@ from email.utils import make_msgid
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from checks import check, chromium, finish, json_api, request
@@ -172,11 +173,20 @@ try:
     check("sending removed the draft (R4)", counts()["drafts"] == "0", counts())
     check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
           browser.find_element(By.CSS_SELECTOR, ".facts").text)
-    browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too.")
+    browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too. @rob")
+    options = browser.find_elements(By.CSS_SELECTOR, "#mention-list [role=option]")
+    check("typing @ offers the teammates who may see the ticket (R6)",
+          [option.text for option in options] == ["robot@example.com (@robot)"], [option.text for option in options])
+    browser.find_element(By.ID, "comment-text").send_keys(Keys.ENTER, "can you look?")
+    check("Enter completes the handle", browser.find_element(By.ID, "comment-text").get_attribute("value")
+          == "Checking with the warehouse too. @robot can you look?", browser.find_element(By.ID, "comment-text").get_attribute("value"))
     browser.find_element(By.CSS_SELECTOR, "#comment button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-comment"))
     check("an internal comment looks different and says so (R6)",
           "Internal comment" in browser.find_element(By.CSS_SELECTOR, ".message-comment").text)
+    status, mentions = api("GET", "/notifications/v1/notifications?unread=true")
+    check("the teammate it mentions is notified (R6)",
+          status == 200 and [n["type"] for n in mentions.get("results", [])] == ["MENTION"], (status, mentions))
     Select(browser.find_element(By.ID, "field-owner")).select_by_visible_text("Unassigned")
     Select(browser.find_element(By.ID, "field-status")).select_by_visible_text("Waiting on us")
     browser.find_element(By.CSS_SELECTOR, "#fields button").click()

@@ -86,8 +86,79 @@ function keepDraft() {
   addEventListener("pagehide", () => save(true));
 }
 
+// Completes @mentions in the comment box (R6) from the teammates who may see the ticket: arrows
+// move, Enter or Tab inserts the handle, Escape closes the list.
+function completeMentions() {
+  const box = document.getElementById("comment-text");
+  const source = document.getElementById("teammates");
+  if (!box || !source) return;
+  const teammates = [...source.querySelectorAll("li")].map((item) => ({ handle: item.dataset.handle, name: item.textContent }));
+  const list = document.createElement("ul");
+  list.id = "mention-list";
+  list.className = "mentions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Teammates");
+  list.hidden = true;
+  box.insertAdjacentElement("afterend", list);
+  box.setAttribute("aria-controls", list.id);
+  box.setAttribute("aria-autocomplete", "list");
+  let matches = [];
+  let active = 0;
+  const typed = () => {
+    const before = box.value.slice(0, box.selectionStart);
+    const found = /(^|[^\p{L}\p{N}._+-])@([\p{L}\p{N}._+-]*)$/u.exec(before);
+    return found ? { start: before.length - found[2].length - 1, text: found[2].toLowerCase() } : null;
+  };
+  const close = () => {
+    list.hidden = true;
+    box.removeAttribute("aria-activedescendant");
+  };
+  const choose = (index) => {
+    const current = typed();
+    if (!current || !matches[index]) return close();
+    box.setRangeText("@" + matches[index].handle + " ", current.start, box.selectionStart, "end");
+    close();
+  };
+  const show = () => {
+    const current = typed();
+    if (!current) return close();
+    matches = teammates.filter((mate) => mate.handle.startsWith(current.text)
+      || mate.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(current.text))).slice(0, 8);
+    if (!matches.length) return close();
+    active = Math.min(active, matches.length - 1);
+    list.replaceChildren(...matches.map((mate, index) => {
+      const item = document.createElement("li");
+      item.id = "mention-" + index;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", String(index === active));
+      item.textContent = mate.name + " (@" + mate.handle + ")";
+      item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(index); });
+      return item;
+    }));
+    list.hidden = false;
+    box.setAttribute("aria-activedescendant", "mention-" + active);
+  };
+  box.addEventListener("input", () => { active = 0; show(); });
+  box.addEventListener("blur", close);
+  box.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      active = (active + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length;
+      show();
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      choose(active);
+    } else if (event.key === "Escape") {
+      close();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
   keepDraft();
+  completeMentions();
 });
