@@ -12,8 +12,8 @@ final class SQLiteConnections: Sendable {
     let readers: [SQLiteConnection]
     let queue: WriteQueue
     let nextReader = NIOLockedValueBox(0)
-    /// The writer's own event loop and thread for SQLite calls, so that its statements never wait
-    /// behind readers' (see `WriterExecutor`).
+    /// The writer's own thread for SQLite calls and its transactions, so that its statements never
+    /// wait behind readers' (see `WriterExecutor`), and the event loop its futures report on.
     let writerThreads: (loop: MultiThreadedEventLoopGroup, pool: NIOThreadPool)
     let checkpointer: Checkpointer
 
@@ -24,7 +24,7 @@ final class SQLiteConnections: Sendable {
         self.writerThreads = writerThreads
         self.checkpointer = checkpointer
         self.queue = WriteQueue(session: StoreSession(connection: .sqlite(writer)),
-                                executor: WriterExecutor(eventLoop: writer.eventLoop),
+                                executor: WriterExecutor(pool: writerThreads.pool),
                                 checkpointer: checkpointer)
     }
 
