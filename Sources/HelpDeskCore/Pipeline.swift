@@ -40,6 +40,11 @@ public struct Pipeline: Sendable, Hashable, Codable {
     public var firstOpenStage: Stage? {
         activeStages.first { $0.ticketState != .closed }
     }
+
+    /// The first CLOSED stage in display order, where "Close" in the workspace puts a ticket.
+    public var firstClosedStage: Stage? {
+        activeStages.first { $0.ticketState == .closed }
+    }
 }
 
 /// One step of a pipeline (for tickets: a status).

@@ -90,12 +90,6 @@ struct TicketRoutes {
         var name: String
     }
 
-    struct OwnerOption {
-        var id: String
-        var name: String
-        var selected: Bool
-    }
-
     struct Page {
         var title: String
         var csrf: String
@@ -106,7 +100,7 @@ struct TicketRoutes {
         var conversations: [ThreadView]
         var compose: Compose?
         var allStatuses: [StatusOption]
-        var owners: [OwnerOption]
+        var owners: [WorkspaceRoutes.OwnerOption]
         var notice: String?
     }
 
@@ -255,7 +249,7 @@ struct TicketRoutes {
                                 owner: row.owner),
             conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
-            owners: try await assignable(current: record.properties["hubspot_owner_id"]), notice: notice), status: status)
+            owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]), notice: notice), status: status)
     }
 
     /// The reply the editor's form describes (R1, R2).
@@ -289,13 +283,6 @@ struct TicketRoutes {
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
-    }
-
-    /// Who a ticket can be given to (A2, A9): active users with help-desk access, and its owner now.
-    func assignable(current: String?) async throws -> [OwnerOption] {
-        try await desk.people.users().filter { $0.id == current || Access.allows($0, .readRecords(.tickets)) }
-            .map { OwnerOption(id: $0.id, name: $0.displayName ?? $0.email, selected: $0.id == current) }
-            .sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
 
     func view(of message: ConversationMessage, ticketID: String, owners: [String: String]) -> MessageView {

@@ -29,6 +29,17 @@ struct WorkspaceRoutes {
         var current: Bool
     }
 
+    struct OwnerOption {
+        var id: String
+        var name: String
+        var selected: Bool
+    }
+
+    struct StatusChoice {
+        var id: String
+        var label: String
+    }
+
     struct TicketRow {
         var id: String
         var subject: String
@@ -53,6 +64,11 @@ struct WorkspaceRoutes {
         /// What the time column shows: the ticket's last change, or when the draft was saved.
         var timeHeading: String
         var empty: String
+        /// The bulk changes' choices (V1): who to assign to, which status to set.
+        var owners: [OwnerOption]
+        var statuses: [StatusChoice]
+        /// This page, to come back to after a bulk change.
+        var back: String
     }
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
@@ -114,7 +130,9 @@ struct WorkspaceRoutes {
             title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
             view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next,
             timeHeading: view == .drafts ? "Draft saved" : "Updated",
-            empty: view == .drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here."))
+            empty: view == .drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here.",
+            owners: try await assignable(current: nil), statuses: Self.statusChoices(tickets),
+            back: offset > 0 ? "/views/\(view.rawValue)?after=\(offset)" : "/views/\(view.rawValue)"))
     }
 
     /// The left column: every view with its count, the current one marked.
@@ -132,6 +150,21 @@ struct WorkspaceRoutes {
             links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == current))
         }
         return links
+    }
+
+    /// Who a ticket can be given to (A2, A9): active users with help-desk access, and its owner now.
+    func assignable(current: String?) async throws -> [OwnerOption] {
+        try await desk.people.users().filter { $0.id == current || Access.allows($0, .readRecords(.tickets)) }
+            .map { OwnerOption(id: $0.id, name: $0.displayName ?? $0.email, selected: $0.id == current) }
+            .sorted { $0.name.lowercased() < $1.name.lowercased() }
+    }
+
+    /// Every status of every pipeline, named with its pipeline when there are several.
+    static func statusChoices(_ tickets: RecordSchema) -> [StatusChoice] {
+        let pipelines = tickets.pipelines.filter { !$0.archived }.sorted { ($0.displayOrder, $0.id) < ($1.displayOrder, $1.id) }
+        return pipelines.flatMap { pipeline in
+            pipeline.activeStages.map { StatusChoice(id: $0.id, label: pipelines.count > 1 ? "\(pipeline.label): \($0.label)" : $0.label) }
+        }
     }
 
     func ownerNames() async throws -> [String: String] {

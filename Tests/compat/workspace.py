@@ -69,7 +69,7 @@ def counts():
 
 
 def subjects():
-    return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, ".tickets tbody td:first-child")]
+    return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, ".tickets tbody td a")]
 
 
 try:
@@ -115,6 +115,35 @@ try:
           subjects())
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/closed']").click()
     check("Closed lists the closed ticket", subjects() == ["Thanks, solved"], subjects())
+    browser.get(BASE + "/views/open")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("j")
+    current = browser.find_elements(By.CSS_SELECTOR, ".tickets tr.current")
+    body = browser.switch_to.active_element
+    body.send_keys("x")
+    first_box = browser.find_element(By.CSS_SELECTOR, ".tickets tbody tr:first-child input[name=ticket]")
+    check("j moves to the first ticket and x selects it", len(current) == 1 and first_box.is_selected())
+    body.send_keys("x")
+    body.send_keys("?")
+    dialog_open = browser.execute_script("return document.getElementById('shortcuts').open")
+    check("? lists the shortcuts", dialog_open and "Keyboard shortcuts" in browser.find_element(By.ID, "shortcuts").text)
+    browser.find_element(By.CSS_SELECTOR, "#shortcuts button[type=submit]").click()
+    check("x again unselects it, and the bulk changes hide until a ticket is selected",
+          not first_box.is_selected() and not browser.find_element(By.ID, "bulk-owner").is_displayed())
+    browser.find_element(By.CSS_SELECTOR, f"input[name=ticket][value='{ticket_ids['Printer on fire']}']").click()
+    Select(browser.find_element(By.ID, "bulk-owner")).select_by_visible_text("Ada Admin")
+    browser.find_element(By.CSS_SELECTOR, "#bulk button[value=assign]").click()
+    wait.until(lambda b: counts().get("unassigned") == "0")
+    check("the selected tickets are assigned at once (A2)", counts()["unassigned"] == "0" and counts()["mine"] == "2", counts())
+    browser.find_element(By.CSS_SELECTOR, f"input[name=ticket][value='{ticket_ids['Printer on fire']}']").click()
+    browser.find_element(By.CSS_SELECTOR, "#bulk button[value=close]").click()
+    wait.until(lambda b: counts().get("closed") == "2")
+    check("and closed at once, each to its pipeline's closed status", counts()["closed"] == "2" and counts()["open"] == "1", counts())
+    browser.get(BASE + "/views/closed")
+    browser.find_element(By.CSS_SELECTOR, f"input[name=ticket][value='{ticket_ids['Thanks, solved']}']").click()
+    browser.find_element(By.CSS_SELECTOR, "#bulk button[value=trash]").click()
+    wait.until(lambda b: counts().get("closed") == "1")
+    check("and moved to the trash at once", subjects() == ["Printer on fire"], subjects())
     browser.set_window_size(768, 1000)
     browser.save_screenshot(os.path.join(SHOTS, "workspace-tablet.png"))
     check("at a tablet's width the views stack above the list, nothing overflows",

@@ -21,6 +21,9 @@ async function refresh() {
       if (response.redirected && new URL(response.url).pathname === "/sign-in") { location.assign("/sign-in"); return; }
       if (!response.ok) return;
       const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      // What the agent chose in a list stays chosen when the list is made again.
+      const picked = new Set([...document.querySelectorAll("input[name=ticket]:checked")].map((box) => box.value));
+      const current = document.querySelector("tr.current")?.dataset.ticket;
       for (const region of document.querySelectorAll("[data-live][id]")) {
         const replacement = fresh.getElementById(region.id);
         if (replacement) {
@@ -28,6 +31,9 @@ async function refresh() {
           showLocalTimes(replacement);
         }
       }
+      for (const box of document.querySelectorAll("input[name=ticket]")) box.checked = picked.has(box.value);
+      if (current) document.querySelector(`tr[data-ticket="${CSS.escape(current)}"]`)?.classList.add("current");
+      showBulkWhenPicked();
       document.body.dataset.updated = String(Date.now());
     } finally {
       refreshing = null;
@@ -156,9 +162,64 @@ function completeMentions() {
   });
 }
 
+// The bulk changes show once a ticket is selected; until then, a line says how.
+function showBulkWhenPicked() {
+  const bulk = document.getElementById("bulk");
+  if (bulk) bulk.classList.toggle("idle", !document.querySelector("input[name=ticket]:checked"));
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[name=ticket]")) showBulkWhenPicked();
+});
+
+// Single-key shortcuts (j, k, x, r, c, ?), never while typing; the list of them says how to turn
+// them off, for whoever's assistive technology uses these keys.
+function followShortcuts() {
+  const dialog = document.getElementById("shortcuts");
+  const toggle = document.getElementById("shortcuts-on");
+  if (!dialog || !toggle) return;
+  const enabled = () => localStorage.getItem("shortcuts") !== "off";
+  toggle.checked = enabled();
+  toggle.addEventListener("change", () => localStorage.setItem("shortcuts", toggle.checked ? "on" : "off"));
+  const move = (step) => {
+    const rows = [...document.querySelectorAll(".tickets tbody tr")];
+    if (!rows.length) return;
+    const at = rows.findIndex((row) => row.classList.contains("current"));
+    const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + step))];
+    rows.forEach((row) => row.classList.remove("current"));
+    next.classList.add("current");
+    next.querySelector("a")?.focus();
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || dialog.open) return;
+    const target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "?") {
+      dialog.showModal();
+    } else if (!enabled()) {
+      return;
+    } else if (event.key === "j" || event.key === "k") {
+      move(event.key === "j" ? 1 : -1);
+    } else if (event.key === "x") {
+      const box = document.querySelector("tr.current input[name=ticket]");
+      if (!box) return;
+      box.checked = !box.checked;
+      showBulkWhenPicked();
+    } else if (event.key === "r" || event.key === "c") {
+      const box = document.getElementById(event.key === "r" ? "reply-text" : "comment-text");
+      if (!box) return;
+      box.focus();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
   keepDraft();
   completeMentions();
+  followShortcuts();
+  showBulkWhenPicked();
 });
