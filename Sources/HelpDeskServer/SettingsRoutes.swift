@@ -2,8 +2,9 @@ import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
 
-/// The admins' settings pages: users (invite, see, deactivate). Only users who manage users
-/// (account access or super admin) see them.
+/// The admins' settings page for users (invite, see, deactivate). Only users who manage users
+/// (account access or super admin) see it; pipelines have a page of their own
+/// (`PipelineSettingsRoutes`).
 struct SettingsRoutes {
     let desk: HelpDesk
     let workspace: WorkspaceRoutes
@@ -37,6 +38,8 @@ struct SettingsRoutes {
 
     struct Page {
         var title = "Users"
+        /// Marks the header's settings link of this page.
+        var atUsers = true
         var csrf: String
         var feed: Int64
         var user: WorkspaceRoutes.UserView
@@ -126,9 +129,10 @@ struct SettingsRoutes {
             status: status)
     }
 
-    static func stale() -> Response {
+    /// A change from a page older than the session: back to the page it came from.
+    static func stale(back: (href: String, label: String) = ("/settings/users", "Back to users")) -> Response {
         WorkspacePage.message(status: .forbidden, title: "Request refused", message: "The page was too old to make this change; reload it and try again.",
-                              link: ("/settings/users", "Back to users"))
+                              link: back)
     }
 
     static func pairs(_ request: Request) async throws -> [(String, String)] {

@@ -12,13 +12,19 @@ struct WorkspaceRoutes {
     struct UserView {
         var name: String
         var email: String
-        /// Whether the settings show in the header.
+        /// Whether the header links to the users' settings.
         var admin: Bool
+        /// Whether the header links to the pipelines' settings.
+        var pipelines: Bool
+        /// Whether the header shows the settings at all.
+        var settings: Bool
 
         init(_ user: User) {
             name = user.displayName ?? user.email
             email = user.email
             admin = Access.allows(user, .manageUsers)
+            pipelines = Access.allows(user, .configurePipelines(.tickets))
+            settings = admin || pipelines
         }
     }
 
