@@ -1,0 +1,30 @@
+import Foundation
+import HelpDeskTestSupport
+import XCTest
+
+/// End to end in a real headless Chromium: the admins' pipelines page, through
+/// `Tests/compat/settings_pipelines.py`, with an admin who has account access (not super admin)
+/// and an agent who has help-desk access only. Screenshots go to `.build/screenshots`.
+final class PipelineSettingsTests: XCTestCase {
+    func testP2P4AdminArrangesPipelinesAndStatusesInARealBrowserAndAnAgentIsRefused() async throws {
+        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
+            throw XCTSkip("The pipelines page test needs Chromium: apt-get install chromium chromium-driver")
+        }
+        let binary = try RunningServer.binary()
+        try await TestDatabases.eachLocation { location in
+            let server = try RunningServer.start(binary: binary, location: location)
+            defer { server.stop() }
+            let password = "statuses-in-order"
+            _ = try server.command(["user", "create", "--email", "ines@example.com", "--first-name", "Ines", "--last-name", "Admin",
+                                    "--roles", "account-access,help-desk", "--password", password])
+            _ = try server.command(["user", "create", "--email", "ann@example.com", "--first-name", "Ann", "--last-name", "Agent",
+                                    "--roles", "help-desk", "--password", password])
+            let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
+            let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
+            try RunningServer.script("settings_pipelines.py",
+                                     [server.baseURL, token, "ines@example.com", "ann@example.com", password, shots], on: location)
+        }
+    }
+}
