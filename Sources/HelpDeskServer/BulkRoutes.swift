@@ -12,9 +12,8 @@ struct BulkRoutes {
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.post("tickets/bulk") { request, context in
-            let body = String(buffer: try await request.body.collect(upTo: AccountRoutes.maxBody))
-            let form = URLEncodedForm.values(body)
-            let ids = URLEncodedForm.pairs(body).filter { $0.0 == "ticket" }.map(\.1)
+            let form = try await SubmittedForm.read(request)
+            let ids = form.all("ticket")
             return try await WorkspacePage.signedIn(context) { caller, csrf in
                 guard form["csrf"] == csrf else {
                     return WorkspacePage.message(status: .forbidden, title: "Request refused",
@@ -38,7 +37,7 @@ struct BulkRoutes {
         }
     }
 
-    func apply(_ action: String, form: [String: String], to ids: [String], by caller: Caller) async throws {
+    func apply(_ action: String, form: SubmittedForm, to ids: [String], by caller: Caller) async throws {
         let type = ObjectType.tickets.name
         switch action {
         case "assign":

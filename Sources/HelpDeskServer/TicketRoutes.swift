@@ -9,6 +9,7 @@ import Hummingbird
 struct TicketRoutes {
     let desk: HelpDesk
     let workspace: WorkspaceRoutes
+    var side: TicketSide { TicketSide(desk: desk) }
 
     struct TicketFacts {
         var id: String
@@ -101,6 +102,7 @@ struct TicketRoutes {
         var compose: Compose?
         var allStatuses: [StatusOption]
         var owners: [WorkspaceRoutes.OwnerOption]
+        var side: TicketSide.View
         var notice: String?
     }
 
@@ -133,7 +135,7 @@ struct TicketRoutes {
             }
         }
         router.post("tickets/:id/draft") { request, context in
-            let form = try await AccountRoutes.form(request)
+            let form = try await SubmittedForm.read(request)
             guard let caller = context.caller, let csrf = context.csrfToken else {
                 return Self.plain(.unauthorized, "You are signed out; sign in again to keep this draft.")
             }
@@ -153,11 +155,28 @@ struct TicketRoutes {
         }
         router.post("tickets/:id/properties") { request, context in
             try await change(request, context) { caller, form, ticketID in
-                var properties: [String: String] = [:]
-                if let owner = form["owner"] { properties["hubspot_owner_id"] = owner }
-                if let status = form["status"], !status.isEmpty { properties["hs_pipeline_stage"] = status }
+                let properties = try await side.changes(from: form, ticketID: ticketID, by: caller)
                 guard !properties.isEmpty else { return nil }
                 _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: properties)], by: caller)
+                return nil
+            }
+        }
+        router.post("tickets/:id/side") { request, context in
+            try await change(request, context) { caller, form, _ in
+                try await desk.userSettings.setSideColumn(form.all("show"), by: caller)
+                return nil
+            }
+        }
+        router.post("tickets/:id/links") { request, context in
+            try await change(request, context) { caller, form, ticketID in
+                try await side.link(type: form["type"] ?? "", query: form["query"] ?? "", ticketID: ticketID, by: caller)
+                return nil
+            }
+        }
+        router.post("tickets/:id/links/remove") { request, context in
+            try await change(request, context) { caller, form, ticketID in
+                try await desk.associations.dissociate(ObjectType.tickets.name, ticketID, from: form["type"] ?? "", form["id"] ?? "",
+                                                       by: caller)
                 return nil
             }
         }
@@ -193,7 +212,9 @@ struct TicketRoutes {
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
-        let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"]
+        let shown = try await side.shownProperties(tickets: tickets, by: caller)
+        let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hubspot_team_id"]
+            + shown.map(\.name)
         guard let record = try await desk.records.read(type: ObjectType.tickets.name, ids: [ticketID],
                                                        options: ReadOptions(properties: properties), by: caller).first?.record else {
             throw HelpDeskError.notFound("Ticket \(ticketID) does not exist, or you may not see it.")
@@ -249,18 +270,20 @@ struct TicketRoutes {
                                 owner: row.owner),
             conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
-            owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]), notice: notice), status: status)
+            owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
+            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, by: caller), notice: notice),
+            status: status)
     }
 
     /// The reply the editor's form describes (R1, R2).
-    static func reply(from form: [String: String]) -> ReplyDraft {
+    static func reply(from form: SubmittedForm) -> ReplyDraft {
         let to = addresses(form["to"])
         return ReplyDraft(text: form["text"] ?? "", to: to.isEmpty ? nil : to, cc: addresses(form["cc"]), bcc: addresses(form["bcc"]),
                           channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]))
     }
 
     /// The editor's form as the author's draft (R4).
-    static func draft(from form: [String: String], ticketID: String) -> Draft {
+    static func draft(from form: SubmittedForm, ticketID: String) -> Draft {
         Draft(ticketID: ticketID, authorID: "", conversationID: nonEmpty(form["conversation"]), inReplyTo: nonEmpty(form["answer"]),
               text: form["text"] ?? "", to: form["to"] ?? "", cc: form["cc"] ?? "", bcc: form["bcc"] ?? "",
               channelID: nonEmpty(form["from"]), status: nonEmpty(form["status"]), updatedAt: Timestamp(millisecondsSince1970: 0))
@@ -306,8 +329,8 @@ struct TicketRoutes {
     /// A change from a form of the ticket page: checked against the session's CSRF token, then
     /// back to the ticket (303), or the ticket page with what went wrong.
     func change(_ request: Request, _ context: HelpDeskRequestContext,
-                _ body: (Caller, [String: String], String) async throws -> String?) async throws -> Response {
-        let form = try await AccountRoutes.form(request)
+                _ body: (Caller, SubmittedForm, String) async throws -> String?) async throws -> Response {
+        let form = try await SubmittedForm.read(request)
         return try await WorkspacePage.signedIn(context) { caller, csrf in
             guard form["csrf"] == csrf else {
                 return WorkspacePage.message(status: .forbidden, title: "Request refused",

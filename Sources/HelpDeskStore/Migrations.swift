@@ -269,6 +269,14 @@ enum Migrations {
             """,
             "CREATE INDEX drafts_ticket ON drafts (ticket_id)",
         ],
+        // Each user's own settings of the workspace (the properties beside the thread, ...).
+        [
+            """
+            CREATE TABLE user_settings (
+                user_id {INT} NOT NULL REFERENCES users(id) ON DELETE CASCADE, name TEXT NOT NULL, value TEXT NOT NULL,
+                updated_at {INT} NOT NULL, PRIMARY KEY (user_id, name))
+            """,
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {
