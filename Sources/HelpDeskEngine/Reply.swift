@@ -79,42 +79,52 @@ extension ConversationService {
             throw HelpDeskError.badRequest("\"\(bad)\" is not an email address.")
         }
         let now = desk.clock()
-        let author = caller.user
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
-            let thread = try await session.messages(conversationID: conversation.id)
-            let answered: ConversationMessage?
-            if let wanted = draft.inReplyTo {
-                guard let found = thread.first(where: { $0.id == wanted && $0.direction != .comment }) else {
-                    throw HelpDeskError.badRequest("Message \(wanted) is not a message of conversation \(conversation.id).")
-                }
-                answered = found
-            } else {
-                answered = thread.last { $0.direction != .comment }
-            }
-            let references = thread.prefix { $0.id != answered?.id }.compactMap(\.messageID) + [answered?.messageID].compactMap { $0 }
-            let subject = draft.subject ?? Self.replySubject(to: answered?.subject ?? conversation.subject, ticketID: conversation.ticketID)
-            let domain = channel.address.split(separator: "@").last.map(String.init) ?? "localhost"
-            let mail = OutgoingMail(
-                from: MailAddress(name: channel.name == channel.address ? nil : channel.name, address: channel.address),
-                to: to.map { MailAddress(name: nil, address: $0) }, cc: cc.map { MailAddress(name: nil, address: $0) },
-                replyTo: MailAddress(name: channel.name == channel.address ? nil : channel.name,
-                                     address: conversation.ticketID.map { TicketToken.replyAddress(teamAddress: channel.address, ticketID: $0) }
-                                         ?? channel.address),
-                subject: subject, text: plain, html: html, messageID: OutgoingMail.newMessageID(domain: domain),
-                inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
-            var stored = try await session.insertMessage(ConversationMessage(
-                id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
-                senderName: author.displayName,
-                to: to, cc: cc, subject: subject, text: plain, html: html, messageID: mail.messageID,
-                inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
-            try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: everyone,
-                                          data: mail.rendered(), now: now)
-            try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
-            stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
-            return stored
+            try await Self.storeEmail(in: conversation, answering: draft.inReplyTo, subject: draft.subject, from: channel,
+                                      to: to, cc: cc, bcc: bcc, text: plain, html: html, by: caller, at: now, tickets: tickets,
+                                      session: session)
         }
         return message
+    }
+
+    /// The email an agent sends on a thread, in the transaction of `session`: the message on the
+    /// thread, the mail in the outbox, and what every reply leaves (`recordSent`).
+    static func storeEmail(in conversation: Conversation, answering wanted: String?, subject given: String?, from channel: Channel,
+                           to: [String], cc: [String], bcc: [String], text plain: String, html: String?, by caller: Caller,
+                           at now: Timestamp, tickets: RecordSchema, session: StoreSession) async throws -> ConversationMessage {
+        let thread = try await session.messages(conversationID: conversation.id)
+        let answered: ConversationMessage?
+        if let wanted {
+            guard let found = thread.first(where: { $0.id == wanted && $0.direction != .comment }) else {
+                throw HelpDeskError.badRequest("Message \(wanted) is not a message of conversation \(conversation.id).")
+            }
+            answered = found
+        } else {
+            answered = thread.last { $0.direction != .comment }
+        }
+        let references = thread.prefix { $0.id != answered?.id }.compactMap(\.messageID) + [answered?.messageID].compactMap { $0 }
+        let subject = given ?? Self.replySubject(to: answered?.subject ?? conversation.subject, ticketID: conversation.ticketID)
+        let domain = channel.address.split(separator: "@").last.map(String.init) ?? "localhost"
+        let mail = OutgoingMail(
+            from: MailAddress(name: channel.name == channel.address ? nil : channel.name, address: channel.address),
+            to: to.map { MailAddress(name: nil, address: $0) }, cc: cc.map { MailAddress(name: nil, address: $0) },
+            replyTo: MailAddress(name: channel.name == channel.address ? nil : channel.name,
+                                 address: conversation.ticketID.map { TicketToken.replyAddress(teamAddress: channel.address, ticketID: $0) }
+                                     ?? channel.address),
+            subject: subject, text: plain, html: html, messageID: OutgoingMail.newMessageID(domain: domain),
+            inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
+        let author = caller.user
+        var stored = try await session.insertMessage(ConversationMessage(
+            id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
+            senderName: author.displayName,
+            to: to, cc: cc, subject: subject, text: plain, html: html, messageID: mail.messageID,
+            inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+        try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: to + cc + bcc,
+                                      data: mail.rendered(), now: now)
+        try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
+        stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
+        return stored
     }
 
     /// A reply on a custom channel or WhatsApp: stored on the thread, and posted to the service

@@ -36,6 +36,7 @@ public enum HTTPServer {
         accounts.registerPasswordPages(workspace)
         let pages = WorkspaceRoutes(desk: desk)
         pages.register(workspace)
+        NewTicketRoutes(desk: desk, workspace: pages).register(workspace)
         let tickets = TicketRoutes(desk: desk, workspace: pages)
         tickets.register(workspace)
         BulkRoutes(desk: desk).register(workspace)

@@ -67,6 +67,8 @@ struct TicketRoutes {
 
     /// The reply editor, filled from the author's draft when there is one (R4).
     struct Compose {
+        /// A new thread to a customer (P5), rather than a reply on `conversation`.
+        var starting = false
         var conversation: String
         /// The message answered (R1), when the agent picked one.
         var answer: String?
@@ -115,22 +117,15 @@ struct TicketRoutes {
         }
         router.post("tickets/:id/reply") { request, context in
             try await change(request, context) { caller, form, ticketID in
-                let message: ConversationMessage
-                do {
-                    message = try await desk.conversations.reply(conversationID: form["conversation"] ?? "", Self.reply(from: form),
-                                                                 by: caller)
-                } catch let error as HelpDeskError {
-                    // Nothing typed is lost: what could not be sent stays as the draft the page shows again.
-                    try await desk.drafts.save(Self.draft(from: form, ticketID: ticketID), by: caller)
-                    throw error
+                try await send(form, ticketID: ticketID, by: caller) {
+                    try await desk.conversations.reply(conversationID: form["conversation"] ?? "", Self.reply(from: form), by: caller)
                 }
-                guard let status = form["status"], !status.isEmpty else { return nil }
-                do {
-                    _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: ["hs_pipeline_stage": status])],
-                                                      by: caller)
-                    return nil
-                } catch let error as HelpDeskError {
-                    return "The reply was sent (message \(message.id)), but the status was not changed: \(error.message)"
+            }
+        }
+        router.post("tickets/:id/start") { request, context in
+            try await change(request, context) { caller, form, ticketID in
+                try await send(form, ticketID: ticketID, by: caller) {
+                    try await desk.conversations.start(ticketID: ticketID, Self.reply(from: form), by: caller)
                 }
             }
         }
@@ -241,19 +236,28 @@ struct TicketRoutes {
         let picked = answer.flatMap { wanted in
             conversations.first { messages[$0.id]?.contains { $0.id == wanted && $0.direction != .comment } == true }
         }
-        if let conversation = picked ?? conversations.first(where: { $0.id == draft?.conversationID }) ?? conversations.first {
+        let senders = channels.filter { $0.kind == .email && !$0.archived }
+        func senderOptions(_ from: String?) -> [SenderOption] {
+            senders.map { SenderOption(id: $0.id, label: $0.name == $0.address ? $0.address : "\($0.name) <\($0.address)>", selected: $0.id == from) }
+        }
+        if conversations.isEmpty {
+            compose = Compose(
+                starting: true, conversation: "", answer: nil, answering: nil, byEmail: true,
+                senders: senderOptions(draft?.channelID ?? senders.first?.id), customer: "the customer",
+                to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "", text: draft?.text ?? "",
+                statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
+                keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString, teammates: [])
+        } else if let conversation = picked ?? conversations.first(where: { $0.id == draft?.conversationID }) ?? conversations.first {
             let answerID = picked != nil ? answer : draft?.conversationID == conversation.id ? draft?.inReplyTo : nil
             let answered = answerID.flatMap { id in messages[conversation.id]?.first { $0.id == id } }
             let own = channels.first { $0.id == conversation.channelID }
             let byEmail = own.map { ![.chat, .custom, .whatsapp].contains($0.kind) || $0.archived } ?? true
-            let senders = channels.filter { $0.kind == .email && !$0.archived }
             let from = draft?.channelID ?? (own?.kind == .email ? own?.id : nil) ?? senders.first?.id
             compose = Compose(
                 conversation: conversation.id, answer: answered?.id,
                 answering: answered.map { "Answering the message of \($0.senderName ?? $0.senderAddress), \($0.createdAt.isoString)" },
                 byEmail: byEmail,
-                senders: senders.map { SenderOption(id: $0.id, label: $0.name == $0.address ? $0.address : "\($0.name) <\($0.address)>",
-                                                    selected: $0.id == from) },
+                senders: senderOptions(from),
                 customer: conversation.customerAddress, to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "",
                 text: draft?.text ?? "",
                 statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
@@ -273,6 +277,27 @@ struct TicketRoutes {
             owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
             side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, by: caller), notice: notice),
             status: status)
+    }
+
+    /// Sends what the editor holds, then sets the status chosen with it (R5). What could not be
+    /// sent stays as the author's draft, which the page shows again: nothing typed is lost.
+    func send(_ form: SubmittedForm, ticketID: String, by caller: Caller,
+              _ sending: () async throws -> ConversationMessage) async throws -> String? {
+        let message: ConversationMessage
+        do {
+            message = try await sending()
+        } catch let error as HelpDeskError {
+            try await desk.drafts.save(Self.draft(from: form, ticketID: ticketID), by: caller)
+            throw error
+        }
+        guard let status = form["status"], !status.isEmpty else { return nil }
+        do {
+            _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: ["hs_pipeline_stage": status])],
+                                              by: caller)
+            return nil
+        } catch let error as HelpDeskError {
+            return "The message was sent (message \(message.id)), but the status was not changed: \(error.message)"
+        }
     }
 
     /// The reply the editor's form describes (R1, R2).

@@ -179,16 +179,11 @@ struct TicketSide {
         let query = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !query.isEmpty else { throw HelpDeskError.badRequest("Give the \(linked.singular)'s \(linked.placeholder.lowercased()).") }
         let type = linked.type
-        var id: String?
+        let id: String
         if type == .contacts {
             let email = Channel.normalizedAddress(query)
             guard Channel.isValidEmailAddress(email) else { throw HelpDeskError.badRequest("\"\(query)\" is not an email address.") }
-            let search = SearchRequest(filterGroups: [[SearchRequest.Filter(propertyName: "email", operator: .eq, value: email)]],
-                                       properties: ["email"], limit: 1)
-            id = try await desk.records.search(type: type.name, search, by: caller).views.first?.record.id
-            if id == nil {
-                id = try await desk.records.create(type: type.name, [RecordInput(properties: ["email": email])], by: caller).first?.id
-            }
+            id = try await desk.records.contact(email: email, by: caller)
         } else {
             let search = SearchRequest(query: query, properties: [type.primaryDisplayProperty], limit: 20)
             let found = try await desk.records.search(type: type.name, search, by: caller).views.map(\.record)
@@ -199,7 +194,6 @@ struct TicketSide {
             }
             id = match.id
         }
-        guard let id else { throw HelpDeskError.unavailable("The \(linked.singular) could not be read back; try again.") }
         _ = try await desk.associations.associate(ObjectType.tickets.name, ticketID, with: type.name, id, by: caller)
     }
 }
