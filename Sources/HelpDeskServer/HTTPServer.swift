@@ -37,6 +37,7 @@ public enum HTTPServer {
         let pages = WorkspaceRoutes(desk: desk)
         pages.register(workspace)
         NewTicketRoutes(desk: desk, workspace: pages).register(workspace)
+        SearchRoutes(desk: desk, workspace: pages).register(workspace)
         let tickets = TicketRoutes(desk: desk, workspace: pages)
         tickets.register(workspace)
         BulkRoutes(desk: desk).register(workspace)

@@ -64,3 +64,17 @@ def eventually(probe, seconds=8):
             return value
         time.sleep(0.2)
     return probe()
+
+
+def accessibility_problems(browser):
+    """The serious and critical violations axe-core finds on the browser's current page, as
+    "rule: target" lines (empty when there are none)."""
+    from axe_selenium_python import Axe
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    def where(node):
+        why = (node.get("any") or node.get("all") or node.get("none") or [{}])[0].get("message", "")
+        return f"{node['target']} ({why})"
+    return [f"{violation['id']}: {'; '.join(where(node) for node in violation['nodes'][:3])}"
+            for violation in results["violations"] if violation.get("impact") in ("serious", "critical")]

@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from checks import check, chromium, finish, json_api, request
+from checks import accessibility_problems, check, chromium, finish, json_api, request
 
 BASE, TOKEN, ADMIN, AGENT, PASSWORD, SHOTS = sys.argv[1:7]
 api = json_api(BASE, TOKEN)
@@ -112,7 +112,7 @@ try:
           statuses("Support Pipeline") == [("New", "OPEN"), ("Waiting on contact", "OPEN"), ("Waiting on us", "OPEN"), ("Closed", "CLOSED")],
           statuses("Support Pipeline"))
     check("the close-date switch shows on, as it is by default (P4)",
-          section("Support Pipeline").find_element(By.NAME, "closeDate").is_selected())
+          Select(section("Support Pipeline").find_element(By.NAME, "closeDate")).first_selected_option.get_attribute("value") == "1")
 
     create_pipeline("Returns")
     check("creating a pipeline from its name lists it with the starting statuses",
@@ -170,11 +170,12 @@ try:
     name = fields.find_element(By.NAME, "label")
     name.clear()
     name.send_keys("Returns and refunds")
-    fields.find_element(By.NAME, "closeDate").click()
+    Select(fields.find_element(By.NAME, "closeDate")).select_by_value("0")
     press(fields.find_element(By.TAG_NAME, "button"))
     renamed = stored("Returns and refunds")
     check("a pipeline is renamed and its close-date switch turned off (P4)",
-          section("Returns and refunds") is not None and not section("Returns and refunds").find_element(By.NAME, "closeDate").is_selected()
+          section("Returns and refunds") is not None
+          and Select(section("Returns and refunds").find_element(By.NAME, "closeDate")).first_selected_option.get_attribute("value") == "0"
           and renamed is not None and renamed["setsCloseDate"] is False, renamed)
 
     press(section("Returns and refunds").find_element(By.CSS_SELECTOR, "form.delete-pipeline button"))
@@ -189,6 +190,8 @@ try:
           any("already exists" in text for text in refusals()) and len([p for p in browser.find_elements(By.CSS_SELECTOR, "section.pipeline h2")
                                                                        if p.text == "Returns and refunds"]) == 1, refusals())
     browser.get(BASE + "/settings/pipelines")
+    problems = accessibility_problems(browser)
+    check("axe-core finds no serious or critical problem on the pipelines' settings", not problems, problems)
 
     unlabelled = browser.execute_script("""
         return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

@@ -24,7 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from checks import check, chromium, finish, json_api, request
+from checks import accessibility_problems, check, chromium, finish, json_api, request
 
 BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS, RELAYED = sys.argv[1:7]
 api = json_api(BASE, TOKEN)
@@ -66,6 +66,11 @@ def relayed(count, timeout=15):
     return []
 
 
+def accessible(page):
+    problems = accessibility_problems(browser)
+    check(f"axe-core finds no serious or critical problem on {page}", not problems, problems)
+
+
 def counts():
     # Read again when a live update or a navigation replaced the column while it was being read.
     for _ in range(5):
@@ -91,6 +96,7 @@ try:
           browser.current_url)
     check("the sign-in page says how the first admin gets in", "helpdesk serve" in browser.page_source)
     browser.save_screenshot(os.path.join(SHOTS, "sign-in.png"))
+    accessible("the sign-in page")
 
     browser.get(BASE + SETUP_PATH)
     check("the printed link opens the first admin's set-up page", heading() == "Create the first admin account", heading())
@@ -122,6 +128,7 @@ try:
     browser.get(BASE + "/")
     check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
     check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1", "drafts": "0"}, counts())
+    accessible("a view's list")
     browser.save_screenshot(os.path.join(SHOTS, "workspace.png"))
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/mine']").click()
     check("Assigned to me lists the admin's ticket", heading() == "Assigned to me" and subjects() == ["Refund for order 1234"],
@@ -199,6 +206,7 @@ try:
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/drafts']").click()
     check("the Drafts view lists the ticket, with its count (R4)",
           subjects() == ["My order never arrived"] and counts()["drafts"] == "1", (subjects(), counts()))
+    accessible("the Drafts view")
     browser.get(ticket_url)
     browser.find_element(By.ID, "reply-text").send_keys(" the parcel left the warehouse today.")
     Select(browser.find_element(By.ID, "reply-status")).select_by_visible_text("Waiting on contact")
@@ -310,7 +318,9 @@ try:
           headers.get("Content-Security-Policy", "").startswith("sandbox ") and "script-src" not in headers.get("Content-Security-Policy", "")
           and "default-src 'none'" in headers.get("Content-Security-Policy", ""), headers)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
+    accessible("the ticket page")
     browser.find_element(By.CSS_SELECTOR, ".views .new-ticket").click()
+    accessible("the new ticket page")
     fill({"subject": "Replacement for order 88"})
     browser.find_element(By.CSS_SELECTOR, "#new-ticket button[type=submit]").click()
     wait.until(lambda b: heading() == "Replacement for order 88")
@@ -325,6 +335,16 @@ try:
     check("the agent's first email starts its conversation and reaches the customer (P5)",
           len(sent) == 2 and sent[1]["recipients"] == ["dora@example.org"]
           and "dora@example.org" in browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=links-contacts]").text, sent[1:])
+    browser.find_element(By.TAG_NAME, "body").send_keys("/")
+    browser.switch_to.active_element.send_keys("order", Keys.ENTER)
+    wait.until(lambda b: "/search" in b.current_url)
+    found = subjects()
+    check("the search box finds tickets by the words of their name (V1)",
+          "Replacement for order 88" in found and "My order never arrived" in found and "Printer on fire" not in found, found)
+    accessible("the search results")
+    browser.get(BASE + "/search?q=dora")
+    hits = browser.find_element(By.CSS_SELECTOR, ".contact-hits").text if browser.find_elements(By.CSS_SELECTOR, ".contact-hits") else ""
+    check("and contacts by name or address, with their tickets", "dora@example.org" in hits and "Replacement for order 88" in hits, hits)
     browser.get(BASE + "/tickets/999999")
     check("a ticket that does not exist answers a page that says so", heading() == "Not found", heading())
 
@@ -370,6 +390,7 @@ try:
     # Links carry the address given with --public-url; the test server listens on a port of its own.
     invitation = BASE + (urlparse(links[0].text).path if links else "/invitation/missing")
     browser.save_screenshot(os.path.join(SHOTS, "users.png"))
+    accessible("the users' settings")
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
     wait.until(lambda b: b.current_url.endswith("/sign-in"))
     browser.get(invitation)
@@ -381,6 +402,8 @@ try:
     check("an agent without account access sees no settings", not browser.find_elements(By.LINK_TEXT, "Users"))
     browser.get(BASE + "/tickets/" + str(ticket_ids.get("Printer on fire")))
     check("an agent who sees only their own tickets cannot open another one by its address (R8)", heading() == "Not found", heading())
+    browser.get(BASE + "/search?q=order")
+    check("a search finds only the tickets the user may see (R8)", subjects() == [], subjects())
     browser.get(BASE + frame_path)
     check("nor another ticket's email by its frame's address (R8)", "just arrived" not in browser.page_source, browser.page_source[:200])
     browser.get(BASE + "/settings/users")

@@ -171,7 +171,7 @@ document.addEventListener("change", (event) => {
   if (event.target.matches("input[name=ticket]")) showBulkWhenPicked();
 });
 
-// Single-key shortcuts (j, k, x, r, c, ?), never while typing; the list of them says how to turn
+// Single-key shortcuts (j, k, x, r, c, /, ?), never while typing; the list of them says how to turn
 // them off, for whoever's assistive technology uses these keys.
 function followShortcuts() {
   const dialog = document.getElementById("shortcuts");
@@ -204,6 +204,8 @@ function followShortcuts() {
       if (!box) return;
       box.checked = !box.checked;
       showBulkWhenPicked();
+    } else if (event.key === "/") {
+      document.getElementById("search-q")?.focus();
     } else if (event.key === "r" || event.key === "c") {
       const box = document.getElementById(event.key === "r" ? "reply-text" : "comment-text");
       if (!box) return;
