@@ -91,6 +91,7 @@ public final class HelpDesk: Sendable {
     public var conversations: ConversationService { ConversationService(desk: self) }
     public var drafts: DraftService { DraftService(desk: self) }
     public var userSettings: UserSettings { UserSettings(desk: self) }
+    public var presence: PresenceService { PresenceService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
     public var forms: FormService { FormService(desk: self) }

@@ -142,6 +142,24 @@ struct TicketRoutes {
                 return Self.plain(AccountRoutes.status(of: error), error.message)
             }
         }
+        router.post("tickets/:id/presence") { request, context in
+            let form = try await SubmittedForm.read(request)
+            guard let caller = context.caller, let csrf = context.csrfToken else {
+                return Self.plain(.unauthorized, "You are signed out.")
+            }
+            guard form["csrf"] == csrf else { return Self.plain(.forbidden, "The page is too old; reload it.") }
+            let ticketID = try context.parameters.require("id")
+            do {
+                if form["leaving"] == "1" {
+                    try await desk.presence.leave(ticketID: ticketID, by: caller)
+                    return Response(status: .noContent)
+                }
+                let others = try await desk.presence.beat(ticketID: ticketID, replying: form["replying"] == "1", by: caller)
+                return Self.plain(.ok, Self.presenceLine(others.map { ($0.user.displayName ?? $0.user.email, $0.replying) }))
+            } catch let error as HelpDeskError {
+                return Self.plain(AccountRoutes.status(of: error), error.message)
+            }
+        }
         router.post("tickets/:id/draft/discard") { request, context in
             try await change(request, context) { caller, _, ticketID in
                 try await desk.drafts.discard(ticketID: ticketID, by: caller)
@@ -323,6 +341,17 @@ struct TicketRoutes {
     static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return value
+    }
+
+    /// Who else is on the ticket, in a line: those replying, then those viewing.
+    static func presenceLine(_ others: [(name: String, replying: Bool)]) -> String {
+        func names(_ list: [String]) -> String {
+            list.count <= 1 ? list.joined() : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
+        }
+        let replying = others.filter(\.replying).map(\.name), viewing = others.filter { !$0.replying }.map(\.name)
+        return [replying.isEmpty ? nil : "\(names(replying)) \(replying.count == 1 ? "is" : "are") replying",
+                viewing.isEmpty ? nil : "\(names(viewing)) \(viewing.count == 1 ? "is" : "are") viewing this ticket"]
+            .compactMap { $0 }.joined(separator: " · ")
     }
 
     /// A short answer to the page's own script.

@@ -277,6 +277,15 @@ enum Migrations {
                 updated_at {INT} NOT NULL, PRIMARY KEY (user_id, name))
             """,
         ],
+        // Who has a ticket open, and who is writing on it, for every server to show.
+        [
+            """
+            CREATE TABLE ticket_presence (
+                ticket_id {INT} NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+                user_id {INT} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                replying {INT} NOT NULL, seen_at {INT} NOT NULL, PRIMARY KEY (ticket_id, user_id))
+            """,
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

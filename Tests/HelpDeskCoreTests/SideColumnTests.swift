@@ -43,3 +43,17 @@ final class SideColumnTests: XCTestCase {
         XCTAssertEqual(line(.conversationChanged, "status", "OPEN", "CLOSED"), "The conversation was closed")
     }
 }
+
+/// Collision: who else shows on a ticket.
+final class PresenceRuleTests: XCTestCase {
+    func testCollisionOthersReplyingComeFirstAndSilentPagesHaveLeft() {
+        let now = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+        func seen(_ user: String, _ replying: Bool, secondsAgo: Int64) -> Presence {
+            Presence(ticketID: "5", userID: user, replying: replying, seenAt: now.adding(milliseconds: -secondsAgo * 1_000))
+        }
+        let all = [seen("1", false, secondsAgo: 1), seen("2", false, secondsAgo: 10), seen("3", true, secondsAgo: 20),
+                   seen("4", true, secondsAgo: 45), seen("me", true, secondsAgo: 0)]
+        XCTAssertEqual(Presence.others(all, besides: "me", at: now).map(\.userID), ["3", "1", "2"],
+                       "replying first, then the most recent; never oneself; 45 s of silence is gone")
+    }
+}

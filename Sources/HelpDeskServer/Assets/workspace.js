@@ -162,6 +162,32 @@ function completeMentions() {
   });
 }
 
+// Collision: tells the help desk every few seconds that this ticket is open here, and whether a
+// reply is being written; shows who else is on it, on any server.
+function sharePresence() {
+  const line = document.getElementById("presence");
+  const csrf = document.querySelector("input[name=csrf]")?.value;
+  if (!line || !csrf) return;
+  let replying = false;
+  const beat = async (leaving) => {
+    const body = new URLSearchParams({ csrf, replying: replying ? "1" : "0", leaving: leaving === true ? "1" : "0" });
+    try {
+      const response = await fetch(line.dataset.beat, { method: "POST", body, credentials: "same-origin", keepalive: leaving === true });
+      if (leaving !== true && response.ok) line.textContent = await response.text();
+    } catch (error) {
+      // Offline for a moment: the next beat says it again.
+    }
+  };
+  document.getElementById("reply-text")?.addEventListener("input", () => {
+    if (replying) return;
+    replying = true;
+    beat();
+  });
+  beat();
+  setInterval(beat, 15000);
+  addEventListener("pagehide", () => beat(true));
+}
+
 // The bulk changes show once a ticket is selected; until then, a line says how.
 function showBulkWhenPicked() {
   const bulk = document.getElementById("bulk");
@@ -224,4 +250,5 @@ document.addEventListener("DOMContentLoaded", () => {
   completeMentions();
   followShortcuts();
   showBulkWhenPicked();
+  sharePresence();
 });
