@@ -3,7 +3,8 @@ import HelpDeskTestSupport
 import XCTest
 
 /// End to end in a real headless Chromium: the first admin's set-up link, sign-in and sign-out,
-/// the views and their counts, a reply with its draft that reaches a real relay; through
+/// the views and their counts, a reply with its draft that reaches a real relay, and on
+/// PostgreSQL a change made through a second server process shown live; through
 /// `Tests/compat/workspace.py`. Screenshots of the pages go
 /// to `.build/screenshots`.
 final class WorkspaceTests: XCTestCase {
@@ -30,12 +31,18 @@ final class WorkspaceTests: XCTestCase {
             let server = try RunningServer.start(binary: binary, location: location,
                                                  arguments: ["--smtp-relay", "127.0.0.1:\(port)", "--smtp-relay-security", "none"])
             defer { server.stop() }
-            let link = try XCTUnwrap(server.startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
-                                     "a fresh install prints the first admin's link:\n\(server.startLog)")
+            // On PostgreSQL a second server process shares the database: what it changes shows live on the first.
+            var second: RunningServer?
+            if case .postgres = location { second = try RunningServer.start(binary: binary, location: location) }
+            defer { second?.stop() }
+            // Each start prints a new link while nobody can sign in; the last one printed works.
+            let startLog = (second ?? server).startLog
+            let link = try XCTUnwrap(startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
+                                     "a fresh install prints the first admin's link:\n\(startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
             let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
-            try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(server.startLog[link]), token, shots,
-                                                      relayed.path],
+            try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(startLog[link]), token, shots,
+                                                      relayed.path, second?.baseURL ?? ""],
                                     on: location)
         }
     }

@@ -4,7 +4,7 @@ through the API show in the views with their counts; a customer's email becomes 
 status, and comments on; the link works once; signing out, a wrong
 password and a right one behave as users expect; the pages carry their security headers.
 
-usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR RELAY_DIRECTORY
+usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR RELAY_DIRECTORY [SECOND_SERVER_URL]
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
 import email
@@ -27,6 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from checks import accessibility_problems, check, chromium, finish, json_api, request
 
 BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS, RELAYED = sys.argv[1:7]
+SECOND = sys.argv[7] if len(sys.argv) > 7 and sys.argv[7] else None
 api = json_api(BASE, TOKEN)
 os.makedirs(SHOTS, exist_ok=True)
 
@@ -345,6 +346,17 @@ try:
     browser.get(BASE + "/search?q=dora")
     hits = browser.find_element(By.CSS_SELECTOR, ".contact-hits").text if browser.find_elements(By.CSS_SELECTOR, ".contact-hits") else ""
     check("and contacts by name or address, with their tickets", "dora@example.org" in hits and "Replacement for order 88" in hits, hits)
+    if SECOND:
+        browser.get(BASE + "/views/open")
+        status, _ = json_api(SECOND, TOKEN)("POST", "/crm/v3/objects/tickets", {
+            "properties": {"subject": "Made on the other server", "hs_pipeline": "0", "hs_pipeline_stage": "1"}})
+        try:
+            WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+                lambda b: "Made on the other server" in subjects())
+        except Exception:
+            pass
+        check("a ticket made through a second server process appears live in the open view",
+              status == 201 and "Made on the other server" in subjects(), (status, subjects()))
     browser.get(BASE + "/tickets/999999")
     check("a ticket that does not exist answers a page that says so", heading() == "Not found", heading())
 
