@@ -1,13 +1,14 @@
 /// A built-in list of tickets in the workspace's left column (V1), as the search it runs for one
 /// user. "Open" and "closed" follow the state of each pipeline's statuses. Drafts lists the
 /// tickets the user left an unsent reply on (R4), most recently written first: their own drafts,
-/// not a search of tickets.
+/// not a search of tickets. The Inbox lists the open conversations that have no ticket yet.
 public enum WorkspaceView: String, Sendable, CaseIterable {
     case unassigned
     case mine
     case allOpen = "open"
     case closed
     case drafts
+    case inbox
 
     public var title: String {
         switch self {
@@ -16,13 +17,14 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
         case .allOpen: "All open"
         case .closed: "Closed"
         case .drafts: "Drafts"
+        case .inbox: "Inbox"
         }
     }
 
-    /// The search for this view's tickets, newest activity first. `nil` for Drafts, and when no
-    /// status of any pipeline can match (every list would be empty).
+    /// The search for this view's tickets, newest activity first. `nil` for Drafts and the Inbox,
+    /// and when no status of any pipeline can match (every list would be empty).
     public func search(for user: User, tickets: RecordSchema, properties: [String], limit: Int) -> SearchRequest? {
-        guard self != .drafts else { return nil }
+        guard self != .drafts, self != .inbox else { return nil }
         let stages = tickets.pipelines.flatMap(\.activeStages)
         let wanted = stages.filter { self == .closed ? $0.isClosed : !$0.isClosed }.map(\.id)
         guard !wanted.isEmpty else { return nil }
@@ -30,7 +32,7 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
         switch self {
         case .unassigned: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty))
         case .mine: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: user.id))
-        case .allOpen, .closed, .drafts: break
+        case .allOpen, .closed, .drafts, .inbox: break
         }
         return SearchRequest(filterGroups: [filters], sorts: [SearchRequest.Sort(propertyName: "hs_lastmodifieddate", descending: true)],
                              properties: properties, limit: limit)

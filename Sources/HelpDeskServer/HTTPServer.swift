@@ -41,6 +41,7 @@ public enum HTTPServer {
         let tickets = TicketRoutes(desk: desk, workspace: pages)
         tickets.register(workspace)
         BulkRoutes(desk: desk).register(workspace)
+        InboxRoutes(desk: desk, workspace: pages, tickets: tickets).register(workspace)
         LiveRoutes(desk: desk).register(workspace)
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)

@@ -8,6 +8,8 @@ import Hummingbird
 struct WorkspaceRoutes {
     let desk: HelpDesk
     static let pageSize = 50
+    /// The Inbox counts up to this many conversations ("500" means "500 or more").
+    static let inboxCountLimit = 500
 
     struct UserView {
         var name: String
@@ -103,6 +105,10 @@ struct WorkspaceRoutes {
 
     func page(_ view: WorkspaceView, request: Request, context: HelpDeskRequestContext) async throws -> Response {
         guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
+        if view == .inbox {
+            return try await InboxRoutes(desk: desk, workspace: self, tickets: TicketRoutes(desk: desk, workspace: self))
+                .list(after: request.uri.queryParameters.get("after"), caller: caller, csrf: csrf)
+        }
         let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
@@ -150,6 +156,9 @@ struct WorkspaceRoutes {
             var count = 0
             if candidate == .drafts {
                 count = try await desk.drafts.list(by: caller).count
+            } else if candidate == .inbox {
+                count = try await desk.conversations.list(inboxOnly: true, status: .open, limit: Self.inboxCountLimit, by: caller)
+                    .conversations.count
             } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
                 count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
             }

@@ -128,7 +128,7 @@ try:
 
     browser.get(BASE + "/")
     check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
-    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1", "drafts": "0"}, counts())
+    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1", "drafts": "0", "inbox": "0"}, counts())
     accessible("a view's list")
     browser.save_screenshot(os.path.join(SHOTS, "workspace.png"))
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/mine']").click()
@@ -346,6 +346,29 @@ try:
     browser.get(BASE + "/search?q=dora")
     hits = browser.find_element(By.CSS_SELECTOR, ".contact-hits").text if browser.find_elements(By.CSS_SELECTOR, ".contact-hits") else ""
     check("and contacts by name or address, with their tickets", "dora@example.org" in hits and "Replacement for order 88" in hits, hits)
+    status, _ = api("POST", "/conversations/v3/conversations/channel-accounts", {
+        "channelId": "EMAIL", "name": "Sales", "createsTickets": False,
+        "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "sales@example.com"}})
+    lead = EmailMessage()
+    lead["From"], lead["To"], lead["Subject"] = "Eve Buyer <eve@example.org>", "sales@example.com", "Price for 40 seats?"
+    lead["Message-ID"] = make_msgid(domain="example.org")
+    lead.set_content("Do you have a discount for 40 seats?")
+    send(lead)
+    browser.get(BASE + "/views/inbox")
+    try:
+        wait.until(lambda b: "Price for 40 seats?" in subjects())
+    except Exception:
+        pass
+    check("mail to an address that makes no tickets waits in the Inbox, with its count (V1)",
+          status == 201 and subjects() == ["Price for 40 seats?"] and counts()["inbox"] == "1", (status, subjects(), counts()))
+    accessible("the Inbox")
+    browser.find_element(By.LINK_TEXT, "Price for 40 seats?").click()
+    check("the conversation's page shows its messages", "discount for 40 seats" in browser.find_element(By.ID, "threads").text)
+    accessible("a conversation's page")
+    browser.find_element(By.CSS_SELECTOR, "#make-ticket button").click()
+    wait.until(lambda b: "/tickets/" in b.current_url)
+    check("making a ticket of it moves it into the help desk's views (C4, R8)",
+          heading() == "Price for 40 seats?" and counts()["inbox"] == "0", (heading(), counts()))
     if SECOND:
         browser.get(BASE + "/views/open")
         status, _ = json_api(SECOND, TOKEN)("POST", "/crm/v3/objects/tickets", {
