@@ -3,13 +3,17 @@ public struct Team: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var memberIDs: [String]
+    /// The team email address its agents send from by default (R2), set by admins.
+    public var defaultChannelID: String?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
-    public init(id: String, name: String, memberIDs: [String], createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(id: String, name: String, memberIDs: [String], defaultChannelID: String? = nil, createdAt: Timestamp,
+                updatedAt: Timestamp) {
         self.id = id
         self.name = name
         self.memberIDs = memberIDs
+        self.defaultChannelID = defaultChannelID
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

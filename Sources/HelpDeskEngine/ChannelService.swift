@@ -51,6 +51,11 @@ public struct ChannelService: Sendable {
 
     /// Whether the help desk can mail (a team email address is connected): invitations and
     /// password links go out from it.
+    /// The connected team email addresses, to write from (R2).
+    public func emailAddresses() async throws -> [Channel] {
+        try await desk.database.read { try await $0.channels(kind: .email) }.filter { !$0.archived }
+    }
+
     public func canMail() async throws -> Bool {
         try await desk.database.read { try await $0.channels(kind: .email) }.contains { !$0.archived }
     }

@@ -75,6 +75,27 @@ extension PeopleService {
         return try await teams()
     }
 
+    /// R2: the team email address a team's agents send from by default; `nil` clears it. Only for
+    /// those who manage users.
+    public func setDefaultFrom(teamID: String, channelID: String?, by caller: Caller) async throws -> Team {
+        try caller.check(.manageUsers)
+        guard Int64(teamID) != nil else { throw HelpDeskError.notFound("Team \(teamID) does not exist.") }
+        if let channelID {
+            let channel = try await desk.database.read { try await $0.channel(id: channelID) }
+            guard let channel, channel.kind == .email, !channel.archived else {
+                throw HelpDeskError.badRequest("Channel \(channelID) is not a connected team email address.")
+            }
+        }
+        let now = desk.clock()
+        return try await desk.configure(.teams, by: caller, item: \.id) { session in
+            guard try await session.setDefaultChannel(teamID: teamID, channelID: channelID, now: now),
+                  let team = try await session.teams().first(where: { $0.id == teamID }) else {
+                throw HelpDeskError.notFound("Team \(teamID) does not exist.")
+            }
+            return team
+        }
+    }
+
     /// Adds a user who signs in once they have chosen a password with the link mailed to them.
     /// `linksAt` is the workspace's address, for the link. Without the welcome email, the link is
     /// returned, for the admin to hand over.

@@ -29,6 +29,9 @@ struct SettingsRoutes {
     struct TeamOption {
         var id: String
         var name: String
+        var members: Int
+        /// The team email addresses it may write from by default (R2), its choice selected.
+        var senders: [TicketRoutes.SenderOption]
     }
 
     struct LinkView {
@@ -47,6 +50,7 @@ struct SettingsRoutes {
         var users: [UserRow]
         var roles: [RoleOption]
         var teams: [TeamOption]
+        var hasTeams: Bool
         var canMail: Bool
         var notice: String?
         var link: LinkView?
@@ -93,6 +97,20 @@ struct SettingsRoutes {
                 }
             }
         }
+        router.post("settings/teams/:id/from") { request, context in
+            let form = try await Self.pairs(request)
+            return try await WorkspacePage.signedIn(context) { caller, csrf in
+                guard Self.value(form, "csrf") == csrf else { return Self.stale() }
+                let channel = Self.value(form, "channel").flatMap { $0.isEmpty ? nil : $0 }
+                do {
+                    let team = try await desk.people.setDefaultFrom(teamID: try context.parameters.require("id"), channelID: channel, by: caller)
+                    return try await page(caller: caller, csrf: csrf, notice: "\(team.name) now writes from \(channel == nil ? "the first connected address" : "the address chosen") by default.")
+                } catch let error as HelpDeskError {
+                    if case .forbidden = error { return WorkspacePage.refusal(error) }
+                    return try await page(caller: caller, csrf: csrf, error: error.message, status: AccountRoutes.status(of: error))
+                }
+            }
+        }
         router.post("settings/users/:id/deactivate") { request, context in
             let form = try await Self.pairs(request)
             return try await WorkspacePage.signedIn(context) { caller, csrf in
@@ -119,13 +137,19 @@ struct SettingsRoutes {
                     isSelf: user.id == caller.user.id)
         }
         let canMail = try await desk.channels.canMail()
+        let senders = try await desk.channels.emailAddresses()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("users", Page(
             csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(caller.user),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil), users: rows,
             roles: Self.roleLabels.filter { $0.0 != .superAdmin || caller.user.roles.contains(.superAdmin) }
                 .map { RoleOption(id: $0.0.names.first ?? "", label: $0.1, checked: $0.0 == .helpDeskAccess) },
-            teams: teams.map { TeamOption(id: $0.id, name: $0.name) }, canMail: canMail, notice: notice, link: link, error: error),
+            teams: teams.map { team in
+                TeamOption(id: team.id, name: team.name, members: team.memberIDs.count, senders: senders.map {
+                    TicketRoutes.SenderOption(id: $0.id, label: $0.name == $0.address ? $0.address : "\($0.name) <\($0.address)>",
+                                              selected: $0.id == team.defaultChannelID)
+                })
+            }, hasTeams: !teams.isEmpty, canMail: canMail, notice: notice, link: link, error: error),
             status: status)
     }
 

@@ -255,13 +255,18 @@ struct TicketRoutes {
             conversations.first { messages[$0.id]?.contains { $0.id == wanted && $0.direction != .comment } == true }
         }
         let senders = channels.filter { $0.kind == .email && !$0.archived }
+        // R2: without a thread's own address, the agent's primary team's default, if it is still connected.
+        var teamDefault: String?
+        if let teamID = caller.user.primaryTeamID, let chosen = try await desk.people.teams().first(where: { $0.id == teamID })?.defaultChannelID {
+            teamDefault = senders.first { $0.id == chosen }?.id
+        }
         func senderOptions(_ from: String?) -> [SenderOption] {
             senders.map { SenderOption(id: $0.id, label: $0.name == $0.address ? $0.address : "\($0.name) <\($0.address)>", selected: $0.id == from) }
         }
         if conversations.isEmpty {
             compose = Compose(
                 starting: true, conversation: "", answer: nil, answering: nil, byEmail: true,
-                senders: senderOptions(draft?.channelID ?? senders.first?.id), customer: "the customer",
+                senders: senderOptions(draft?.channelID ?? teamDefault ?? senders.first?.id), customer: "the customer",
                 to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "", text: draft?.text ?? "",
                 statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
                 keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString, teammates: [])
@@ -270,7 +275,7 @@ struct TicketRoutes {
             let answered = answerID.flatMap { id in messages[conversation.id]?.first { $0.id == id } }
             let own = channels.first { $0.id == conversation.channelID }
             let byEmail = own.map { ![.chat, .custom, .whatsapp].contains($0.kind) || $0.archived } ?? true
-            let from = draft?.channelID ?? (own?.kind == .email ? own?.id : nil) ?? senders.first?.id
+            let from = draft?.channelID ?? (own?.kind == .email ? own?.id : nil) ?? teamDefault ?? senders.first?.id
             compose = Compose(
                 conversation: conversation.id, answer: answered?.id,
                 answering: answered.map { "Answering the message of \($0.senderName ?? $0.senderAddress), \($0.createdAt.isoString)" },

@@ -286,6 +286,10 @@ enum Migrations {
                 replying {INT} NOT NULL, seen_at {INT} NOT NULL, PRIMARY KEY (ticket_id, user_id))
             """,
         ],
+        // R2: the address a team's agents write from when the thread does not say.
+        [
+            "ALTER TABLE teams ADD COLUMN default_channel_id TEXT",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

@@ -56,7 +56,7 @@ extension StoreSession {
     }
 
     package func teams() async throws -> [Team] {
-        let rows = try await sql.raw("SELECT id, name, created_at, updated_at FROM teams ORDER BY id").all()
+        let rows = try await sql.raw("SELECT id, name, default_channel_id, created_at, updated_at FROM teams ORDER BY id").all()
         let members = try await sql.raw("SELECT team_id, user_id FROM team_members ORDER BY user_id").all()
         var byTeam: [Int64: [String]] = [:]
         for row in members {
@@ -66,9 +66,19 @@ extension StoreSession {
         return try rows.map { row in
             let id = try row.decode(column: "id", as: Int64.self)
             return Team(id: String(id), name: try row.decode(column: "name", as: String.self), memberIDs: byTeam[id] ?? [],
+                        defaultChannelID: try row.decode(column: "default_channel_id", as: String?.self),
                         createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
                         updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))
         }
+    }
+
+    /// Sets the address a team sends from by default (R2); `nil` clears it.
+    package func setDefaultChannel(teamID: String, channelID: String?, now: Timestamp) async throws -> Bool {
+        let team = try StoreError.rowID(teamID, of: "teams")
+        return try await !sql.raw("""
+            UPDATE teams SET default_channel_id = \(bind: channelID), updated_at = \(bind: now.millisecondsSince1970)
+            WHERE id = \(bind: team) RETURNING id
+            """).all().isEmpty
     }
 
     package func insertTeam(name: String, memberIDs: [Int64], now: Timestamp) async throws -> Int64 {

@@ -106,4 +106,31 @@ final class UserAdministrationTests: XCTestCase {
             } catch HelpDeskError.badRequest {}
         }
     }
+
+    func testR2AdminsSetTheAddressATeamWritesFromByDefault() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let team = try await desk.people.createTeam(name: "Billing", memberEmails: ["agent@example.com"])
+            let billing = try await desk.channels.create(ChannelDraft(kind: .email, address: "billing@example.com"), by: people.admin)
+            let form = try await desk.channels.create(ChannelDraft(kind: .form, address: "contact-form"), by: people.admin)
+            do {
+                _ = try await desk.people.setDefaultFrom(teamID: team.id, channelID: billing.id, by: people.agent)
+                XCTFail("an agent does not choose a team's address")
+            } catch HelpDeskError.forbidden {}
+            do {
+                _ = try await desk.people.setDefaultFrom(teamID: team.id, channelID: form.id, by: people.admin)
+                XCTFail("only a team email address is written from")
+            } catch HelpDeskError.badRequest {}
+            let set = try await desk.people.setDefaultFrom(teamID: team.id, channelID: billing.id, by: people.admin)
+            XCTAssertEqual(set.defaultChannelID, billing.id)
+            let stored = try await desk.people.teams().first { $0.id == team.id }
+            XCTAssertEqual(stored?.defaultChannelID, billing.id)
+            let cleared = try await desk.people.setDefaultFrom(teamID: team.id, channelID: nil, by: people.admin)
+            XCTAssertNil(cleared.defaultChannelID)
+            do {
+                _ = try await desk.people.setDefaultFrom(teamID: "424242", channelID: nil, by: people.admin)
+                XCTFail("no such team")
+            } catch HelpDeskError.notFound {}
+        }
+    }
 }

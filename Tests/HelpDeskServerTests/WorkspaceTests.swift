@@ -40,6 +40,7 @@ final class WorkspaceTests: XCTestCase {
             let link = try XCTUnwrap(startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
                                      "a fresh install prints the first admin's link:\n\(startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
+            _ = try server.command(["team", "create", "--name", "Billing", "--members", "robot@example.com"])
             let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
             try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(startLog[link]), token, shots,
                                                       relayed.path, second?.baseURL ?? ""],

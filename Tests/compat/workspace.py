@@ -426,6 +426,12 @@ try:
     invitation = BASE + (urlparse(links[0].text).path if links else "/invitation/missing")
     browser.save_screenshot(os.path.join(SHOTS, "users.png"))
     accessible("the users' settings")
+    Select(browser.find_element(By.ID, "team-1-from")).select_by_visible_text("Support <support@example.com>")
+    browser.find_element(By.CSS_SELECTOR, "#teams form button").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    check("an admin sets the address a team writes from by default (R2)",
+          "Billing now writes from" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+          and Select(browser.find_element(By.ID, "team-1-from")).first_selected_option.text == "Support <support@example.com>")
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
     wait.until(lambda b: b.current_url.endswith("/sign-in"))
     browser.get(invitation)
