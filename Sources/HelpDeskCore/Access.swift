@@ -10,6 +10,8 @@ public enum Access {
         case manageUsers
         case configureAutomation
         case configureChannels
+        /// Adding, changing and removing the saved text blocks agents insert (R3).
+        case configureSnippets
         case readOwners
         /// Reading and answering conversations: the inbox and tickets' threads.
         case workConversations
@@ -38,7 +40,7 @@ public enum Access {
             if !roles.contains(.helpDeskAccess) {
                 throw AccessDenied(reason: "Working conversations needs help-desk access, which \(user.email) does not have.")
             }
-        case .configurePipelines, .configureProperties, .configureObjectTypes, .manageUsers, .configureChannels:
+        case .configurePipelines, .configureProperties, .configureObjectTypes, .manageUsers, .configureChannels, .configureSnippets:
             if !roles.contains(.accountAccess) {
                 throw AccessDenied(reason: "Changing account settings needs super admin or account access, which \(user.email) does not have.")
             }

@@ -35,6 +35,7 @@ public struct FeedEvent: Sendable, Hashable {
         case users
         case teams
         case tokens
+        case snippets
     }
 
     /// The place in the feed, given at commit; 0 until then.

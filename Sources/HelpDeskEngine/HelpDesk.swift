@@ -92,6 +92,7 @@ public final class HelpDesk: Sendable {
     public var drafts: DraftService { DraftService(desk: self) }
     public var userSettings: UserSettings { UserSettings(desk: self) }
     public var presence: PresenceService { PresenceService(desk: self) }
+    public var snippets: SnippetService { SnippetService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
     public var forms: FormService { FormService(desk: self) }
@@ -136,6 +137,9 @@ public final class HelpDesk: Sendable {
             channelDirectory.forget()
         case .users, .teams, .tokens:
             tokenCache.clear()
+        case .snippets:
+            // Read from the database each time a page needs them: nothing kept.
+            break
         }
     }
 

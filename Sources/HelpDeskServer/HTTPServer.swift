@@ -38,6 +38,7 @@ public enum HTTPServer {
         pages.register(workspace)
         NewTicketRoutes(desk: desk, workspace: pages).register(workspace)
         SearchRoutes(desk: desk, workspace: pages).register(workspace)
+        SnippetSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         let tickets = TicketRoutes(desk: desk, workspace: pages)
         tickets.register(workspace)
         BulkRoutes(desk: desk).register(workspace)

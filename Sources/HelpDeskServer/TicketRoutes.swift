@@ -105,6 +105,8 @@ struct TicketRoutes {
         var allStatuses: [StatusOption]
         var owners: [WorkspaceRoutes.OwnerOption]
         var side: TicketSide.View
+        /// What `#` completes in the editor and the comment box (R3).
+        var snippets: [Snippet]
         var notice: String?
     }
 
@@ -298,7 +300,8 @@ struct TicketRoutes {
             conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
             owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
-            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, by: caller), notice: notice),
+            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, by: caller),
+            snippets: try await desk.snippets.list(by: caller), notice: notice),
             status: status)
     }
 

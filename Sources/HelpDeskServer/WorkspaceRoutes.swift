@@ -18,6 +18,8 @@ struct WorkspaceRoutes {
         var admin: Bool
         /// Whether the header links to the pipelines' settings.
         var pipelines: Bool
+        /// Whether the header links to the snippets' settings.
+        var snippets: Bool
         /// Whether the header shows the settings at all.
         var settings: Bool
 
@@ -26,7 +28,8 @@ struct WorkspaceRoutes {
             email = user.email
             admin = Access.allows(user, .manageUsers)
             pipelines = Access.allows(user, .configurePipelines(.tickets))
-            settings = admin || pipelines
+            snippets = Access.allows(user, .configureSnippets)
+            settings = admin || pipelines || snippets
         }
     }
 

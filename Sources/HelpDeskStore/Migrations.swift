@@ -290,6 +290,11 @@ enum Migrations {
         [
             "ALTER TABLE teams ADD COLUMN default_channel_id TEXT",
         ],
+        // R3: saved text blocks agents insert.
+        [
+            "CREATE TABLE snippets (id {ID}, name TEXT NOT NULL, body TEXT NOT NULL, created_at {INT} NOT NULL, updated_at {INT} NOT NULL)",
+            "CREATE UNIQUE INDEX snippets_name ON snippets (lower(name))",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

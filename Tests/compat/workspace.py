@@ -225,7 +225,7 @@ try:
     check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
           browser.find_element(By.CSS_SELECTOR, ".facts").text)
     browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too. @rob")
-    options = browser.find_elements(By.CSS_SELECTOR, "#mention-list [role=option]")
+    options = browser.find_elements(By.CSS_SELECTOR, "#comment-text-complete-mentions [role=option]")
     check("typing @ offers the teammates who may see the ticket (R6)",
           [option.text for option in options] == ["robot@example.com (@robot)"], [option.text for option in options])
     browser.find_element(By.ID, "comment-text").send_keys(Keys.ENTER, "can you look?")
@@ -320,6 +320,12 @@ try:
           and "default-src 'none'" in headers.get("Content-Security-Policy", ""), headers)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
     accessible("the ticket page")
+    browser.get(BASE + "/settings/snippets")
+    fill({"name": "replacement", "text": "A replacement is on its way, at no cost to you."})
+    browser.find_element(By.CSS_SELECTOR, "#new-snippet button[type=submit]").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    check("an admin adds a snippet (R3)", "#replacement is added" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text)
+    accessible("the snippets' settings")
     browser.find_element(By.CSS_SELECTOR, ".views .new-ticket").click()
     accessible("the new ticket page")
     fill({"subject": "Replacement for order 88"})
@@ -329,7 +335,13 @@ try:
           "New" in browser.find_element(By.ID, "facts").text and "Ada Admin" in browser.find_element(By.ID, "facts").text,
           browser.find_element(By.ID, "facts").text)
     browser.find_element(By.ID, "reply-to").send_keys("dora@example.org")
-    browser.find_element(By.ID, "reply-text").send_keys("Hello Dora, a replacement is on its way.")
+    browser.find_element(By.ID, "reply-text").send_keys("Hello Dora. #repl")
+    options = [option.text for option in browser.find_elements(By.CSS_SELECTOR, "#reply-text-complete-snippets [role=option]")]
+    browser.find_element(By.ID, "reply-text").send_keys(Keys.ENTER)
+    check("typing # offers the snippets and Enter inserts one (R3)",
+          options and options[0].startswith("#replacement")
+          and browser.find_element(By.ID, "reply-text").get_attribute("value")
+          == "Hello Dora. A replacement is on its way, at no cost to you.", (options, browser.find_element(By.ID, "reply-text").get_attribute("value")))
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
     sent = relayed(2)

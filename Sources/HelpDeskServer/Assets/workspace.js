@@ -92,57 +92,57 @@ function keepDraft() {
   addEventListener("pagehide", () => save(true));
 }
 
-// Completes @mentions in the comment box (R6) from the teammates who may see the ticket: arrows
-// move, Enter or Tab inserts the handle, Escape closes the list.
-function completeMentions() {
-  const box = document.getElementById("comment-text");
-  const source = document.getElementById("teammates");
-  if (!box || !source) return;
-  const teammates = [...source.querySelectorAll("li")].map((item) => ({ handle: item.dataset.handle, name: item.textContent }));
+// Completes what follows a trigger character in a text box: arrows move, Enter or Tab inserts,
+// Escape closes the list. `entries` are { label, words (lowercased, matched by prefix), insert }.
+function completeAfter(box, trigger, entries, listLabel) {
+  if (!box || !entries.length) return;
   const list = document.createElement("ul");
-  list.id = "mention-list";
+  list.id = box.id + "-complete-" + (trigger === "@" ? "mentions" : "snippets");
   list.className = "mentions";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Teammates");
+  list.setAttribute("aria-label", listLabel);
   list.hidden = true;
   box.insertAdjacentElement("afterend", list);
-  box.setAttribute("aria-controls", list.id);
   box.setAttribute("aria-autocomplete", "list");
+  const pattern = new RegExp("(^|[^\\p{L}\\p{N}._+-])" + trigger + "([\\p{L}\\p{N}._+-]*)$", "u");
   let matches = [];
   let active = 0;
   const typed = () => {
     const before = box.value.slice(0, box.selectionStart);
-    const found = /(^|[^\p{L}\p{N}._+-])@([\p{L}\p{N}._+-]*)$/u.exec(before);
+    const found = pattern.exec(before);
     return found ? { start: before.length - found[2].length - 1, text: found[2].toLowerCase() } : null;
   };
   const close = () => {
+    if (list.hidden) return;
     list.hidden = true;
+    box.removeAttribute("aria-controls");
     box.removeAttribute("aria-activedescendant");
   };
   const choose = (index) => {
     const current = typed();
     if (!current || !matches[index]) return close();
-    box.setRangeText("@" + matches[index].handle + " ", current.start, box.selectionStart, "end");
+    box.setRangeText(matches[index].insert, current.start, box.selectionStart, "end");
     close();
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   };
   const show = () => {
     const current = typed();
     if (!current) return close();
-    matches = teammates.filter((mate) => mate.handle.startsWith(current.text)
-      || mate.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(current.text))).slice(0, 8);
+    matches = entries.filter((entry) => entry.words.some((word) => word.startsWith(current.text))).slice(0, 8);
     if (!matches.length) return close();
     active = Math.min(active, matches.length - 1);
-    list.replaceChildren(...matches.map((mate, index) => {
+    list.replaceChildren(...matches.map((entry, index) => {
       const item = document.createElement("li");
-      item.id = "mention-" + index;
+      item.id = list.id + "-" + index;
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", String(index === active));
-      item.textContent = mate.name + " (@" + mate.handle + ")";
+      item.textContent = entry.label;
       item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(index); });
       return item;
     }));
     list.hidden = false;
-    box.setAttribute("aria-activedescendant", "mention-" + active);
+    box.setAttribute("aria-controls", list.id);
+    box.setAttribute("aria-activedescendant", list.id + "-" + active);
   };
   box.addEventListener("input", () => { active = 0; show(); });
   box.addEventListener("blur", close);
@@ -159,7 +159,26 @@ function completeMentions() {
       return;
     }
     event.preventDefault();
+    event.stopImmediatePropagation();
   });
+}
+
+// @mentions of the teammates who may see the ticket in the comment box (R6), and snippets with
+// # in the reply and the comment (R3).
+function completeMentionsAndSnippets() {
+  const teammates = [...document.querySelectorAll("#teammates li")].map((item) => ({
+    label: item.textContent + " (@" + item.dataset.handle + ")",
+    words: [item.dataset.handle, ...item.textContent.toLowerCase().split(/\s+/)],
+    insert: "@" + item.dataset.handle + " ",
+  }));
+  const snippets = [...document.querySelectorAll("#snippets li")].map((item) => ({
+    label: "#" + item.dataset.name + ": " + item.textContent.slice(0, 60).replace(/\s+/g, " "),
+    words: [item.dataset.name.toLowerCase()],
+    insert: item.textContent,
+  }));
+  completeAfter(document.getElementById("comment-text"), "@", teammates, "Teammates");
+  completeAfter(document.getElementById("comment-text"), "#", snippets, "Snippets");
+  completeAfter(document.getElementById("reply-text"), "#", snippets, "Snippets");
 }
 
 // Collision: tells the help desk every few seconds that this ticket is open here, and whether a
@@ -247,7 +266,7 @@ document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
   keepDraft();
-  completeMentions();
+  completeMentionsAndSnippets();
   followShortcuts();
   showBulkWhenPicked();
   sharePresence();
