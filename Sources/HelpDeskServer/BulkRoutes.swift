@@ -12,13 +12,8 @@ struct BulkRoutes {
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.post("tickets/bulk") { request, context in
-            let form = try await SubmittedForm.read(request)
-            let ids = form.all("ticket")
-            return try await WorkspacePage.signedIn(context) { caller, csrf in
-                guard form["csrf"] == csrf else {
-                    return WorkspacePage.message(status: .forbidden, title: "Request refused",
-                                                 message: "The page was too old to make this change; reload it and try again.")
-                }
+            try await WorkspacePage.submitted(request, context) { caller, _, form in
+                let ids = form.all("ticket")
                 let back = Self.returnPath(form["back"])
                 guard !ids.isEmpty else { return WorkspacePage.redirect(to: back) }
                 guard ids.count <= Self.maxTickets else {

@@ -77,12 +77,7 @@ struct InboxRoutes {
     /// with what went wrong.
     func change(_ request: Request, _ context: HelpDeskRequestContext,
                 _ body: (Caller, SubmittedForm, String) async throws -> String?) async throws -> Response {
-        let form = try await SubmittedForm.read(request)
-        return try await WorkspacePage.signedIn(context) { caller, csrf in
-            guard form["csrf"] == csrf else {
-                return WorkspacePage.message(status: .forbidden, title: "Request refused",
-                                             message: "The page was too old to make this change; reload it and try again.")
-            }
+        try await WorkspacePage.submitted(request, context) { caller, csrf, form in
             let id = try context.parameters.require("id")
             do {
                 return WorkspacePage.redirect(to: try await body(caller, form, id) ?? "/conversations/\(id)")

@@ -30,12 +30,7 @@ struct NewTicketRoutes {
             }
         }
         router.post("tickets/new") { request, context in
-            let form = try await SubmittedForm.read(request)
-            return try await WorkspacePage.signedIn(context) { caller, csrf in
-                guard form["csrf"] == csrf else {
-                    return WorkspacePage.message(status: .forbidden, title: "Request refused",
-                                                 message: "The page was too old to make this change; reload it and try again.")
-                }
+            try await WorkspacePage.submitted(request, context) { caller, csrf, form in
                 var properties = ["subject": form["subject"] ?? "", "content": form["description"] ?? "",
                                   "hs_ticket_priority": form["priority"] ?? "", Record.ownerProperty: form["owner"] ?? ""]
                 let place = (form["status"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)

@@ -48,9 +48,7 @@ struct SnippetSettingsRoutes {
 
     func change(_ request: Request, _ context: HelpDeskRequestContext,
                 _ body: (Caller, SubmittedForm) async throws -> String) async throws -> Response {
-        let form = try await SubmittedForm.read(request)
-        return try await WorkspacePage.signedIn(context) { caller, csrf in
-            guard form["csrf"] == csrf else { return SettingsRoutes.stale(back: ("/settings/snippets", "Back to snippets")) }
+        try await WorkspacePage.submitted(request, context, back: ("/settings/snippets", "Back to snippets")) { caller, csrf, form in
             do {
                 return try await page(caller: caller, csrf: csrf, notice: try await body(caller, form))
             } catch let error as HelpDeskError {

@@ -61,6 +61,20 @@ enum WorkspacePage {
         }
     }
 
+    /// A form a signed-in page sent: read, and checked against the session's CSRF token (a form
+    /// from a page older than the session is refused, with a way `back`).
+    static func submitted(_ request: Request, _ context: HelpDeskRequestContext, back: (href: String, label: String) = ("/", "Go to the workspace"),
+                          _ body: (Caller, String, SubmittedForm) async throws -> Response) async throws -> Response {
+        let form = try await SubmittedForm.read(request)
+        return try await signedIn(context) { caller, csrf in
+            guard form["csrf"] == csrf else {
+                return message(status: .forbidden, title: "Request refused",
+                               message: "The page was too old to make this change; reload it and try again.", link: back)
+            }
+            return try await body(caller, csrf, form)
+        }
+    }
+
     /// A page that says why the help desk refused; something the user may not see is not found.
     static func refusal(_ error: HelpDeskError) -> Response {
         switch error {

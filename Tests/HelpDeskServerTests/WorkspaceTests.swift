@@ -18,18 +18,9 @@ final class WorkspaceTests: XCTestCase {
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         try await TestDatabases.eachLocation { location in
             // The customer's side: a real SMTP relay that keeps what the help desk sends.
-            let relayed = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: relayed) }
-            let port = try OutboundMailTests.freePort()
-            let relay = Process()
-            relay.executableURL = URL(fileURLWithPath: python)
-            relay.arguments = [CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/relay.py").path, String(port), relayed.path]
-            relay.standardOutput = FileHandle.nullDevice
-            try relay.run()
-            defer { kill(relay.processIdentifier, SIGKILL); relay.waitUntilExit() }
-            try OutboundMailTests.waitUntilListening(port: port)
-            let server = try RunningServer.start(binary: binary, location: location,
-                                                 arguments: ["--smtp-relay", "127.0.0.1:\(port)", "--smtp-relay-security", "none"])
+            let relay = try TestRelay.start(python: python)
+            defer { relay.stop() }
+            let server = try RunningServer.start(binary: binary, location: location, arguments: relay.serverArguments)
             defer { server.stop() }
             // On PostgreSQL a second server process shares the database: what it changes shows live on the first.
             var second: RunningServer?
@@ -43,7 +34,7 @@ final class WorkspaceTests: XCTestCase {
             _ = try server.command(["team", "create", "--name", "Billing", "--members", "robot@example.com"])
             let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
             try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(startLog[link]), token, shots,
-                                                      relayed.path, second?.baseURL ?? ""],
+                                                      relay.directory.path, second?.baseURL ?? ""],
                                     on: location)
         }
     }

@@ -78,3 +78,17 @@ def accessibility_problems(browser):
         return f"{node['target']} ({why})"
     return [f"{violation['id']}: {'; '.join(where(node) for node in violation['nodes'][:3])}"
             for violation in results["violations"] if violation.get("impact") in ("serious", "critical")]
+
+
+def relayed(directory, count, timeout=15):
+    """What the test relay (relay.py) received, oldest first, once it holds `count` messages; [] if
+    it does not within `timeout` seconds."""
+    import glob
+    import os
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        files = sorted(glob.glob(os.path.join(directory, "*.json")), key=lambda p: int(os.path.basename(p).split(".")[0]))
+        if len(files) >= count:
+            return [json.load(open(path)) for path in files]
+        time.sleep(0.1)
+    return []

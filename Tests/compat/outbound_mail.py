@@ -6,9 +6,6 @@ Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 """
 import email
 import email.policy
-import glob
-import json
-import os
 import smtplib
 import sys
 import time
@@ -16,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 BASE, PORT, TOKEN, RELAYED = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-from checks import check, finish, json_api
+from checks import check, finish, json_api, relayed as relayed_to
 
 api = json_api(BASE, TOKEN)
 
@@ -27,13 +24,7 @@ def send(message):
 
 
 def relayed(count, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        files = sorted(glob.glob(os.path.join(RELAYED, "*.json")), key=lambda p: int(os.path.basename(p).split(".")[0]))
-        if len(files) >= count:
-            return [json.load(open(path)) for path in files]
-        time.sleep(0.1)
-    return []
+    return relayed_to(RELAYED, count, timeout)
 
 
 def messages(thread_id):

@@ -9,8 +9,6 @@ Prints one line per check and "N passed, M failed" at the end; exits 1 on any fa
 """
 import email
 import email.policy
-import glob
-import json
 import os
 import smtplib
 import sys
@@ -19,12 +17,12 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import urlparse
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from checks import accessibility_problems, check, chromium, finish, json_api, request
+from checks import accessibility_problems, check, chromium, finish, json_api, relayed as relayed_to, request
 
 BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS, RELAYED = sys.argv[1:7]
 SECOND = sys.argv[7] if len(sys.argv) > 7 and sys.argv[7] else None
@@ -57,14 +55,7 @@ def send(message):
 
 
 def relayed(count, timeout=15):
-    """What the relay received, once it holds `count` messages."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        files = sorted(glob.glob(os.path.join(RELAYED, "*.json")), key=lambda p: int(os.path.basename(p).split(".")[0]))
-        if len(files) >= count:
-            return [json.load(open(path)) for path in files]
-        time.sleep(0.1)
-    return []
+    return relayed_to(RELAYED, count, timeout)
 
 
 def accessible(page):
@@ -73,11 +64,12 @@ def accessible(page):
 
 
 def counts():
-    # Read again when a live update or a navigation replaced the column while it was being read.
+    # Read again when a live update or a navigation replaced the column while it was being read
+    # (Chromium then says the element is stale, or that its node left the document).
     for _ in range(5):
         try:
             return {item.get_attribute("data-view"): item.text for item in browser.find_elements(By.CSS_SELECTOR, ".views .count")}
-        except StaleElementReferenceException:
+        except WebDriverException:
             time.sleep(0.1)
     return {}
 
@@ -86,7 +78,7 @@ def subjects():
     for _ in range(5):
         try:
             return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, ".tickets tbody td a")]
-        except StaleElementReferenceException:
+        except WebDriverException:
             time.sleep(0.1)
     return []
 
