@@ -53,6 +53,15 @@ public struct ConversationService: Sendable {
         }
     }
 
+    /// How many open conversations without a ticket the caller may see (the Inbox's count): all
+    /// of them, or (R8) those the caller owns when their scope is narrower.
+    public func inboxCount(by caller: Caller) async throws -> Int {
+        try caller.check(.workConversations)
+        let user = caller.user
+        let everyone = user.roles.contains(.superAdmin) || user.ticketScope == .all
+        return try await desk.database.read { try await $0.inboxCount(ownerID: everyone ? nil : user.id) }
+    }
+
     public func get(id: String, by caller: Caller) async throws -> Conversation {
         try caller.check(.workConversations)
         let user = caller.user

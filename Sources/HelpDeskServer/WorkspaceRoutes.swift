@@ -8,8 +8,6 @@ import Hummingbird
 struct WorkspaceRoutes {
     let desk: HelpDesk
     static let pageSize = 50
-    /// The Inbox counts up to this many conversations ("500" means "500 or more").
-    static let inboxCountLimit = 500
 
     struct UserView {
         var name: String
@@ -160,8 +158,7 @@ struct WorkspaceRoutes {
             if candidate == .drafts {
                 count = try await desk.drafts.list(by: caller).count
             } else if candidate == .inbox {
-                count = try await desk.conversations.list(inboxOnly: true, status: .open, limit: Self.inboxCountLimit, by: caller)
-                    .conversations.count
+                count = try await desk.conversations.inboxCount(by: caller)
             } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
                 count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
             }

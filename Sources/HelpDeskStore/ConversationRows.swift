@@ -198,6 +198,13 @@ extension StoreSession {
             """).all().map(Self.conversation)
     }
 
+    /// How many open conversations wait without a ticket; only `ownerID`'s when given.
+    package func inboxCount(ownerID: String?) async throws -> Int {
+        var conditions: SQLQueryString = "trashed_at IS NULL AND ticket_id IS NULL AND status = 'OPEN'"
+        if let ownerID { conditions += " AND owner_id = \(bind: ownerID)" }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM conversations WHERE \(conditions)").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// The stored messages with these Message-IDs, also in the trash: their conversation, direction
     /// and whether they forward another message, by id.
     package func messageThreads(forMessageIDs ids: [String]) async throws
