@@ -1,4 +1,5 @@
 import HelpDeskCore
+import HelpDeskMail
 import HelpDeskStore
 
 /// Each agent's unsent replies (R4). A draft is its author's alone: nobody else reads, lists or
@@ -15,6 +16,8 @@ public struct DraftService: Sendable {
         draft.authorID = caller.user.id
         draft.updatedAt = desk.clock()
         if let problem = draft.problem { throw HelpDeskError.badRequest(problem) }
+        // Cleaned as a sent reply is: the editor puts a draft's rich text back into the page.
+        draft.html = draft.html.map { HTMLSanitizer.clean($0) }
         try await requireAnswerable(ticketID: draft.ticketID, by: caller)
         if let conversationID = draft.conversationID {
             let conversation = try await desk.conversations.get(id: conversationID, by: caller)

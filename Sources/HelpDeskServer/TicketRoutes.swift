@@ -81,6 +81,8 @@ struct TicketRoutes {
         var cc: String
         var bcc: String
         var text: String
+        /// The draft's rich text, which the script puts back in the editor; without it, `text` serves.
+        var html: String
         var statuses: [StatusOption]
         var keepStatus: String
         var draftSavedISO: String?
@@ -270,6 +272,7 @@ struct TicketRoutes {
                 starting: true, conversation: "", answer: nil, answering: nil, byEmail: true,
                 senders: senderOptions(draft?.channelID ?? teamDefault ?? senders.first?.id), customer: "the customer",
                 to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "", text: draft?.text ?? "",
+                html: draft?.html ?? "",
                 statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
                 keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString, teammates: [])
         } else if let conversation = picked ?? conversations.first(where: { $0.id == draft?.conversationID }) ?? conversations.first {
@@ -284,7 +287,7 @@ struct TicketRoutes {
                 byEmail: byEmail,
                 senders: senderOptions(from),
                 customer: conversation.customerAddress, to: draft?.to ?? "", cc: draft?.cc ?? "", bcc: draft?.bcc ?? "",
-                text: draft?.text ?? "",
+                text: draft?.text ?? "", html: draft?.html ?? "",
                 statuses: statuses.map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == draft?.status) },
                 keepStatus: row.status, draftSavedISO: draft?.updatedAt.isoString,
                 teammates: try await desk.conversations.mentionable(conversationID: conversation.id, by: caller)
@@ -329,14 +332,14 @@ struct TicketRoutes {
     /// The reply the editor's form describes (R1, R2).
     static func reply(from form: SubmittedForm) -> ReplyDraft {
         let to = addresses(form["to"])
-        return ReplyDraft(text: form["text"] ?? "", to: to.isEmpty ? nil : to, cc: addresses(form["cc"]), bcc: addresses(form["bcc"]),
-                          channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]))
+        return ReplyDraft(text: form["text"] ?? "", html: nonEmpty(form["html"]), to: to.isEmpty ? nil : to, cc: addresses(form["cc"]),
+                          bcc: addresses(form["bcc"]), channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]))
     }
 
     /// The editor's form as the author's draft (R4).
     static func draft(from form: SubmittedForm, ticketID: String) -> Draft {
         Draft(ticketID: ticketID, authorID: "", conversationID: nonEmpty(form["conversation"]), inReplyTo: nonEmpty(form["answer"]),
-              text: form["text"] ?? "", to: form["to"] ?? "", cc: form["cc"] ?? "", bcc: form["bcc"] ?? "",
+              text: form["text"] ?? "", html: nonEmpty(form["html"]), to: form["to"] ?? "", cc: form["cc"] ?? "", bcc: form["bcc"] ?? "",
               channelID: nonEmpty(form["from"]), status: nonEmpty(form["status"]), updatedAt: Timestamp(millisecondsSince1970: 0))
     }
 
