@@ -183,7 +183,7 @@ try:
     check("the ticket page shows the customer's message", heading() == "My order never arrived"
           and "Order 1234 was due on Monday." in browser.find_element(By.CSS_SELECTOR, ".message-incoming .body").text)
     ticket_url = browser.current_url
-    browser.find_element(By.ID, "reply-text").send_keys("We are on it:")
+    browser.find_element(By.ID, "reply-editor").send_keys("We are on it:")
     browser.find_element(By.ID, "reply-cc").send_keys("warehouse@example.org")
     try:
         wait.until(lambda b: "Draft saved" in b.find_element(By.ID, "draft-state").text)
@@ -201,7 +201,7 @@ try:
           subjects() == ["My order never arrived"] and counts()["drafts"] == "1", (subjects(), counts()))
     accessible("the Drafts view")
     browser.get(ticket_url)
-    browser.find_element(By.ID, "reply-text").send_keys(" the parcel left the warehouse today.")
+    browser.find_element(By.ID, "reply-editor").send_keys(" the parcel left the warehouse today.")
     Select(browser.find_element(By.ID, "reply-status")).select_by_visible_text("Waiting on contact")
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
@@ -327,13 +327,13 @@ try:
           "New" in browser.find_element(By.ID, "facts").text and "Ada Admin" in browser.find_element(By.ID, "facts").text,
           browser.find_element(By.ID, "facts").text)
     browser.find_element(By.ID, "reply-to").send_keys("dora@example.org")
-    browser.find_element(By.ID, "reply-text").send_keys("Hello Dora. #repl")
-    options = [option.text for option in browser.find_elements(By.CSS_SELECTOR, "#reply-text-complete-snippets [role=option]")]
-    browser.find_element(By.ID, "reply-text").send_keys(Keys.ENTER)
+    browser.find_element(By.ID, "reply-editor").send_keys("Hello Dora. #repl")
+    options = [option.text for option in browser.find_elements(By.CSS_SELECTOR, "#reply-editor-complete-snippets [role=option]")]
+    browser.find_element(By.ID, "reply-editor").send_keys(Keys.ENTER)
+    written = browser.find_element(By.ID, "reply-text").get_attribute("value")
     check("typing # offers the snippets and Enter inserts one (R3)",
-          options and options[0].startswith("#replacement")
-          and browser.find_element(By.ID, "reply-text").get_attribute("value")
-          == "Hello Dora. A replacement is on its way, at no cost to you.", (options, browser.find_element(By.ID, "reply-text").get_attribute("value")))
+          options and options[0].startswith("#replacement") and written == "Hello Dora. A replacement is on its way, at no cost to you.",
+          (options, written))
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
     sent = relayed(2)

@@ -107,10 +107,23 @@ function completeAfter(box, trigger, entries, listLabel) {
   const pattern = new RegExp("(^|[^\\p{L}\\p{N}._+-])" + trigger + "([\\p{L}\\p{N}._+-]*)$", "u");
   let matches = [];
   let active = 0;
+  // In the rich text editor, what was typed is read in the text node at the caret.
+  const editable = box.isContentEditable;
   const typed = () => {
-    const before = box.value.slice(0, box.selectionStart);
+    let before;
+    let node = null;
+    if (editable) {
+      const selection = getSelection();
+      if (!selection.rangeCount || !selection.isCollapsed) return null;
+      const range = selection.getRangeAt(0);
+      node = range.startContainer;
+      if (node.nodeType !== Node.TEXT_NODE || !box.contains(node)) return null;
+      before = node.textContent.slice(0, range.startOffset);
+    } else {
+      before = box.value.slice(0, box.selectionStart);
+    }
     const found = pattern.exec(before);
-    return found ? { start: before.length - found[2].length - 1, text: found[2].toLowerCase() } : null;
+    return found ? { node, end: before.length, start: before.length - found[2].length - 1, text: found[2].toLowerCase() } : null;
   };
   const close = () => {
     if (list.hidden) return;
@@ -121,9 +134,19 @@ function completeAfter(box, trigger, entries, listLabel) {
   const choose = (index) => {
     const current = typed();
     if (!current || !matches[index]) return close();
-    box.setRangeText(matches[index].insert, current.start, box.selectionStart, "end");
+    if (editable) {
+      // Selected, then typed over: the editor's own input event and undo history follow.
+      const range = document.createRange();
+      range.setStart(current.node, current.start);
+      range.setEnd(current.node, current.end);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      document.execCommand("insertText", false, matches[index].insert);
+    } else {
+      box.setRangeText(matches[index].insert, current.start, box.selectionStart, "end");
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     close();
-    box.dispatchEvent(new Event("input", { bubbles: true }));
   };
   const show = () => {
     const current = typed();
@@ -178,7 +201,173 @@ function completeMentionsAndSnippets() {
   }));
   completeAfter(document.getElementById("comment-text"), "@", teammates, "Teammates");
   completeAfter(document.getElementById("comment-text"), "#", snippets, "Snippets");
-  completeAfter(document.getElementById("reply-text"), "#", snippets, "Snippets");
+  completeAfter(document.getElementById("reply-editor") ?? document.getElementById("reply-text"), "#", snippets, "Snippets");
+}
+
+// The reply editor in rich text (R3): bold, italic, lists and links, on a region written in place
+// of the textarea. The textarea keeps the plain text and a hidden input the HTML, so that sending
+// and the draft both carry the two; without this script the textarea is the editor, as before.
+// document.execCommand is deprecated but implemented by every browser, and it keeps the
+// browser's own undo history, which changes made to the DOM by hand would lose.
+function writeRichReplies() {
+  const textarea = document.getElementById("reply-text");
+  const label = document.getElementById("reply-label");
+  if (!textarea || !label) return;
+  const form = textarea.form;
+  const html = document.createElement("input");
+  html.type = "hidden";
+  html.name = "html";
+  const editor = document.createElement("div");
+  editor.id = "reply-editor";
+  editor.className = "editor";
+  editor.contentEditable = "true";
+  editor.setAttribute("role", "textbox");
+  editor.setAttribute("aria-multiline", "true");
+  editor.setAttribute("aria-labelledby", label.id);
+  const problem = document.createElement("p");
+  problem.id = "reply-problem";
+  problem.className = "notice notice-error";
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
+  const toolbar = document.createElement("div");
+  toolbar.className = "format-bar";
+  toolbar.setAttribute("role", "toolbar");
+  toolbar.setAttribute("aria-label", "Formatting");
+  toolbar.setAttribute("aria-controls", editor.id);
+  const buttons = [
+    ["bold", "Bold", "Control+B"], ["italic", "Italic", "Control+I"], ["insertUnorderedList", "Bulleted list"],
+    ["insertOrderedList", "Numbered list"], ["createLink", "Link", "Control+K"],
+  ].map(([command, name, keys], index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "format-" + command;
+    button.dataset.command = command;
+    button.textContent = name;
+    button.tabIndex = index === 0 ? 0 : -1;
+    if (keys) {
+      button.setAttribute("aria-keyshortcuts", keys);
+      button.title = name + " (" + keys.replace("Control", "Ctrl") + ")";
+    }
+    if (command !== "createLink") button.setAttribute("aria-pressed", "false");
+    return button;
+  });
+  toolbar.append(...buttons);
+  textarea.hidden = true;
+  // The script checks the message itself: a hidden field cannot show why it is refused.
+  textarea.required = false;
+  textarea.after(toolbar, editor, problem, html);
+  if (textarea.dataset.html) editor.innerHTML = textarea.dataset.html;
+  else editor.innerText = textarea.value;
+
+  const write = () => {
+    const empty = !editor.innerText.trim();
+    // Spaces the browser keeps as non-breaking while typing are plain spaces in the text.
+    textarea.value = empty ? "" : editor.innerText.replace(/\u00a0/g, " ");
+    // A reply without formatting stays plain text: no HTML part for the customer, no frame in the thread.
+    html.value = !empty && editor.querySelector("b, strong, i, em, ul, ol, a") ? editor.innerHTML : "";
+  };
+  const say = (text) => {
+    problem.textContent = text;
+    problem.hidden = !text;
+    if (text) editor.setAttribute("aria-describedby", problem.id);
+    else editor.removeAttribute("aria-describedby");
+    editor.setAttribute("aria-invalid", String(Boolean(text)));
+  };
+  const showState = () => {
+    for (const button of buttons) {
+      if (button.hasAttribute("aria-pressed")) button.setAttribute("aria-pressed", String(document.queryCommandState(button.dataset.command)));
+    }
+  };
+  // Where the agent was in the message, for a button pressed from the keyboard to act on.
+  let kept = null;
+  document.addEventListener("selectionchange", () => {
+    const selection = getSelection();
+    if (!selection.rangeCount || !editor.contains(selection.anchorNode)) return;
+    kept = selection.getRangeAt(0).cloneRange();
+    showState();
+  });
+  const restore = () => {
+    editor.focus();
+    if (!kept) return;
+    const selection = getSelection();
+    selection.removeAllRanges();
+    selection.addRange(kept);
+  };
+  const link = () => {
+    const address = (prompt("Link to (an https://, http:// or mailto: address)") ?? "").trim();
+    restore();
+    if (!address) return;
+    if (!/^(https?:\/\/|mailto:)\S+$/i.test(address)) {
+      say("Only web (http, https) and email (mailto) links are accepted.");
+      return;
+    }
+    if (getSelection().isCollapsed) {
+      const anchor = document.createElement("a");
+      anchor.href = address;
+      anchor.textContent = address;
+      document.execCommand("insertHTML", false, anchor.outerHTML);
+    } else {
+      document.execCommand("createLink", false, address);
+    }
+  };
+  const format = (command) => {
+    restore();
+    if (command === "createLink") link();
+    else document.execCommand(command);
+    showState();
+  };
+
+  // Buttons keep the focus in the message when clicked; in the toolbar, arrows move between them.
+  toolbar.addEventListener("mousedown", (event) => { if (event.target.closest("button")) event.preventDefault(); });
+  toolbar.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (button) format(button.dataset.command);
+  });
+  toolbar.addEventListener("keydown", (event) => {
+    const at = buttons.indexOf(event.target);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (at < 0 || to === undefined) return;
+    const next = buttons[(to + buttons.length) % buttons.length];
+    for (const button of buttons) button.tabIndex = button === next ? 0 : -1;
+    next.focus();
+    event.preventDefault();
+  });
+  editor.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    const command = { b: "bold", i: "italic", k: "createLink" }[event.key.toLowerCase()];
+    if (!command) return;
+    event.preventDefault();
+    format(command);
+  });
+  // Only plain text comes in from elsewhere: no foreign markup, styles or images in a reply.
+  editor.addEventListener("paste", (event) => {
+    event.preventDefault();
+    document.execCommand("insertText", false, event.clipboardData.getData("text/plain"));
+  });
+  editor.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const point = document.caretRangeFromPoint?.(event.clientX, event.clientY);
+    if (point) {
+      getSelection().removeAllRanges();
+      getSelection().addRange(point);
+    }
+    document.execCommand("insertText", false, event.dataTransfer.getData("text/plain"));
+  });
+  editor.addEventListener("input", () => {
+    write();
+    if (!problem.hidden) say("");
+  });
+  label.addEventListener("click", () => editor.focus());
+  form.addEventListener("submit", (event) => {
+    if (event.submitter?.formNoValidate || textarea.value.trim()) return;
+    // Refused as the browser refuses an empty required field: nothing else sees this submit,
+    // so the draft keeps what is still to be saved.
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    say("Write the message before sending it.");
+    editor.focus();
+  });
+  write();
 }
 
 // Collision: tells the help desk every few seconds that this ticket is open here, and whether a
@@ -197,7 +386,8 @@ function sharePresence() {
       // Offline for a moment: the next beat says it again.
     }
   };
-  document.getElementById("reply-text")?.addEventListener("input", () => {
+  // Typing anywhere in the reply, the rich text editor included, is replying.
+  document.getElementById("reply")?.addEventListener("input", () => {
     if (replying) return;
     replying = true;
     beat();
@@ -252,7 +442,8 @@ function followShortcuts() {
     } else if (event.key === "/") {
       document.getElementById("search-q")?.focus();
     } else if (event.key === "r" || event.key === "c") {
-      const box = document.getElementById(event.key === "r" ? "reply-text" : "comment-text");
+      const box = event.key === "r" ? document.getElementById("reply-editor") ?? document.getElementById("reply-text")
+        : document.getElementById("comment-text");
       if (!box) return;
       box.focus();
     } else {
@@ -265,6 +456,8 @@ function followShortcuts() {
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
+  // Before keepDraft: the editor's check of an empty message comes before the draft's submit.
+  writeRichReplies();
   keepDraft();
   completeMentionsAndSnippets();
   followShortcuts();
