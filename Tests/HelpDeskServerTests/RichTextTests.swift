@@ -16,25 +16,16 @@ final class RichTextTests: XCTestCase {
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         try await TestDatabases.eachLocation { location in
             // The customer's side: a real SMTP relay that keeps what the help desk sends.
-            let relayed = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: relayed) }
-            let port = try OutboundMailTests.freePort()
-            let relay = Process()
-            relay.executableURL = URL(fileURLWithPath: python)
-            relay.arguments = [CompatibilityTests.packageRoot.appendingPathComponent("Tests/compat/relay.py").path, String(port), relayed.path]
-            relay.standardOutput = FileHandle.nullDevice
-            try relay.run()
-            defer { kill(relay.processIdentifier, SIGKILL); relay.waitUntilExit() }
-            try OutboundMailTests.waitUntilListening(port: port)
-            let server = try RunningServer.start(binary: binary, location: location,
-                                                 arguments: ["--smtp-relay", "127.0.0.1:\(port)", "--smtp-relay-security", "none"])
+            let relay = try TestRelay.start(python: python)
+            defer { relay.stop() }
+            let server = try RunningServer.start(binary: binary, location: location, arguments: relay.serverArguments)
             defer { server.stop() }
             let link = try XCTUnwrap(server.startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
                                      "a fresh install prints the first admin's link:\n\(server.startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
             let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
             try RunningServer.script("rich_text.py", [server.baseURL, String(server.smtpPort), String(server.startLog[link]), token, shots,
-                                                      relayed.path],
+                                                      relay.directory.path],
                                     on: location)
         }
     }

@@ -9,12 +9,9 @@ Prints one line per check and "N passed, M failed" at the end; exits 1 on any fa
 """
 import email
 import email.policy
-import glob
-import json
 import os
 import smtplib
 import sys
-import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -23,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from checks import accessibility_problems, check, chromium, finish, json_api, request
+from checks import accessibility_problems, check, chromium, finish, json_api, relayed as relayed_to, request
 
 BASE, SMTP_PORT, SETUP_PATH, TOKEN, SHOTS, RELAYED = sys.argv[1:7]
 api = json_api(BASE, TOKEN)
@@ -34,14 +31,7 @@ wait = WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceExcep
 
 
 def relayed(count, timeout=15):
-    """What the relay received, once it holds `count` messages."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        files = sorted(glob.glob(os.path.join(RELAYED, "*.json")), key=lambda p: int(os.path.basename(p).split(".")[0]))
-        if len(files) >= count:
-            return [json.load(open(path)) for path in files]
-        time.sleep(0.1)
-    return []
+    return relayed_to(RELAYED, count, timeout)
 
 
 def editor():
