@@ -1,11 +1,15 @@
 /// A built-in list of tickets in the workspace's left column (V1), as the search it runs for one
 /// user. "Open" and "closed" follow the state of each pipeline's statuses. Drafts lists the
 /// tickets the user left an unsent reply on (R4), most recently written first: their own drafts,
-/// not a search of tickets. The Inbox lists the open conversations that have no ticket yet.
+/// not a search of tickets. The Inbox lists the open conversations that have no ticket yet. The
+/// team views follow the team property of tickets: all the user's teams for the unassigned ones,
+/// their primary team (or their only one) for the open ones; a user in no team finds them empty.
 public enum WorkspaceView: String, Sendable, CaseIterable {
     case unassigned
     case mine
     case allOpen = "open"
+    case teamsUnassigned = "team-unassigned"
+    case teamOpen = "team-open"
     case closed
     case drafts
     case inbox
@@ -15,6 +19,8 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
         case .unassigned: "Unassigned"
         case .mine: "Assigned to me"
         case .allOpen: "All open"
+        case .teamsUnassigned: "My teams' unassigned"
+        case .teamOpen: "My team's open"
         case .closed: "Closed"
         case .drafts: "Drafts"
         case .inbox: "Inbox"
@@ -32,6 +38,13 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
         switch self {
         case .unassigned: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty))
         case .mine: filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: user.id))
+        case .teamsUnassigned:
+            guard !user.teamIDs.isEmpty else { return nil }
+            filters.append(SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .in, values: user.teamIDs))
+            filters.append(SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty))
+        case .teamOpen:
+            guard let team = user.primaryTeamID ?? (user.teamIDs.count == 1 ? user.teamIDs.first : nil) else { return nil }
+            filters.append(SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .eq, value: team))
         case .allOpen, .closed, .drafts, .inbox: break
         }
         return SearchRequest(filterGroups: [filters], sorts: [SearchRequest.Sort(propertyName: "hs_lastmodifieddate", descending: true)],

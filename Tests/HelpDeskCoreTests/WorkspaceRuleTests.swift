@@ -32,7 +32,7 @@ final class WorkspaceRuleTests: XCTestCase {
         XCTAssertTrue(session.needsTouch(at: now.adding(milliseconds: 60_000)))
     }
 
-    func testV1TheViewsSearchOpenOrClosedStatusesOfEveryPipelineAndTheOwner() throws {
+    func testV1TheViewsSearchOpenOrClosedStatusesOfEveryPipelineTheOwnerAndTheTeams() throws {
         var support = DefaultPipelines.tickets(at: now)
         support.stages[1].archived = true
         var billing = DefaultPipelines.tickets(at: now)
@@ -50,5 +50,17 @@ final class WorkspaceRuleTests: XCTestCase {
         XCTAssertEqual(try filters(.mine).last, SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: "12"))
         XCTAssertNil(WorkspaceView.closed.search(for: agent, tickets: RecordSchema(type: .tickets, properties: [], pipelines: []),
                                                  properties: [], limit: 10))
+        XCTAssertNil(WorkspaceView.teamsUnassigned.search(for: agent, tickets: tickets, properties: [], limit: 10),
+                     "a user in no team has no team views")
+        var member = agent
+        member.teamIDs = ["5", "6"]
+        member.primaryTeamID = "6"
+        let teams = try XCTUnwrap(WorkspaceView.teamsUnassigned.search(for: member, tickets: tickets, properties: [], limit: 10)?.filterGroups.first)
+        XCTAssertEqual(Array(teams.dropFirst()), [SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .in, values: ["5", "6"]),
+                                                  SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .notHasProperty)])
+        let primary = try XCTUnwrap(WorkspaceView.teamOpen.search(for: member, tickets: tickets, properties: [], limit: 10)?.filterGroups.first)
+        XCTAssertEqual(primary.last, SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .eq, value: "6"),
+                       "My team's open follows the primary team")
+        XCTAssertEqual(primary.first?.values, ["1", "3", "70", "71", "72"], "open statuses only")
     }
 }

@@ -120,7 +120,8 @@ try:
 
     browser.get(BASE + "/")
     check("Unassigned lists the open ticket nobody owns", subjects() == ["Printer on fire"], subjects())
-    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "closed": "1", "drafts": "0", "inbox": "0"}, counts())
+    check("each view shows its count", counts() == {"unassigned": "1", "mine": "1", "open": "2", "team-unassigned": "0", "team-open": "0", "closed": "1",
+                                              "drafts": "0", "inbox": "0"}, counts())
     accessible("a view's list")
     browser.save_screenshot(os.path.join(SHOTS, "workspace.png"))
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/mine']").click()
