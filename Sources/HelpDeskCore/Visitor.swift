@@ -17,4 +17,11 @@ public struct Visitor: Sendable, Hashable {
 
     /// How conversations name the visitor as their customer.
     public var address: String { "visitor-\(id)" }
+
+    /// The visitor's id in a conversation's customer address, when that customer is a chat visitor.
+    public static func id(ofAddress address: String) -> String? {
+        guard address.hasPrefix("visitor-") else { return nil }
+        let id = address.dropFirst("visitor-".count)
+        return !id.isEmpty && id.allSatisfy(\.isASCII) && id.allSatisfy(\.isNumber) ? String(id) : nil
+    }
 }

@@ -140,6 +140,45 @@ public struct LiveChat: Sendable {
         }
     }
 
+    /// C8, by an agent: the chat visitor behind a conversation is the contact with this email,
+    /// an existing one or (with the name) a new one; every conversation of the visitor and its
+    /// ticket are linked to it, and the visitor's next chats too. Returns the contact and whether
+    /// it was made.
+    public func linkVisitor(conversationID: String, email given: String, name: String?, by caller: Caller) async throws
+        -> (contactID: String, created: Bool) {
+        let conversation = try await desk.conversations.get(id: conversationID, by: caller)
+        try caller.check(.writeRecords(.contacts))
+        try caller.check(.writeRecords(.tickets))
+        let email = Channel.normalizedAddress(given)
+        guard Channel.isValidEmailAddress(email) else { throw HelpDeskError.badRequest("\"\(given)\" is not an email address.") }
+        let name = name?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        guard (name?.count ?? 0) <= 200 else { throw HelpDeskError.badRequest("A name holds at most 200 characters.") }
+        guard let visitorID = Visitor.id(ofAddress: conversation.customerAddress) else {
+            throw HelpDeskError.badRequest("Conversation \(conversationID) is not with a chat visitor; its customer is \(conversation.customerAddress).")
+        }
+        let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+        let now = intake.now, actor = caller.user.id, source = caller.source
+        return try await desk.database.write { session in
+            let (id, created) = try await intake.contact(email: email, name: name, source: source, session: session)
+            guard let contactID = id.flatMap({ Int64($0) }) else {
+                throw HelpDeskError.unavailable("The contact \(email) could not be read back; try again.")
+            }
+            var events = created
+            let association = AssociationType.defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id)
+            for ticketID in try await session.linkConversations(customerAddress: conversation.customerAddress, toContact: contactID) {
+                try await session.associate(fromType: ObjectType.tickets.id, fromID: ticketID, toType: ObjectType.contacts.id,
+                                            toID: contactID, type: association, now: now)
+                events.append(FeedEvent(recordID: String(ticketID), objectType: ObjectType.tickets.id, kind: .associated,
+                                        property: ObjectType.contacts.id, newValue: String(contactID), actor: actor, source: source,
+                                        occurredAt: now))
+            }
+            try await session.linkVisitor(id: visitorID, toContact: contactID, email: email, name: name)
+            try session.append(events)
+            return (String(contactID), created.contains { $0.kind == .created })
+        }
+    }
+
     /// Rings whenever something is said in one of the visitor's chats, on this server.
     public func listen(to visitor: Visitor) -> (token: Int, signals: AsyncStream<Void>) {
         desk.chatBell.listen(to: visitor.address)

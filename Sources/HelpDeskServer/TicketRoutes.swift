@@ -184,6 +184,14 @@ struct TicketRoutes {
                 return nil
             }
         }
+        router.post("tickets/:id/visitor") { request, context in
+            try await change(request, context) { caller, form, _ in
+                // The contact then shows among the ticket's contacts, and this form goes.
+                _ = try await desk.liveChat.linkVisitor(conversationID: form["conversation"] ?? "", email: form["email"] ?? "",
+                                                        name: form["name"], by: caller)
+                return nil
+            }
+        }
         router.post("tickets/:id/links") { request, context in
             try await change(request, context) { caller, form, ticketID in
                 try await side.link(type: form["type"] ?? "", query: form["query"] ?? "", ticketID: ticketID, by: caller)
@@ -303,7 +311,7 @@ struct TicketRoutes {
             conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
             owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
-            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, by: caller),
+            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, conversations: conversations, by: caller),
             snippets: try await desk.snippets.list(by: caller), notice: notice),
             status: status)
     }

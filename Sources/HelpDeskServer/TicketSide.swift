@@ -54,6 +54,12 @@ struct TicketSide {
         var checked: Bool
     }
 
+    /// C8: a chat visitor on the ticket who is no contact yet.
+    struct VisitorLink {
+        var conversation: String
+        var address: String
+    }
+
     struct View {
         var fields: [Field]
         /// The names of the properties on the form, so that an unticked checkbox reads as cleared.
@@ -62,6 +68,7 @@ struct TicketSide {
         var links: [LinkGroup]
         var activity: [Activity]
         var choices: [Choice]
+        var visitor: VisitorLink?
     }
 
     /// The linked types shown, with how one is found to be added.
@@ -77,7 +84,7 @@ struct TicketSide {
     }
 
     func view(of record: Record, shown: [PropertyDefinition], tickets: RecordSchema, people: [String: String],
-              by caller: Caller) async throws -> View {
+              conversations: [Conversation], by caller: Caller) async throws -> View {
         let teams = try await desk.people.teams()
         let team = record.properties["hubspot_team_id"]
         var links: [LinkGroup] = []
@@ -102,7 +109,9 @@ struct TicketSide {
                 ActivityLine.describe(event, schema: tickets, people: people, teams: teamNames)
                     .map { Activity(text: $0, atISO: event.occurredAt.isoString) }
             },
-            choices: SideColumn.choices(in: tickets).map { Choice(name: $0.name, label: $0.label, checked: chosen.contains($0.name)) })
+            choices: SideColumn.choices(in: tickets).map { Choice(name: $0.name, label: $0.label, checked: chosen.contains($0.name)) },
+            visitor: conversations.first { $0.contactID == nil && Visitor.id(ofAddress: $0.customerAddress) != nil }
+                .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) })
     }
 
     static func field(_ definition: PropertyDefinition, value: String) -> Field {

@@ -25,6 +25,14 @@ extension StoreSession {
             """).run()
     }
 
+    /// C8: the visitor is this contact from now on; a name or email they gave themselves stays.
+    package func linkVisitor(id: String, toContact contactID: Int64, email: String, name: String?) async throws {
+        try await sql.raw("""
+            UPDATE visitors SET contact_id = \(bind: contactID), email = COALESCE(email, \(bind: email)), name = COALESCE(name, \(bind: name))
+            WHERE id = \(bind: StoreError.rowID(id, of: "visitors"))
+            """).run()
+    }
+
     /// Gives a contact to a customer's conversations that have none; returns the tickets of all
     /// their conversations, to link to the contact as well.
     package func linkConversations(customerAddress: String, toContact contactID: Int64) async throws -> [Int64] {

@@ -1,5 +1,6 @@
 import HelpDeskCore
 import HelpDeskEngine
+import HelpDeskMail
 import HelpDeskTestSupport
 import XCTest
 
@@ -69,6 +70,55 @@ final class LiveChatServiceTests: XCTestCase {
             let unknown = try await desk.liveChat.visitor(token: "not-a-token")
             XCTAssertNil(unknown, "only cookies the help desk gives are taken")
         }
+    }
+
+    func testC8AnAgentLinksAVisitorToAnExistingOrANewContact() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let channel = try await self.chatChannel(desk, people, bot: nil)
+            _ = try await desk.records.create(type: "contacts", [RecordInput(properties: ["email": "ada@example.org", "firstname": "Ada"])],
+                                              by: people.admin)
+            var chats: [Conversation] = []
+            for _ in 0..<2 {
+                let found = try await desk.liveChat.visitor(token: LiveChat.newToken())
+                let visitor = try XCTUnwrap(found)
+                try await desk.liveChat.say("Hello, it is me", visitor: visitor, on: channel)
+                let (chat, _) = try await desk.liveChat.transcript(for: visitor, on: channel)
+                chats.append(try XCTUnwrap(chat))
+            }
+            do {
+                _ = try await desk.liveChat.linkVisitor(conversationID: chats[0].id, email: "nope", name: nil, by: people.agent)
+                XCTFail("a bad address is refused")
+            } catch HelpDeskError.badRequest {}
+            let existing = try await desk.liveChat.linkVisitor(conversationID: chats[0].id, email: "ADA@example.org", name: "Someone else",
+                                                               by: people.agent)
+            XCTAssertFalse(existing.created, "the contact with that email is the visitor")
+            let linked = try await desk.conversations.get(id: chats[0].id, by: people.agent)
+            XCTAssertEqual(linked.contactID, existing.contactID)
+            let firstTicket = try XCTUnwrap(chats[0].ticketID)
+            let ticket = try await desk.records.read(type: "tickets", ids: [firstTicket], options: ReadOptions(associations: ["contacts"]),
+                                                     by: people.agent)[0]
+            XCTAssertEqual(ticket.associations.first?.1.map(\.toObjectID), [existing.contactID], "the visitor's ticket follows")
+            let ada = try await desk.records.read(type: "contacts", ids: [existing.contactID], options: ReadOptions(), by: people.agent)[0]
+            XCTAssertEqual(ada.record.properties["firstname"], "Ada", "an existing contact keeps its name")
+            let made = try await desk.liveChat.linkVisitor(conversationID: chats[1].id, email: "grace@example.org", name: "Grace Hopper",
+                                                           by: people.agent)
+            XCTAssertTrue(made.created, "an unknown email makes a new contact")
+            XCTAssertNotEqual(made.contactID, existing.contactID)
+            let mail = try await self.emailConversation(desk, people)
+            do {
+                _ = try await desk.liveChat.linkVisitor(conversationID: mail, email: "x@example.org", name: nil, by: people.agent)
+                XCTFail("only a chat visitor is linked this way")
+            } catch HelpDeskError.badRequest {}
+        }
+    }
+
+    func emailConversation(_ desk: HelpDesk, _ people: TestPeople) async throws -> String {
+        _ = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com"), by: people.admin)
+        let raw = Array(["From: zoe@example.org", "To: support@example.com", "Subject: Hi", "Message-ID: <c8-mail@example.org>", "", "Hi", ""]
+            .joined(separator: "\r\n").utf8)
+        return try await desk.inboundMail.receive(SMTPEnvelope(sender: "zoe@example.org", recipients: ["support@example.com"],
+                                                               clientName: "mx.example.org", remoteAddress: "192.0.2.1"), raw: raw).conversationID
     }
 
     func testR6AgentsAnswerInTheChatButCommentsNeverShow() async throws {

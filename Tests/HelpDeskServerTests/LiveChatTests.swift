@@ -17,7 +17,9 @@ final class LiveChatTests: XCTestCase {
             let server = try RunningServer.start(binary: binary, location: location)
             defer { server.stop() }
             let admin = try server.command(["token", "create", "--email", "admin@example.com", "--super-admin"])
-            try RunningServer.script("live_chat.py", [server.baseURL, admin], on: location)
+            _ = try server.command(["user", "create", "--email", "sam@example.com", "--first-name", "Sam", "--roles", "help-desk",
+                                    "--password", "sams-password"])
+            try RunningServer.script("live_chat.py", [server.baseURL, admin, "sam@example.com", "sams-password"], on: location)
         }
     }
 }

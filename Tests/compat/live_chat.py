@@ -2,7 +2,10 @@
 script tag, a visitor chats with the chatbot, is handed to a person, gets the agent's answer over
 the socket, gives their email, and comes back later known by their cookie.
 
-usage: live_chat.py BASE_URL ADMIN_TOKEN
+Then C8 from the agent's side: a new visitor's chat becomes a ticket, and an agent signed in to the
+workspace links the visitor to a new contact from the ticket's page.
+
+usage: live_chat.py BASE_URL ADMIN_TOKEN [AGENT_EMAIL AGENT_PASSWORD]
 Prints one line per check and "N passed, M failed" at the end; exits 1 on any failure.
 """
 import sys
@@ -120,5 +123,33 @@ try:
     check("a socket opened from another site is refused", False, "upgraded")
 except urllib.error.HTTPError as error:
     check("a socket opened from another site is refused", error.code != 101, error.code)
+
+if len(sys.argv) > 4:
+    browser = chromium()
+    wait = WebDriverWait(browser, 15)
+    try:
+        browser.get(f"{BASE}/chat/demo/{plain['id']}")
+        wait.until(lambda b: b.find_element(By.ID, "hd-chat-button")).click()
+        browser.switch_to.frame(browser.find_element(By.ID, "hd-chat-frame"))
+        send("Is anyone there?")
+        chat = eventually(lambda: [t for t in threads_of(plain["id"]) if t.get("associatedTicketId")], seconds=10)
+        browser.switch_to.default_content()
+        browser.get(f"{BASE}/sign-in")
+        browser.find_element(By.NAME, "email").send_keys(sys.argv[3])
+        browser.find_element(By.NAME, "password").send_keys(sys.argv[4])
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait.until(lambda b: not b.current_url.endswith("/sign-in"))
+        browser.get(f"{BASE}/tickets/{chat[0]['associatedTicketId'] if chat else 0}")
+        check("C8 the ticket's page offers to link the chat visitor, who is no contact yet",
+              browser.find_elements(By.ID, "visitor") and browser.find_element(By.ID, "visitor").is_displayed())
+        browser.find_element(By.ID, "visitor-email").send_keys("newcomer@example.org")
+        browser.find_element(By.ID, "visitor-name").send_keys("Nell Newcomer")
+        browser.find_element(By.CSS_SELECTOR, "#visitor button[type=submit]").click()
+        wait.until(lambda b: not b.find_elements(By.ID, "visitor"))
+        contacts = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=links-contacts]").text
+        check("C8 an agent links the visitor to a new contact, then among the ticket's contacts", "Nell Newcomer <newcomer@example.org>" in contacts,
+              contacts)
+    finally:
+        browser.quit()
 
 finish()
