@@ -312,6 +312,11 @@ try:
           headers.get("Content-Security-Policy", "").startswith("sandbox ") and "script-src" not in headers.get("Content-Security-Policy", "")
           and "default-src 'none'" in headers.get("Content-Security-Policy", ""), headers)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
+    browser.set_window_size(768, 1000)
+    browser.save_screenshot(os.path.join(SHOTS, "ticket-tablet.png"))
+    check("at a tablet's width the ticket page stacks its side column under the thread, nothing overflows",
+          browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
+    browser.set_window_size(1280, 900)
     accessible("the ticket page")
     browser.get(BASE + "/settings/snippets")
     fill({"name": "replacement", "text": "A replacement is on its way, at no cost to you."})
