@@ -268,8 +268,9 @@ struct TicketRoutes {
         }
         let senders = channels.filter { $0.kind == .email && !$0.archived }
         // R2: without a thread's own address, the agent's primary team's default, if it is still connected.
+        let teams = try await desk.people.teams()
         var teamDefault: String?
-        if let teamID = caller.user.primaryTeamID, let chosen = try await desk.people.teams().first(where: { $0.id == teamID })?.defaultChannelID {
+        if let teamID = caller.user.primaryTeamID, let chosen = teams.first(where: { $0.id == teamID })?.defaultChannelID {
             teamDefault = senders.first { $0.id == chosen }?.id
         }
         func senderOptions(_ from: String?) -> [SenderOption] {
@@ -311,7 +312,8 @@ struct TicketRoutes {
             conversations: threads, compose: compose,
             allStatuses: (pipeline?.activeStages ?? []).map { StatusOption(id: $0.id, label: $0.label, selected: $0.id == current) },
             owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
-            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, conversations: conversations, by: caller),
+            side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, teams: teams,
+                                      conversations: conversations, by: caller),
             snippets: try await desk.snippets.list(by: caller), notice: notice),
             status: status)
     }

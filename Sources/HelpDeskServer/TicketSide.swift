@@ -83,9 +83,8 @@ struct TicketSide {
         SideColumn.properties(chosen: try await desk.userSettings.sideColumn(by: caller), in: tickets)
     }
 
-    func view(of record: Record, shown: [PropertyDefinition], tickets: RecordSchema, people: [String: String],
+    func view(of record: Record, shown: [PropertyDefinition], tickets: RecordSchema, people: [String: String], teams: [Team],
               conversations: [Conversation], by caller: Caller) async throws -> View {
-        let teams = try await desk.people.teams()
         let team = record.properties["hubspot_team_id"]
         var links: [LinkGroup] = []
         for linked in Self.linkedTypes where Access.allows(caller.user, .readRecords(linked.type)) {
