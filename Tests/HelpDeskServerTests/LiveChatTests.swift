@@ -7,11 +7,7 @@ import XCTest
 /// `Tests/compat/live_chat.py`.
 final class LiveChatTests: XCTestCase {
     func testC2C8LiveChatInARealBrowser() async throws {
-        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("The live chat test needs Chromium: apt-get install chromium chromium-driver")
-        }
+        try RunningServer.requireBrowser(for: "live chat")
         let binary = try RunningServer.binary()
         try await TestDatabases.eachLocation { location in
             let server = try RunningServer.start(binary: binary, location: location)

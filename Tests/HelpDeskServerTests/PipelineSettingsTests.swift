@@ -7,11 +7,7 @@ import XCTest
 /// and an agent who has help-desk access only. Screenshots go to `.build/screenshots`.
 final class PipelineSettingsTests: XCTestCase {
     func testP2P4AdminArrangesPipelinesAndStatusesInARealBrowserAndAnAgentIsRefused() async throws {
-        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("The pipelines page test needs Chromium: apt-get install chromium chromium-driver")
-        }
+        try RunningServer.requireBrowser(for: "pipelines page")
         let binary = try RunningServer.binary()
         try await TestDatabases.eachLocation { location in
             let server = try RunningServer.start(binary: binary, location: location)
@@ -22,9 +18,8 @@ final class PipelineSettingsTests: XCTestCase {
             _ = try server.command(["user", "create", "--email", "ann@example.com", "--first-name", "Ann", "--last-name", "Agent",
                                     "--roles", "help-desk", "--password", password])
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
-            let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
             try RunningServer.script("settings_pipelines.py",
-                                     [server.baseURL, token, "ines@example.com", "ann@example.com", password, shots], on: location)
+                                     [server.baseURL, token, "ines@example.com", "ann@example.com", password, RunningServer.screenshots], on: location)
         }
     }
 }

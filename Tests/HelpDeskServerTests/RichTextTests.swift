@@ -7,11 +7,7 @@ import XCTest
 /// relay; through `Tests/compat/rich_text.py`. Screenshots go to `.build/screenshots`.
 final class RichTextTests: XCTestCase {
     func testR3AReplyWrittenInRichTextReachesTheCustomerWithItsFormatting() async throws {
-        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("The rich text test needs Chromium: apt-get install chromium chromium-driver")
-        }
+        try RunningServer.requireBrowser(for: "rich text")
         let binary = try RunningServer.binary()
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         try await TestDatabases.eachLocation { location in
@@ -20,13 +16,10 @@ final class RichTextTests: XCTestCase {
             defer { relay.stop() }
             let server = try RunningServer.start(binary: binary, location: location, arguments: relay.serverArguments)
             defer { server.stop() }
-            let link = try XCTUnwrap(server.startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
-                                     "a fresh install prints the first admin's link:\n\(server.startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
-            let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
-            try RunningServer.script("rich_text.py", [server.baseURL, String(server.smtpPort), String(server.startLog[link]), token, shots,
-                                                      relay.directory.path],
-                                    on: location)
+            try RunningServer.script("rich_text.py", [server.baseURL, String(server.smtpPort), try RunningServer.setupPath(in: server.startLog),
+                                                      token, RunningServer.screenshots, relay.directory.path],
+                                     on: location)
         }
     }
 }

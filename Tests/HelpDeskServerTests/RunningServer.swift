@@ -88,6 +88,24 @@ final class RunningServer {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Skips a browser test where Chromium is missing, except on CI, where it must be there.
+    static func requireBrowser(for test: String) throws {
+        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
+            throw XCTSkip("The \(test) test needs Chromium: apt-get install chromium chromium-driver")
+        }
+    }
+
+    /// Where the browser tests save their screenshots.
+    static let screenshots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
+
+    /// The first admin's set-up link a fresh install printed in `log`.
+    static func setupPath(in log: String) throws -> String {
+        String(log[try XCTUnwrap(log.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
+                                 "a fresh install prints the first admin's link:\n\(log)")])
+    }
+
     /// Runs one of the end-to-end scripts of `Tests/compat` with the test Python and fails the
     /// test unless every check of it passed.
     static func script(_ name: String, _ arguments: [String], on location: Storage,

@@ -9,11 +9,7 @@ import XCTest
 /// to `.build/screenshots`.
 final class WorkspaceTests: XCTestCase {
     func testV1FirstAdminSignsInAndSeesTheViewsInARealBrowser() async throws {
-        let hasBrowser = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-        if !hasBrowser, ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("The workspace test needs Chromium: apt-get install chromium chromium-driver")
-        }
+        try RunningServer.requireBrowser(for: "workspace")
         let binary = try RunningServer.binary()
         let python = ProcessInfo.processInfo.environment["HELPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
         try await TestDatabases.eachLocation { location in
@@ -28,14 +24,11 @@ final class WorkspaceTests: XCTestCase {
             defer { second?.stop() }
             // Each start prints a new link while nobody can sign in; the last one printed works.
             let startLog = (second ?? server).startLog
-            let link = try XCTUnwrap(startLog.range(of: #"/setup/[A-Za-z0-9_-]{43}"#, options: .regularExpression),
-                                     "a fresh install prints the first admin's link:\n\(startLog)")
             let token = try server.command(["token", "create", "--email", "robot@example.com", "--super-admin"])
             _ = try server.command(["team", "create", "--name", "Billing", "--members", "robot@example.com"])
-            let shots = CompatibilityTests.packageRoot.appendingPathComponent(".build/screenshots").path
-            try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), String(startLog[link]), token, shots,
-                                                      relay.directory.path, second?.baseURL ?? ""],
-                                    on: location)
+            try RunningServer.script("workspace.py", [server.baseURL, String(server.smtpPort), try RunningServer.setupPath(in: startLog), token,
+                                                      RunningServer.screenshots, relay.directory.path, second?.baseURL ?? ""],
+                                     on: location)
         }
     }
 }

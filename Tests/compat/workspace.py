@@ -311,6 +311,16 @@ try:
     check("an email's frame has a policy of its own: sandboxed, no script, nothing remote",
           headers.get("Content-Security-Policy", "").startswith("sandbox ") and "script-src" not in headers.get("Content-Security-Policy", "")
           and "default-src 'none'" in headers.get("Content-Security-Policy", ""), headers)
+    first_message = browser.find_element(By.CSS_SELECTOR, "#threads .message-incoming a.answer")
+    answer_link = first_message.get_attribute("href") or ""
+    first_message.click()
+    wait.until(lambda b: "answer=" in b.current_url)
+    answered = browser.find_elements(By.CSS_SELECTOR, "#reply input[name=answer]")
+    check("Answer on a message makes the reply answer that one, and says so (R1)",
+          answered and urlparse(answer_link).query == "answer=" + answered[0].get_attribute("value")
+          and "Answering the message of Cleo Customer" in browser.find_element(By.ID, "reply").text,
+          browser.find_element(By.ID, "reply").text[:200])
+    browser.get(ticket_url)
     browser.save_screenshot(os.path.join(SHOTS, "ticket.png"))
     browser.set_window_size(768, 1000)
     browser.save_screenshot(os.path.join(SHOTS, "ticket-tablet.png"))
