@@ -45,8 +45,15 @@ public struct AssociationService: Sendable {
                            by caller: Caller) async throws {
         let (from, to, fromNumber, toNumber) = try await resolve(fromType, fromID, toType, toID, caller: caller)
         let now = desk.clock()
-        let source = caller.source, actor = caller.user.id
+        let source = caller.source, actor = caller.user.id, user = caller.user
         try await desk.database.write { session in
+            // R8, as for linking: a link to a record the caller may not see is not theirs to remove.
+            for (schema, number, given) in [(from, fromNumber, fromID), (to, toNumber, toID)] {
+                guard let record = try await session.records(type: schema.type, ids: [number]).first,
+                      RecordService.visible(record, to: user, type: schema.type) else {
+                    throw HelpDeskError.notFound("\(schema.type.singularLabel) \(given) does not exist.")
+                }
+            }
             try await session.dissociate(fromType: from.type.id, fromID: fromNumber, toType: to.type.id, toID: toNumber)
             try session.append([
                 FeedEvent(recordID: fromID, objectType: from.type.id, kind: .dissociated, property: to.type.id,

@@ -3,7 +3,7 @@ import HelpDeskEngine
 import HelpDeskTestSupport
 import XCTest
 
-/// R8 on links between records: what a user may not see is not listed, nor linked to.
+/// R8 on links between records: what a user may not see is not listed, nor linked to, nor unlinked.
 final class AssociationAccessTests: XCTestCase {
     func testR8AssociationListsNameOnlyTicketsTheCallerMaySee() async throws {
         try await TestDatabases.each { desk in
@@ -32,6 +32,16 @@ final class AssociationAccessTests: XCTestCase {
                 XCTFail("an agent linked a ticket they may not see")
             } catch HelpDeskError.notFound {
             }
+            do {
+                try await desk.associations.dissociate("tickets", tickets["theirs"]!, from: "contacts", contact.id, by: people.agent)
+                XCTFail("an agent unlinked a ticket they may not see")
+            } catch HelpDeskError.notFound {
+            }
+            let kept = try await desk.associations.list("contacts", contact.id, toType: "tickets", after: nil, limit: 100, by: people.admin)
+            XCTAssertEqual(kept.associations.count, 2, "the link stays")
+            try await desk.associations.dissociate("tickets", tickets["mine"]!, from: "contacts", contact.id, by: people.agent)
+            let left = try await desk.associations.list("contacts", contact.id, toType: "tickets", after: nil, limit: 100, by: people.admin)
+            XCTAssertEqual(left.associations.map(\.toObjectID), [tickets["theirs"]!], "an agent unlinks their own ticket")
         }
     }
 }
