@@ -42,15 +42,24 @@ public struct SearchRequest: Sendable, Hashable {
     public var properties: [String]
     public var limit: Int
     public var offset: Int
+    /// Keyset paging, instead of `offset`: the page starts after this position of the leading
+    /// sort, which must be on the id, the creation or the last modification time.
+    public var start: ListPosition?
 
     public init(filterGroups: [[Filter]] = [], sorts: [Sort] = [], query: String? = nil,
-                properties: [String] = [], limit: Int = 10, offset: Int = 0) {
+                properties: [String] = [], limit: Int = 10, offset: Int = 0, start: ListPosition? = nil) {
         self.filterGroups = filterGroups
         self.sorts = sorts
         self.query = query
         self.properties = properties
         self.limit = limit
         self.offset = offset
+        self.start = start
+    }
+
+    /// The properties a list can be paged by position on: those kept as integers on every record.
+    public static func pagesByPosition(_ property: String, schema: RecordSchema) -> Bool {
+        property == "hs_object_id" || property == schema.createdProperty || property == schema.type.lastModifiedProperty
     }
 
     public static let maxFilterGroups = 5
@@ -94,6 +103,12 @@ public struct SearchRequest: Sendable, Hashable {
                 break
             default:
                 if filter.value == nil { problems.append("\(filter.operator.rawValue) on \"\(filter.propertyName)\" needs a \"value\".") }
+            }
+        }
+        if start != nil {
+            if offset != 0 { problems.append("Page by position or by offset, not both.") }
+            if !(sorts.first.map { Self.pagesByPosition($0.propertyName, schema: schema) } ?? false) {
+                problems.append("Paging by position needs a first sort on hs_object_id, \(schema.createdProperty) or \(schema.type.lastModifiedProperty).")
             }
         }
         for sort in sorts where schema.properties[sort.propertyName] == nil {

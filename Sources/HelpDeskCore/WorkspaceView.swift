@@ -27,9 +27,11 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
         }
     }
 
-    /// The search for this view's tickets, newest activity first. `nil` for Drafts and the Inbox,
-    /// and when no status of any pipeline can match (every list would be empty).
-    public func search(for user: User, tickets: RecordSchema, properties: [String], limit: Int) -> SearchRequest? {
+    /// The search for this view's tickets, in the order chosen (newest activity first unless told).
+    /// `nil` for Drafts and the Inbox, and when no status of any pipeline can match (every list
+    /// would be empty).
+    public func search(for user: User, tickets: RecordSchema, properties: [String], limit: Int,
+                       sort: ListSort = .lastActivity) -> SearchRequest? {
         guard self != .drafts, self != .inbox else { return nil }
         let stages = tickets.pipelines.flatMap(\.activeStages)
         let wanted = stages.filter { self == .closed ? $0.isClosed : !$0.isClosed }.map(\.id)
@@ -47,7 +49,6 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
             filters.append(SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .eq, value: team))
         case .allOpen, .closed, .drafts, .inbox: break
         }
-        return SearchRequest(filterGroups: [filters], sorts: [SearchRequest.Sort(propertyName: "hs_lastmodifieddate", descending: true)],
-                             properties: properties, limit: limit)
+        return SearchRequest(filterGroups: [filters], sorts: [sort.sort], properties: properties, limit: limit)
     }
 }

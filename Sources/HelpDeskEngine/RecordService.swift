@@ -353,6 +353,77 @@ public struct RecordService: Sendable {
         }
     }
 
+    /// A page of a list, paged by position (keyset): the request's `start` (none for the first
+    /// page) and the start of the next page, `nil` on the last one. Its cost does not grow with
+    /// the page's depth, and no total is counted.
+    public func list(type reference: String, _ request: SearchRequest, by caller: Caller) async throws
+        -> (views: [RecordView], next: ListPosition?) {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.readRecords(schema.type))
+        var validated: SearchRequest
+        do {
+            validated = try request.validated(against: schema)
+        } catch {
+            throw HelpDeskError.invalidSearch(error)
+        }
+        guard let sort = validated.sorts.first, SearchRequest.pagesByPosition(sort.propertyName, schema: schema) else {
+            throw HelpDeskError.badRequest("A list is paged by position: sort it first by id, creation or last modification.")
+        }
+        let limit = validated.limit
+        validated.limit += 1
+        let visibility = caller.visibility(for: schema.type)
+        let options = ReadOptions(properties: validated.properties.isEmpty ? nil : validated.properties)
+        let question = validated
+        do {
+            return try await desk.database.search { session in
+                // Only chooses the plan (a walk in order when matches are dense): a capped count will do.
+                let dense = try await desk.searchCounts.total(of: question, schema: schema, visibility: visibility,
+                                                              upTo: Self.plannerCap, session: session)
+                let ids = try await session.searchRecords(question, schema: schema, visibility: visibility, total: dense)
+                let records = try await session.records(type: schema.type, ids: Array(ids.prefix(limit)))
+                let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+                let page = ids.prefix(limit).compactMap { byID[String($0)] }
+                let views = try await Self.views(of: page, schema: schema, options: options, associationTypes: [], caller: nil,
+                                                 session: session)
+                var next: ListPosition?
+                if ids.count > limit, let last = page.last, let id = Int64(last.id) {
+                    let value: Int64 = switch sort.propertyName {
+                    case schema.createdProperty: last.createdAt.millisecondsSince1970
+                    case schema.type.lastModifiedProperty: last.updatedAt.millisecondsSince1970
+                    default: id
+                    }
+                    next = ListPosition(value: value, id: id)
+                }
+                return (views, next)
+            }
+        } catch StoreError.searchTimedOut {
+            throw HelpDeskError.unavailable(StoreError.searchTimedOut.description)
+        }
+    }
+
+    /// How many records match, counting at most `cap` of them (a view shows "10,000+").
+    public func count(type reference: String, _ request: SearchRequest, upTo cap: Int, by caller: Caller) async throws -> Int {
+        let schema = try await desk.catalog.schema(for: reference)
+        try caller.check(.readRecords(schema.type))
+        let validated: SearchRequest
+        do {
+            validated = try request.validated(against: schema)
+        } catch {
+            throw HelpDeskError.invalidSearch(error)
+        }
+        let visibility = caller.visibility(for: schema.type)
+        do {
+            return try await desk.database.search { session in
+                try await desk.searchCounts.total(of: validated, schema: schema, visibility: visibility, upTo: cap, session: session)
+            }
+        } catch StoreError.searchTimedOut {
+            throw HelpDeskError.unavailable(StoreError.searchTimedOut.description)
+        }
+    }
+
+    /// Enough matches to tell a dense list (walked in order) from a sparse one (its matches found first).
+    static let plannerCap = 10_001
+
     private func search(_ validated: SearchRequest, schema: RecordSchema, visibility: Visibility, options: ReadOptions) async throws
         -> (total: Int, views: [RecordView], next: String?) {
         try await desk.database.search { session in

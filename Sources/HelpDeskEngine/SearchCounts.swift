@@ -12,6 +12,7 @@ final class SearchCounts: Sendable {
         var type: String
         var request: SearchRequest
         var visibility: Visibility
+        var cap: Int?
     }
 
     private struct Entry {
@@ -23,7 +24,8 @@ final class SearchCounts: Sendable {
     private let capacity = 4_096
 
     /// The number of matches, counted again only when the feed moved since it was last counted.
-    func total(of request: SearchRequest, schema: RecordSchema, visibility: Visibility,
+    /// With `upTo`, at most that many are counted (see `countRecords`).
+    func total(of request: SearchRequest, schema: RecordSchema, visibility: Visibility, upTo cap: Int? = nil,
                session: StoreSession) async throws -> Int {
         // Only filters and query decide the count; sorts and paging do not.
         var question = request
@@ -31,14 +33,15 @@ final class SearchCounts: Sendable {
         question.properties = []
         question.limit = 0
         question.offset = 0
-        let key = Key(type: schema.type.id, request: question, visibility: visibility)
+        question.start = nil
+        let key = Key(type: schema.type.id, request: question, visibility: visibility, cap: cap)
         // Read before counting: a change committed in between makes the total newer than its
         // head, which only costs a recount.
         let head = try await session.feedHead()
         if let cached = entries.withLockedValue({ $0[key] }), cached.head == head {
             return cached.total
         }
-        let total = try await session.countRecords(question, schema: schema, visibility: visibility)
+        let total = try await session.countRecords(question, schema: schema, visibility: visibility, upTo: cap)
         entries.withLockedValue { entries in
             if entries.count >= capacity {
                 entries.removeAll(keepingCapacity: true)

@@ -8,6 +8,9 @@ import Hummingbird
 struct WorkspaceRoutes {
     let desk: HelpDesk
     static let pageSize = 50
+    /// Counts in the left column stop here ("10,000+"): past it, the number tells an agent
+    /// nothing more, and counting a million closed tickets at each page would be slow.
+    static let countCap = 10_000
 
     struct UserView {
         var name: String
@@ -34,8 +37,15 @@ struct WorkspaceRoutes {
     struct ViewLink {
         var id: String
         var title: String
-        var count: Int
+        /// The number of tickets, "10,000+" past `countCap`.
+        var count: String
         var current: Bool
+    }
+
+    struct SortOption {
+        var id: String
+        var title: String
+        var selected: Bool
     }
 
     struct OwnerOption {
@@ -69,7 +79,12 @@ struct WorkspaceRoutes {
         var view: ViewLink
         var tickets: [TicketRow]
         var hasTickets: Bool
+        /// Links to the next page and back to the first, with the order kept.
         var next: String?
+        var first: String?
+        /// The orders the list can be put in; none for Drafts.
+        var sorts: [SortOption]
+        var sortable: Bool
         /// What the time column shows: the ticket's last change, or when the draft was saved.
         var timeHeading: String
         var empty: String
@@ -112,17 +127,22 @@ struct WorkspaceRoutes {
         }
         let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
-        let offset = request.uri.queryParameters.get("after").flatMap { Int($0) }.map { max(0, $0) } ?? 0
+        let after = request.uri.queryParameters.get("after")
+        let sort = request.uri.queryParameters.get("sort").flatMap(ListSort.init(rawValue:)) ?? .lastActivity
         let links = try await viewLinks(for: caller, tickets: tickets, current: view)
         guard let current = links.first(where: { $0.current }) else {
             return Access.allows(caller.user, .manageUsers) ? WorkspacePage.redirect(to: "/settings/users")
                 : WorkspacePage.message(status: .forbidden, title: "No access to tickets",
                                         message: "Your account has no access to the help desk's tickets; ask an admin for it.")
         }
+        let path = "/views/\(view.rawValue)" + (sort == .lastActivity ? "" : "?sort=\(sort.rawValue)")
+        let joiner = sort == .lastActivity ? "?" : "&"
         var rows: [TicketRow] = []
         var next: String?
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
         if view == .drafts {
+            // A user's drafts are few: they are paged by count.
+            let offset = after.flatMap { Int($0) }.map { max(0, $0) } ?? 0
             let drafts = try await desk.drafts.list(by: caller)
             let page = Array(drafts.dropFirst(offset).prefix(Self.pageSize))
             let found = try await desk.records.read(type: ObjectType.tickets.name, ids: page.map(\.ticketID),
@@ -130,22 +150,23 @@ struct WorkspaceRoutes {
             let owners = try await ownerNames()
             let byID = Dictionary(found.map { ($0.record.id, $0.record) }) { first, _ in first }
             rows = page.compactMap { draft in byID[draft.ticketID].map { row(of: $0, tickets: tickets, owners: owners, updatedAt: draft.updatedAt) } }
-            if offset + page.count < drafts.count { next = String(offset + page.count) }
-        } else if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize) {
-            search.offset = offset
-            let found = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller)
+            if offset + page.count < drafts.count { next = path + joiner + "after=\(offset + page.count)" }
+        } else if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize, sort: sort) {
+            search.start = after.flatMap(ListPosition.init)
+            let found = try await desk.records.list(type: ObjectType.tickets.name, search, by: caller)
             let owners = try await ownerNames()
-            rows = found.views.map { row(of: $0.record, tickets: tickets, owners: owners) }
-            if offset + rows.count < found.total { next = String(offset + rows.count) }
+            rows = found.views.map { row(of: $0.record, tickets: tickets, owners: owners, updatedAt: sort == .newest ? $0.record.createdAt : nil) }
+            next = found.next.map { path + joiner + "after=\($0)" }
         }
         let user = caller.user
         return WorkspacePage.render("workspace", Page(
             title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
-            view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next,
-            timeHeading: view == .drafts ? "Draft saved" : "Updated",
+            view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next, first: after == nil ? nil : path,
+            sorts: ListSort.allCases.map { SortOption(id: $0.rawValue, title: $0.title, selected: $0 == sort) }, sortable: view != .drafts,
+            timeHeading: view == .drafts ? "Draft saved" : sort == .newest ? "Created" : "Updated",
             empty: view == .drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here.",
             owners: try await assignable(current: nil), statuses: Self.statusChoices(tickets),
-            back: offset > 0 ? "/views/\(view.rawValue)?after=\(offset)" : "/views/\(view.rawValue)"))
+            back: after.map { path + joiner + "after=\($0)" } ?? path))
     }
 
     /// The left column: every view with its count, the current one marked.
@@ -159,10 +180,11 @@ struct WorkspaceRoutes {
                 count = try await desk.drafts.list(by: caller).count
             } else if candidate == .inbox {
                 count = try await desk.conversations.inboxCount(by: caller)
-            } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 1) {
-                count = try await desk.records.search(type: ObjectType.tickets.name, search, by: caller).total
+            } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 0) {
+                count = try await desk.records.count(type: ObjectType.tickets.name, search, upTo: Self.countCap + 1, by: caller)
             }
-            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: count, current: candidate == current))
+            let label = count > Self.countCap ? "10,000+" : String(count)
+            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: label, current: candidate == current))
         }
         return links
     }
@@ -186,7 +208,7 @@ struct WorkspaceRoutes {
         Dictionary(try await desk.people.users(includeArchived: true).map { ($0.id, $0.displayName ?? $0.email) }) { first, _ in first }
     }
 
-    /// A ticket's line in a list; `updatedAt` when the list is ordered by another time than the ticket's last change.
+    /// A ticket's line in a list; `updatedAt` when the list shows another time than the ticket's last change.
     func row(of record: Record, tickets: RecordSchema, owners: [String: String], updatedAt: Timestamp? = nil) -> TicketRow {
         let properties = record.properties
         let stage = properties["hs_pipeline"].flatMap { tickets.pipeline($0) }?.stage(properties["hs_pipeline_stage"] ?? "")

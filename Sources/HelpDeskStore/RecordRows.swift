@@ -16,10 +16,11 @@ extension StoreSession {
             let millis = record.createdAt.millisecondsSince1970
             rows.append([
                 .integer(id), .text(type.id), .text(record.json), .text(record.properties[Record.ownerProperty]),
-                .text(record.properties[Record.teamProperty]), .integer(millis), .integer(millis), .text(record.fullText),
+                .text(record.properties[Record.teamProperty]), .text(type.stageProperty.flatMap { record.properties[$0] }),
+                .integer(millis), .integer(millis), .text(record.fullText),
             ])
         }
-        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "created_at", "updated_at", "search_text"]
+        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "stage", "created_at", "updated_at", "search_text"]
         try await insertRows(into: "records", columns: columns, rows)
         try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
         return ids
@@ -52,6 +53,7 @@ extension StoreSession {
                 UPDATE records SET properties = \(bind: Self.encode(record.properties)),
                     owner_id = \(bind: record.properties[Record.ownerProperty]),
                     team_id = \(bind: record.properties[Record.teamProperty]),
+                    stage = \(bind: type.stageProperty.flatMap { record.properties[$0] }),
                     updated_at = \(bind: now.millisecondsSince1970),
                     search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))
                 WHERE id = \(bind: record.id)

@@ -4,10 +4,13 @@ import SQLKit
 /// Translation of a validated `SearchRequest` into SQL over the value index.
 extension StoreSession {
     /// The number of records that match the request's filters and query.
-    package func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility) async throws -> Int {
-        let row = try await sql.raw(
-            "SELECT COUNT(*) AS n FROM records r WHERE \(conditions(request, schema: schema, visibility: visibility, style: .sets))"
-        ).first()
+    /// With `upTo`, counting stops there: a view shows "10,000+" at once where an exact count of
+    /// a million closed tickets would take a while.
+    package func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility, upTo cap: Int? = nil) async throws -> Int {
+        let matching = conditions(request, schema: schema, visibility: visibility, style: .sets)
+        let row = try await sql.raw(cap.map { cap in
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE \(matching) LIMIT \(bind: cap)) AS capped"
+        } ?? "SELECT COUNT(*) AS n FROM records r WHERE \(matching)").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -27,7 +30,7 @@ extension StoreSession {
         var valueSorts: [(alias: String, property: String)] = []
         for (position, sort) in request.sorts.enumerated() {
             let direction = sort.descending ? "DESC" : "ASC"
-            if let (column, _) = recordColumn(for: sort.propertyName, schema: schema) {
+            if case .integer(let column, _) = recordColumn(for: sort.propertyName, schema: schema) {
                 order.append("\(unsafeRaw: column) \(unsafeRaw: direction)")
                 if position == 0 { leading = (column, sort.descending) }
                 continue
@@ -43,7 +46,7 @@ extension StoreSession {
         if valueSorts.isEmpty, total > max(5_000, 50 * (request.offset + request.limit)) {
             let (column, descending) = leading ?? ("r.id", false)
             let reach = max(Self.walkWindow, 20 * (request.offset + request.limit))
-            let base = conditions(SearchRequest(), schema: schema, visibility: visibility, style: .sets)
+            let base = conditions(SearchRequest(sorts: request.sorts, start: request.start), schema: schema, visibility: visibility, style: .sets)
             var bounded = conditions(request, schema: schema, visibility: visibility, style: .probes)
             // The sort key of the last record in reach: the walk stops there, having covered a
             // prefix of the whole order, so the matches it finds are the first ones overall.
@@ -97,14 +100,33 @@ extension StoreSession {
         if let query = request.query, let match = fullTextCondition(query) {
             conditions += " AND " + match
         }
+        if let position = positionCondition(request, schema: schema) {
+            conditions += " AND " + position
+        }
         return conditions
+    }
+
+    /// Keyset paging: the records after the request's start in its order (leading sort, then id).
+    func positionCondition(_ request: SearchRequest, schema: RecordSchema) -> SQLQueryString? {
+        guard let start = request.start, let sort = request.sorts.first,
+              case .integer(let column, _) = recordColumn(for: sort.propertyName, schema: schema) else { return nil }
+        let beyond = sort.descending ? "<" : ">"
+        if column == "r.id" { return "r.id \(unsafeRaw: beyond) \(bind: start.id)" }
+        return "(\(unsafeRaw: column) \(unsafeRaw: beyond) \(bind: start.value) OR (\(unsafeRaw: column) = \(bind: start.value) AND r.id > \(bind: start.id)))"
     }
 
     func condition(for filter: SearchRequest.Filter, schema: RecordSchema, style: FilterStyle) -> SQLQueryString {
         let type = schema.type.id
         let name = filter.propertyName
-        if let (column, parse) = recordColumn(for: name, schema: schema) {
+        switch recordColumn(for: name, schema: schema) {
+        case .integer(let column, let parse):
             return columnCondition(filter, column: style == .probes ? "+" + column : column, parse: parse)
+        case .text(let column):
+            if let condition = textColumnCondition(filter, column: style == .probes ? unindexed(column) : column) {
+                return condition
+            }
+        case nil:
+            break
         }
         let definition = schema.properties[name]
         let numeric = definition.map { [.number, .date, .datetime].contains($0.type) } ?? false
@@ -152,13 +174,44 @@ extension StoreSession {
         }
     }
 
-    /// Properties that are also columns of `records` (id, creation and modification times) are
-    /// filtered and sorted there, on indexed integers, instead of through the value index.
-    func recordColumn(for property: String, schema: RecordSchema) -> (String, @Sendable (String) -> Int64?)? {
+    /// A property that is also a column of `records`, filtered (and, for integers, sorted) there,
+    /// on indexes, instead of through the value index.
+    enum RecordColumn {
+        /// Id, creation and modification times: a filter's values are parsed to integers.
+        case integer(String, @Sendable (String) -> Int64?)
+        /// Stage, owner and team, as given: the workspace's views filter on them.
+        case text(String)
+    }
+
+    func recordColumn(for property: String, schema: RecordSchema) -> RecordColumn? {
         switch property {
-        case "hs_object_id": ("r.id", { Int64($0) })
-        case schema.createdProperty: ("r.created_at", Timestamp.parse)
-        case schema.type.lastModifiedProperty: ("r.updated_at", Timestamp.parse)
+        case "hs_object_id": .integer("r.id", { Int64($0) })
+        case schema.createdProperty: .integer("r.created_at", Timestamp.parse)
+        case schema.type.lastModifiedProperty: .integer("r.updated_at", Timestamp.parse)
+        case Record.ownerProperty: .text("r.owner_id")
+        case Record.teamProperty: .text("r.team_id")
+        case schema.type.stageProperty: .text("r.stage")
+        default: nil
+        }
+    }
+
+    /// A column kept out of the database's choice of index, so that a walk in sort order keeps
+    /// to the sort's index (SQLite takes a unary `+` as that sign; PostgreSQL has no `+` for text
+    /// and plans by its statistics anyway).
+    func unindexed(_ column: String) -> String {
+        dialect == .sqlite ? "+" + column : column
+    }
+
+    /// Equality filters on a text column; `nil` for the other operators, which the value index
+    /// answers. Values compare as stored: these columns hold ids.
+    func textColumnCondition(_ filter: SearchRequest.Filter, column c: String) -> SQLQueryString? {
+        switch filter.operator {
+        case .eq: "\(unsafeRaw: c) = \(bind: filter.value ?? "")"
+        case .neq: "(\(unsafeRaw: c) IS NULL OR \(unsafeRaw: c) <> \(bind: filter.value ?? ""))"
+        case .in: "\(unsafeRaw: c) IN (\(binds: filter.values))"
+        case .notIn: "(\(unsafeRaw: c) IS NULL OR \(unsafeRaw: c) NOT IN (\(binds: filter.values)))"
+        case .hasProperty: "\(unsafeRaw: c) <> ''"
+        case .notHasProperty: "(\(unsafeRaw: c) IS NULL OR \(unsafeRaw: c) = '')"
         default: nil
         }
     }

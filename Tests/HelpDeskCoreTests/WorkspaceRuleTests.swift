@@ -63,4 +63,18 @@ final class WorkspaceRuleTests: XCTestCase {
                        "My team's open follows the primary team")
         XCTAssertEqual(primary.first?.values, ["1", "3", "70", "71", "72"], "open statuses only")
     }
+
+    func testV1PagingByPositionNeedsATimeOrIdSort() {
+        let schema = RecordSchema(type: .tickets, properties: BuiltInProperties.definitions(for: .tickets),
+                                  pipelines: [DefaultPipelines.tickets(at: Timestamp(millisecondsSince1970: 0))])
+        var request = SearchRequest(sorts: [.init(propertyName: "subject", descending: false)], start: ListPosition(value: 1, id: 2))
+        XCTAssertThrowsError(try request.validated(against: schema))
+        request.sorts = [.init(propertyName: "createdate", descending: true)]
+        XCTAssertNoThrow(try request.validated(against: schema))
+        request.offset = 10
+        XCTAssertThrowsError(try request.validated(against: schema), "by position or by offset, not both")
+        XCTAssertEqual(ListPosition("1764730000000_42"), ListPosition(value: 1_764_730_000_000, id: 42))
+        XCTAssertEqual(ListPosition(ListPosition(value: -5, id: 9).description), ListPosition(value: -5, id: 9))
+        for bad in ["", "12", "a_b", "1_0", "1_2_3", "_4"] { XCTAssertNil(ListPosition(bad), bad) }
+    }
 }

@@ -130,6 +130,12 @@ try:
     browser.find_element(By.CSS_SELECTOR, ".views a[href='/views/closed']").click()
     check("Closed lists the closed ticket", subjects() == ["Thanks, solved"], subjects())
     browser.get(BASE + "/views/open")
+    check("All open shows the last activity first", subjects() == ["Refund for order 1234", "Printer on fire"], subjects())
+    Select(browser.find_element(By.ID, "sort")).select_by_value("waiting")
+    wait.until(lambda b: "sort=waiting" in b.current_url)
+    check("an order chosen applies at once: the ticket waiting longest comes first (V1)",
+          subjects() == ["Printer on fire", "Refund for order 1234"], subjects())
+    browser.get(BASE + "/views/open")
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("j")
     current = browser.find_elements(By.CSS_SELECTOR, ".tickets tr.current")

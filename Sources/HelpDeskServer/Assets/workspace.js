@@ -404,6 +404,8 @@ function showBulkWhenPicked() {
 }
 document.addEventListener("change", (event) => {
   if (event.target.matches("input[name=ticket]")) showBulkWhenPicked();
+  // A list's order applies once chosen; without the script, its button does it.
+  if (event.target.matches("select[data-submit-on-change]")) event.target.form.requestSubmit();
 });
 
 // Single-key shortcuts (j, k, x, r, c, /, ?), never while typing; the list of them says how to turn
@@ -454,6 +456,7 @@ function followShortcuts() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.classList.add("scripted");
   showLocalTimes(document);
   followLive();
   // Before keepDraft: the editor's check of an empty message comes before the draft's submit.

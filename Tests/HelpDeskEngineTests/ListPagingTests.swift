@@ -1,0 +1,122 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskEngine
+import HelpDeskTestSupport
+import XCTest
+
+/// V1: the workspace's lists page by position, filter on stage, owner and team as their values
+/// say, and count up to a cap, on each database.
+final class ListPagingTests: XCTestCase {
+    /// A clock that moves one millisecond at each reading, so that every change has its own time.
+    final class Ticking: @unchecked Sendable {
+        private let lock = NSLock()
+        private var now: Int64 = 1_780_000_000_000
+
+        func next() -> Timestamp {
+            lock.lock()
+            defer { lock.unlock() }
+            now += 1
+            return Timestamp(millisecondsSince1970: now)
+        }
+    }
+
+    func subjects(_ desk: HelpDesk, _ request: SearchRequest, by caller: Caller) async throws -> [[String]] {
+        var pages: [[String]] = []
+        var page = request
+        while true {
+            let found = try await desk.records.list(type: "tickets", page, by: caller)
+            pages.append(found.views.compactMap { $0.record.properties["subject"] })
+            guard let next = found.next else { return pages }
+            page.start = next
+            XCTAssertLessThan(pages.count, 20, "paging ends")
+            if pages.count >= 20 { return pages }
+        }
+    }
+
+    func testV1ListsPageByPositionWithoutRepeatsOrGaps() async throws {
+        let clock = Ticking()
+        try await TestDatabases.each(clock: { clock.next() }) { desk in
+            let people = try await TestPeople.make(on: desk)
+            // Five made together share their times: their ids order them.
+            _ = try await desk.records.create(type: "tickets", (1...5).map {
+                RecordInput(properties: ["subject": "Together \($0)", "hs_pipeline": "0", "hs_pipeline_stage": "1"])
+            }, by: people.admin)
+            for number in 1...6 {
+                _ = try await desk.records.create(type: "tickets", [RecordInput(properties: [
+                    "subject": "Alone \(number)", "hs_pipeline": "0", "hs_pipeline_stage": "2",
+                ])], by: people.admin)
+            }
+            let schema = try await desk.recordSchema("tickets")
+            guard var request = WorkspaceView.allOpen.search(for: people.admin.user, tickets: schema, properties: ["subject"], limit: 4)
+            else { return XCTFail("All open has a search") }
+            let pages = try await subjects(desk, request, by: people.admin)
+            XCTAssertEqual(pages.map(\.count), [4, 4, 3])
+            XCTAssertEqual(pages.flatMap { $0 }, ["Alone 6", "Alone 5", "Alone 4", "Alone 3", "Alone 2", "Alone 1",
+                                                  "Together 1", "Together 2", "Together 3", "Together 4", "Together 5"])
+
+            // A ticket that changes while the agent pages moves up, behind them: the pages after
+            // neither repeat one nor skip one.
+            let first = try await desk.records.list(type: "tickets", request, by: people.admin)
+            let together3 = try await desk.records.search(type: "tickets", SearchRequest(
+                filterGroups: [[.init(propertyName: "subject", operator: .eq, value: "Together 3")]], properties: ["subject"]),
+                by: people.admin).views[0].record.id
+            _ = try await desk.records.update(type: "tickets", [(id: together3, properties: ["hs_ticket_priority": "HIGH"])],
+                                              by: people.admin)
+            request.start = first.next
+            let rest = try await subjects(desk, request, by: people.admin).flatMap { $0 }
+            XCTAssertEqual(rest, ["Alone 2", "Alone 1", "Together 1", "Together 2", "Together 4", "Together 5"])
+
+            let waiting = try await subjects(desk, WorkspaceView.allOpen.search(
+                for: people.admin.user, tickets: schema, properties: ["subject"], limit: 5, sort: .longestWaiting)!, by: people.admin)
+            XCTAssertEqual(waiting.flatMap { $0 }.prefix(3), ["Together 1", "Together 2", "Together 4"])
+            XCTAssertEqual(waiting.flatMap { $0 }.last, "Together 3", "the ticket changed last waited least")
+        }
+    }
+
+    func testV1ViewsFilterOnStageOwnerAndTeamByTheirValues() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let team = try await desk.people.createTeam(name: "Billing", memberEmails: ["agent@example.com"])
+            let agent = people.agent.user.id
+            _ = try await desk.records.create(type: "tickets", [
+                ("Open, nobody's", "1", nil, nil), ("Open, the agent's", "2", agent, nil), ("Closed, nobody's", "4", nil, nil),
+                ("Open, Billing's", "3", nil, team.id), ("Closed, the agent's", "4", agent, team.id),
+            ].map { subject, stage, owner, team in
+                var properties = ["subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": stage]
+                properties[Record.ownerProperty] = owner
+                properties[Record.teamProperty] = team
+                return RecordInput(properties: properties)
+            }, by: people.admin)
+            let schema = try await desk.recordSchema("tickets")
+            func subjects(_ filters: [SearchRequest.Filter]) async throws -> [String] {
+                try await desk.records.search(type: "tickets", SearchRequest(filterGroups: [filters], properties: ["subject"], limit: 20),
+                                              by: people.admin).views.compactMap { $0.record.properties["subject"] }.sorted()
+            }
+            let notTheAgents = try await subjects([.init(propertyName: Record.ownerProperty, operator: .neq, value: agent)])
+            XCTAssertEqual(notTheAgents, ["Closed, nobody's", "Open, Billing's", "Open, nobody's"], "NEQ keeps the tickets without an owner")
+            let open = try await subjects([.init(propertyName: "hs_pipeline_stage", operator: .notIn, values: ["4"])])
+            XCTAssertEqual(open, ["Open, Billing's", "Open, nobody's", "Open, the agent's"])
+            let withTeam = try await subjects([.init(propertyName: Record.teamProperty, operator: .hasProperty)])
+            XCTAssertEqual(withTeam, ["Closed, the agent's", "Open, Billing's"])
+            let noTeamNoOwner = try await subjects([.init(propertyName: Record.teamProperty, operator: .notHasProperty),
+                                                    .init(propertyName: Record.ownerProperty, operator: .notHasProperty)])
+            XCTAssertEqual(noTeamNoOwner, ["Closed, nobody's", "Open, nobody's"])
+
+            // Unassigning empties the owner's column as it empties the property.
+            let theAgents = try await desk.records.search(type: "tickets", SearchRequest(
+                filterGroups: [[.init(propertyName: Record.ownerProperty, operator: .eq, value: agent),
+                                .init(propertyName: "hs_pipeline_stage", operator: .eq, value: "2")]]), by: people.admin).views[0].record.id
+            _ = try await desk.records.update(type: "tickets", [(id: theAgents, properties: [Record.ownerProperty: ""])], by: people.admin)
+            var counts: [WorkspaceView: Int] = [:]
+            for view in [WorkspaceView.unassigned, .mine, .allOpen, .closed] {
+                counts[view] = try await desk.records.count(
+                    type: "tickets", view.search(for: people.agent.user, tickets: schema, properties: [], limit: 0)!, upTo: 100, by: people.agent)
+            }
+            XCTAssertEqual(counts, [.unassigned: 3, .mine: 0, .allOpen: 3, .closed: 2])
+            let capped = try await desk.records.count(
+                type: "tickets", WorkspaceView.allOpen.search(for: people.agent.user, tickets: schema, properties: [], limit: 0)!,
+                upTo: 2, by: people.agent)
+            XCTAssertEqual(capped, 2, "counting stops at the cap")
+        }
+    }
+}
