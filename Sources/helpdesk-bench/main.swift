@@ -1,6 +1,7 @@
 // Measures the help desk as its users meet it: a real `helpdesk serve` process driven over HTTP.
 // Prints ticket creation throughput and latency beside the same server's no-op ceiling, and
-// search latency with a large number of stored tickets, on SQLite and (with --postgres) PostgreSQL.
+// search latency with a large number of stored tickets, on SQLite and (with --postgres) PostgreSQL;
+// with --workspace N, the workspace's pages over N stored tickets (WorkspaceLoad).
 // Needs `wrk` (Debian package) for the load. Figures only: it never fails on a slow result.
 import Foundation
 #if canImport(FoundationNetworking)
@@ -18,6 +19,10 @@ struct Options {
     var feedTickets = 2_000
     var jobs = 10_000
     var postgres: String?
+    /// Runs only the workspace benchmark, with this many tickets stored.
+    var workspaceTickets: Int?
+    /// Where the workspace benchmark keeps its SQLite data between runs.
+    var workspaceData: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -40,8 +45,10 @@ struct Options {
             case "--postgres": postgres = value
             case "--feed-tickets": feedTickets = Int(value) ?? feedTickets
             case "--jobs": jobs = Int(value) ?? jobs
+            case "--workspace": workspaceTickets = Int(value.replacingOccurrences(of: "_", with: ""))
+            case "--workspace-data": workspaceData = value
             default:
-                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL]")
+                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL] [--workspace TICKETS [--workspace-data DIR]]")
                 exit(2)
             }
         }
@@ -125,8 +132,9 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-func wrk(_ url: String, clients: Int, seconds: Int, script: String? = nil) throws -> Load {
+func wrk(_ url: String, clients: Int, seconds: Int, script: String? = nil, headers: [String] = []) throws -> Load {
     var arguments = ["-t", String(min(2, clients)), "-c", String(clients), "-d", "\(seconds)s", "--latency"]
+    for header in headers { arguments += ["-H", header] }
     var scriptURL: URL?
     if let script {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("helpdesk-bench-\(UUID().uuidString).lua")
@@ -275,16 +283,29 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("h
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 print("helpdesk-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(options.clients) clients, \(options.seconds) s per run")
-if !options.feedOnly {
-    try await benchmark("SQLite", storage: ["--data-dir", directory.path], options: options)
+if let tickets = options.workspaceTickets {
+    let data = options.workspaceData ?? directory.path
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    print("\n== The workspace with \(tickets) tickets, SQLite")
+    try await WorkspaceLoad.measure(binary: options.binary, location: .sqlite(path: data + "/helpdesk.sqlite"),
+                                    storage: ["--data-dir", data], tickets: tickets, seconds: options.seconds)
     if let postgres = options.postgres {
-        try await benchmark("PostgreSQL", storage: ["--database", postgres], options: options)
+        print("\n== The workspace with \(tickets) tickets, PostgreSQL")
+        try await WorkspaceLoad.measure(binary: options.binary, location: .postgres(url: postgres),
+                                        storage: ["--database", postgres], tickets: tickets, seconds: options.seconds)
     }
-}
-print("\n== The feed and the jobs, SQLite")
-try await FeedLoad.measure(.sqlite(path: directory.appendingPathComponent("feed.sqlite").path), tickets: options.feedTickets,
-                           jobs: options.jobs)
-if let postgres = options.postgres {
-    print("\n== The feed and the jobs, PostgreSQL")
-    try await FeedLoad.measure(.postgres(url: postgres), tickets: options.feedTickets, jobs: options.jobs)
+} else {
+    if !options.feedOnly {
+        try await benchmark("SQLite", storage: ["--data-dir", directory.path], options: options)
+        if let postgres = options.postgres {
+            try await benchmark("PostgreSQL", storage: ["--database", postgres], options: options)
+        }
+    }
+    print("\n== The feed and the jobs, SQLite")
+    try await FeedLoad.measure(.sqlite(path: directory.appendingPathComponent("feed.sqlite").path), tickets: options.feedTickets,
+                               jobs: options.jobs)
+    if let postgres = options.postgres {
+        print("\n== The feed and the jobs, PostgreSQL")
+        try await FeedLoad.measure(.postgres(url: postgres), tickets: options.feedTickets, jobs: options.jobs)
+    }
 }
