@@ -36,6 +36,8 @@ public struct FeedEvent: Sendable, Hashable {
         case teams
         case tokens
         case snippets
+        /// Views saved from filters (V1).
+        case views
     }
 
     /// The place in the feed, given at commit; 0 until then.

@@ -100,7 +100,7 @@ struct InboxRoutes {
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("inbox", ListPage(
             csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
-            views: try await workspace.viewLinks(for: caller, tickets: tickets, current: .inbox),
+            views: try await workspace.viewLinks(for: caller, tickets: tickets, current: WorkspaceView.inbox.rawValue),
             conversations: rows, hasConversations: !rows.isEmpty, next: next?.text))
     }
 

@@ -40,6 +40,13 @@ struct WorkspaceRoutes {
         /// The number of tickets, "10,000+" past `countCap`.
         var count: String
         var current: Bool
+        /// A view saved from filters, listed after the built-in ones.
+        var saved = false
+    }
+
+    struct SavedLink {
+        var edit: String?
+        var sharing: String
     }
 
     struct SortOption {
@@ -85,6 +92,8 @@ struct WorkspaceRoutes {
         /// The orders the list can be put in; none for Drafts.
         var sorts: [SortOption]
         var sortable: Bool
+        /// A saved view's link to its form (for who may change it) and who sees it.
+        var saved: SavedLink?
         /// What the time column shows: the ticket's last change, or when the draft was saved.
         var timeHeading: String
         var empty: String
@@ -119,28 +128,54 @@ struct WorkspaceRoutes {
         }
     }
 
+    /// What a list shows: a built-in view or one saved from filters.
+    enum ListSource {
+        case builtIn(WorkspaceView)
+        case saved(SavedView)
+
+        var linkID: String {
+            switch self {
+            case .builtIn(let view): view.rawValue
+            case .saved(let view): "saved/\(view.id)"
+            }
+        }
+
+        var defaultSort: ListSort {
+            switch self {
+            case .builtIn: .lastActivity
+            case .saved(let view): view.sort
+            }
+        }
+    }
+
     func page(_ view: WorkspaceView, request: Request, context: HelpDeskRequestContext) async throws -> Response {
         guard let caller = context.caller, let csrf = context.csrfToken else { return WorkspacePage.redirect(to: "/sign-in") }
         if view == .inbox {
             return try await InboxRoutes(desk: desk, workspace: self, tickets: TicketRoutes(desk: desk, workspace: self))
                 .list(after: request.uri.queryParameters.get("after"), caller: caller, csrf: csrf)
         }
+        return try await page(.builtIn(view), request: request, caller: caller, csrf: csrf)
+    }
+
+    func page(_ source: ListSource, request: Request, caller: Caller, csrf: String) async throws -> Response {
         let feed = desk.live.head()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let after = request.uri.queryParameters.get("after")
-        let sort = request.uri.queryParameters.get("sort").flatMap(ListSort.init(rawValue:)) ?? .lastActivity
-        let links = try await viewLinks(for: caller, tickets: tickets, current: view)
+        let sort = request.uri.queryParameters.get("sort").flatMap(ListSort.init(rawValue:)) ?? source.defaultSort
+        let links = try await viewLinks(for: caller, tickets: tickets, current: source.linkID)
         guard let current = links.first(where: { $0.current }) else {
             return Access.allows(caller.user, .manageUsers) ? WorkspacePage.redirect(to: "/settings/users")
                 : WorkspacePage.message(status: .forbidden, title: "No access to tickets",
                                         message: "Your account has no access to the help desk's tickets; ask an admin for it.")
         }
-        let path = "/views/\(view.rawValue)" + (sort == .lastActivity ? "" : "?sort=\(sort.rawValue)")
-        let joiner = sort == .lastActivity ? "?" : "&"
+        let path = "/views/\(source.linkID)" + (sort == source.defaultSort ? "" : "?sort=\(sort.rawValue)")
+        let joiner = sort == source.defaultSort ? "?" : "&"
         var rows: [TicketRow] = []
         var next: String?
         let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
-        if view == .drafts {
+        var search: SearchRequest?
+        switch source {
+        case .builtIn(.drafts):
             // A user's drafts are few: they are paged by count.
             let offset = after.flatMap { Int($0) }.map { max(0, $0) } ?? 0
             let drafts = try await desk.drafts.list(by: caller)
@@ -151,26 +186,39 @@ struct WorkspaceRoutes {
             let byID = Dictionary(found.map { ($0.record.id, $0.record) }) { first, _ in first }
             rows = page.compactMap { draft in byID[draft.ticketID].map { row(of: $0, tickets: tickets, owners: owners, updatedAt: draft.updatedAt) } }
             if offset + page.count < drafts.count { next = path + joiner + "after=\(offset + page.count)" }
-        } else if var search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize, sort: sort) {
+        case .builtIn(let view):
+            search = view.search(for: caller.user, tickets: tickets, properties: properties, limit: Self.pageSize, sort: sort)
+        case .saved(let view):
+            search = view.search(properties: properties, limit: Self.pageSize, sort: sort)
+        }
+        if var search {
             search.start = after.flatMap(ListPosition.init)
             let found = try await desk.records.list(type: ObjectType.tickets.name, search, by: caller)
             let owners = try await ownerNames()
             rows = found.views.map { row(of: $0.record, tickets: tickets, owners: owners, updatedAt: sort == .newest ? $0.record.createdAt : nil) }
             next = found.next.map { path + joiner + "after=\($0)" }
         }
-        let user = caller.user
+        var saved: SavedLink?
+        if case .saved(let view) = source {
+            var team: String?
+            if let id = view.teamID { team = try await desk.people.teams().first { $0.id == id }?.name ?? "a team" }
+            saved = SavedLink(edit: view.isEditable(by: caller.user) ? "/views/saved/\(view.id)/edit" : nil,
+                              sharing: team.map { "Shared with \($0)" } ?? "Only you see this view")
+        }
+        let drafts = source.linkID == WorkspaceView.drafts.rawValue
         return WorkspacePage.render("workspace", Page(
-            title: view.title, csrf: csrf, feed: feed, user: UserView(user), views: links,
+            title: current.title, csrf: csrf, feed: feed, user: UserView(caller.user), views: links,
             view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next, first: after == nil ? nil : path,
-            sorts: ListSort.allCases.map { SortOption(id: $0.rawValue, title: $0.title, selected: $0 == sort) }, sortable: view != .drafts,
-            timeHeading: view == .drafts ? "Draft saved" : sort == .newest ? "Created" : "Updated",
-            empty: view == .drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here.",
+            sorts: ListSort.allCases.map { SortOption(id: $0.rawValue, title: $0.title, selected: $0 == sort) }, sortable: !drafts,
+            saved: saved,
+            timeHeading: drafts ? "Draft saved" : sort == .newest ? "Created" : "Updated",
+            empty: drafts ? "No drafts: a reply you start and do not send is kept here." : "No tickets here.",
             owners: try await assignable(current: nil), statuses: Self.statusChoices(tickets),
             back: after.map { path + joiner + "after=\($0)" } ?? path))
     }
 
     /// The left column: every view with its count, the current one marked.
-    func viewLinks(for caller: Caller, tickets: RecordSchema, current: WorkspaceView?) async throws -> [ViewLink] {
+    func viewLinks(for caller: Caller, tickets: RecordSchema, current: String?) async throws -> [ViewLink] {
         // An admin without help-desk access signs in for the settings; they have no ticket views.
         guard Access.allows(caller.user, .readRecords(.tickets)) else { return [] }
         var links: [ViewLink] = []
@@ -183,10 +231,20 @@ struct WorkspaceRoutes {
             } else if let search = candidate.search(for: caller.user, tickets: tickets, properties: [], limit: 0) {
                 count = try await desk.records.count(type: ObjectType.tickets.name, search, upTo: Self.countCap + 1, by: caller)
             }
-            let label = count > Self.countCap ? "10,000+" : String(count)
-            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: label, current: candidate == current))
+            links.append(ViewLink(id: candidate.rawValue, title: candidate.title, count: Self.countLabel(count),
+                                  current: candidate.rawValue == current))
+        }
+        for view in try await desk.savedViews.list(by: caller) {
+            let count = try await desk.records.count(type: ObjectType.tickets.name, view.search(properties: [], limit: 0),
+                                                     upTo: Self.countCap + 1, by: caller)
+            let id = ListSource.saved(view).linkID
+            links.append(ViewLink(id: id, title: view.name, count: Self.countLabel(count), current: id == current, saved: true))
         }
         return links
+    }
+
+    static func countLabel(_ count: Int) -> String {
+        count > countCap ? "10,000+" : String(count)
     }
 
     /// Who a ticket can be given to (A2, A9): active users with help-desk access, and its owner now.

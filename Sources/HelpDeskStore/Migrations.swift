@@ -304,6 +304,16 @@ enum Migrations {
             "CREATE INDEX records_owner_stage ON records (object_type, archived, owner_id, stage, updated_at)",
             "CREATE INDEX records_team_stage ON records (object_type, archived, team_id, stage, updated_at)",
         ],
+        // V1: views saved from filters, private or shared with a team.
+        [
+            """
+            CREATE TABLE saved_views (
+                id {ID}, name TEXT NOT NULL, author_id TEXT NOT NULL, team_id TEXT, definition TEXT NOT NULL,
+                created_at {INT} NOT NULL, updated_at {INT} NOT NULL)
+            """,
+            "CREATE INDEX saved_views_author ON saved_views (author_id)",
+            "CREATE INDEX saved_views_team ON saved_views (team_id)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

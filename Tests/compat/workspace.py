@@ -135,6 +135,27 @@ try:
     wait.until(lambda b: "sort=waiting" in b.current_url)
     check("an order chosen applies at once: the ticket waiting longest comes first (V1)",
           subjects() == ["Printer on fire", "Refund for order 1234"], subjects())
+
+    browser.find_element(By.CSS_SELECTOR, ".views a.new-view").click()
+    check("New view opens a form of conditions", heading() == "New view", heading())
+    accessible("the form of a new view")
+    fill({"name": "Printer tickets", "value0": "printer"})
+    Select(browser.find_element(By.NAME, "property0")).select_by_value("subject")
+    Select(browser.find_element(By.NAME, "comparison0")).select_by_value("contains")
+    fill({"value1": "Nobody"})
+    Select(browser.find_element(By.NAME, "property1")).select_by_value("hubspot_owner_id")
+    browser.find_element(By.CSS_SELECTOR, "#saved-view button[type=submit]").click()
+    check("a condition written with a name it does not know is refused in place, with the names it knows",
+          "has no \"Nobody\"" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+          and browser.find_element(By.NAME, "name").get_attribute("value") == "Printer tickets",
+          browser.find_element(By.CSS_SELECTOR, "[role=alert]").text)
+    Select(browser.find_element(By.NAME, "comparison1")).select_by_value("unknown")
+    fill({"value1": " "})
+    browser.find_element(By.CSS_SELECTOR, "#saved-view button[type=submit]").click()
+    wait.until(lambda b: heading() == "Printer tickets")
+    saved = urlparse(browser.current_url).path.removeprefix("/views/")
+    check("a view saved from conditions lists its tickets, with its count in the left column (V1)",
+          subjects() == ["Printer on fire"] and counts().get(saved) == "1", (subjects(), counts()))
     browser.get(BASE + "/views/open")
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("j")
