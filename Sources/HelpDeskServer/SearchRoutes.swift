@@ -1,3 +1,4 @@
+import Foundation
 import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
@@ -31,32 +32,39 @@ struct SearchRoutes {
         var hasContacts: Bool
         var searched: Bool
         var notice: String?
+        /// The next page of tickets; contacts show on the first.
+        var next: String?
+        var firstPage: Bool
     }
 
     func register(_ router: RouterGroup<HelpDeskRequestContext>) {
         router.get("search") { request, context in
             try await WorkspacePage.signedIn(context) { caller, csrf in
                 let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-                return try await page(query: query, caller: caller, csrf: csrf)
+                return try await page(query: query, after: request.uri.queryParameters.get("after"), caller: caller, csrf: csrf)
             }
         }
     }
 
-    func page(query: String, caller: Caller, csrf: String) async throws -> Response {
+    func page(query: String, after: String?, caller: Caller, csrf: String) async throws -> Response {
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let owners = try await workspace.ownerNames()
         var rows: [WorkspaceRoutes.TicketRow] = []
         var contacts: [ContactHit] = []
         var notice: String?
+        var next: String?
         if !query.isEmpty {
             do {
                 let properties = ["subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id", "hs_lastmodifieddate"]
-                let found = try await desk.records.search(
+                // Newest first: the full-text index lists matches in that order, so a common word
+                // costs no more than a rare one.
+                let found = try await desk.records.list(
                     type: ObjectType.tickets.name,
-                    SearchRequest(sorts: [SearchRequest.Sort(propertyName: "hs_lastmodifieddate", descending: true)], query: query,
-                                  properties: properties, limit: Self.ticketLimit), by: caller)
+                    SearchRequest(sorts: [SearchRequest.Sort(propertyName: "hs_object_id", descending: true)], query: query,
+                                  properties: properties, limit: Self.ticketLimit, start: after.flatMap(ListPosition.init)), by: caller)
                 rows = found.views.map { workspace.row(of: $0.record, tickets: tickets, owners: owners) }
-                if Access.allows(caller.user, .readRecords(.contacts)) {
+                next = found.next.map { "/search?q=\(Self.encoded(query))&after=\($0)" }
+                if after == nil, Access.allows(caller.user, .readRecords(.contacts)) {
                     let people = try await desk.records.search(
                         type: ObjectType.contacts.name,
                         SearchRequest(query: query, properties: TicketSide.nameProperties(of: .contacts), limit: Self.contactLimit), by: caller)
@@ -78,6 +86,10 @@ struct SearchRoutes {
             title: query.isEmpty ? "Search" : "Search: \(query)", csrf: csrf, feed: desk.live.head(),
             user: WorkspaceRoutes.UserView(caller.user), views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             query: query, tickets: rows, hasTickets: !rows.isEmpty, contacts: contacts, hasContacts: !contacts.isEmpty,
-            searched: !query.isEmpty, notice: notice))
+            searched: !query.isEmpty, notice: notice, next: next, firstPage: after == nil))
+    }
+
+    static func encoded(_ query: String) -> String {
+        query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 }

@@ -43,6 +43,10 @@ extension StoreSession {
         }
         order.append("r.id ASC")
         let orderBy = order.joined(separator: ", ")
+        if dialect == .sqlite, valueSorts.isEmpty, leading?.column == "r.id", let query = request.query, let match = fullTextMatch(query) {
+            return try await searchInTextOrder(request, match: match, descending: leading?.descending ?? false, schema: schema,
+                                               visibility: visibility)
+        }
         if valueSorts.isEmpty, total > max(5_000, 50 * (request.offset + request.limit)) {
             let (column, descending) = leading ?? ("r.id", false)
             let reach = max(Self.walkWindow, 20 * (request.offset + request.limit))
@@ -70,6 +74,25 @@ extension StoreSession {
         let rows = try await sql.raw("""
             SELECT r.id FROM records r\(joins) WHERE \(conditions(request, schema: schema, visibility: visibility, style: .sets))
             ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+            """).all()
+        return try rows.map { try $0.decode(column: "id", as: Int64.self) }
+    }
+
+    /// Words searched in id order, on SQLite: the full-text index lists its matches by record id,
+    /// so it leads and is read only as far as the page needs, where finding every match first and
+    /// then sorting them would read tens of thousands of records for a common word.
+    func searchInTextOrder(_ request: SearchRequest, match: String, descending: Bool, schema: RecordSchema,
+                           visibility: Visibility) async throws -> [Int64] {
+        var others = request
+        others.query = nil
+        others.start = nil
+        var conditions = "record_search MATCH \(bind: match) AND " + self.conditions(others, schema: schema, visibility: visibility, style: .probes)
+        if let start = request.start {
+            conditions += " AND record_search.rowid \(unsafeRaw: descending ? "<" : ">") \(bind: start.id)"
+        }
+        let rows = try await sql.raw("""
+            SELECT r.id FROM record_search JOIN records r ON r.id = record_search.rowid WHERE \(conditions)
+            ORDER BY record_search.rowid \(unsafeRaw: descending ? "DESC" : "ASC") LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
             """).all()
         return try rows.map { try $0.decode(column: "id", as: Int64.self) }
     }
@@ -244,13 +267,19 @@ extension StoreSession {
         return "%" + escaped.replacingOccurrences(of: "*", with: "%") + "%"
     }
 
+    /// SQLite's full-text query for the words: each a prefix, all required.
+    func fullTextMatch(_ query: String) -> String? {
+        let words = IndexedValue.words(of: query).prefix(16).map { "\"\($0)\"*" }
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
     /// Words of the query, each matched as a prefix, all required.
     func fullTextCondition(_ query: String) -> SQLQueryString? {
         let words = IndexedValue.words(of: query).prefix(16).map(String.init)
         guard !words.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
-            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            guard let match = fullTextMatch(query) else { return nil }
             // A probe per record would expand every prefix again; the set of matches is read once.
             return "r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH \(bind: match))"
         case .postgres:

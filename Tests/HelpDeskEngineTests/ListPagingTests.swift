@@ -119,4 +119,25 @@ final class ListPagingTests: XCTestCase {
             XCTAssertEqual(capped, 2, "counting stops at the cap")
         }
     }
+
+    func testV1SearchesPageNewestFirstByPositionWithFiltersApplied() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            let made = try await desk.records.create(type: "tickets", (1...10).map { number in
+                RecordInput(properties: ["subject": number % 3 == 0 ? "Invoice \(number)" : "Printer \(number) jammed", "hs_pipeline": "0",
+                                         "hs_pipeline_stage": number == 8 ? "4" : "1"])
+            }, by: people.admin)
+            XCTAssertEqual(made.count, 10)
+            let printers = try await subjects(desk, SearchRequest(sorts: [.init(propertyName: "hs_object_id", descending: true)],
+                                                                  query: "print jam", properties: ["subject"], limit: 3), by: people.admin)
+            XCTAssertEqual(printers, [["Printer 10 jammed", "Printer 8 jammed", "Printer 7 jammed"],
+                                      ["Printer 5 jammed", "Printer 4 jammed", "Printer 2 jammed"], ["Printer 1 jammed"]])
+            let open = try await subjects(desk, SearchRequest(
+                filterGroups: [[.init(propertyName: "hs_pipeline_stage", operator: .eq, value: "1")]],
+                sorts: [.init(propertyName: "hs_object_id", descending: false)], query: "printer", properties: ["subject"], limit: 4),
+                by: people.admin)
+            XCTAssertEqual(open.flatMap { $0 }, ["Printer 1 jammed", "Printer 2 jammed", "Printer 4 jammed", "Printer 5 jammed",
+                                                 "Printer 7 jammed", "Printer 10 jammed"], "oldest first, the closed one left out")
+        }
+    }
 }
