@@ -89,8 +89,11 @@ public struct OutgoingMail: Sendable {
     }
 
     /// Header values never carry line breaks given by a user: they would inject header fields.
+    /// Read by scalar: a CRLF pair is one Character, equal to neither "\r" nor "\n".
     static func headerSafe(_ text: String) -> String {
-        String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\t" ? " " : $0 })
+        var safe = String.UnicodeScalarView()
+        safe.append(contentsOf: text.unicodeScalars.map { $0 == "\r" || $0 == "\n" || $0 == "\t" ? " " : $0 })
+        return String(safe)
     }
 
     /// RFC 2047 B-encoded words for non-ASCII text, each at most 75 characters, split between
