@@ -231,6 +231,21 @@ try:
                            {"Cookie": "helpdesk_session=" + browser.get_cookie("helpdesk_session")["value"],
                             "Content-Type": "multipart/form-data; boundary=b"})
     check("a form with files is refused without the session's CSRF token, as every form is", status == 403, status)
+    fields = {name: browser.find_element(By.CSS_SELECTOR, f"#reply input[name={name}]").get_attribute("value")
+              for name in ("csrf", "conversation")}
+    fields["text"] = "The photos of the parcel"
+    large = b"".join(b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (name.encode(), value.encode())
+                     for name, value in fields.items())
+    large += (b'--b\r\nContent-Disposition: form-data; name="files"; filename="photos.zip"\r\nContent-Type: application/zip\r\n\r\n'
+              + bytes(21 * 1024 * 1024) + b"\r\n--b--\r\n")
+    status, _, page = request(BASE, "POST", urlparse(ticket_url).path + "/reply", large,
+                              {"Cookie": "helpdesk_session=" + browser.get_cookie("helpdesk_session")["value"],
+                               "Content-Type": "multipart/form-data; boundary=b"})
+    check("files beyond what a message carries are refused with the reason in the page, the text kept as the draft (R3, R4)",
+          status == 400 and "larger than a message may carry" in page and "The photos of the parcel" in page, (status, page[:300]))
+    browser.refresh()
+    browser.find_element(By.ID, "discard").click()
+    wait.until(lambda b: not b.find_elements(By.ID, "discard"))
     check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
           browser.find_element(By.CSS_SELECTOR, ".facts").text)
     browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too. @rob")
