@@ -19,6 +19,7 @@ extension ConversationService {
         guard text.utf8.count <= Draft.maxTextBytes, (draft.html ?? "").utf8.count <= Draft.maxHTMLBytes else {
             throw HelpDeskError.badRequest("A message holds at most 64 KiB of text and 1 MiB of rich text.")
         }
+        try draft.checkAttachments()
         let to = (draft.to ?? []).map(Channel.normalizedAddress)
         let cc = draft.cc.map(Channel.normalizedAddress), bcc = draft.bcc.map(Channel.normalizedAddress)
         guard let customer = to.first else { throw HelpDeskError.badRequest("Write the customer's email address in To.") }
@@ -47,7 +48,8 @@ extension ConversationService {
                 contactID: contactID, customerAddress: customer, subject: subject, createdAt: now, latestMessageAt: now))
             return try await Self.storeEmail(
                 in: conversation, answering: nil, subject: draft.subject ?? "\(subject) \(TicketToken.tag(ticketID: ticket.id))",
-                from: channel, to: to, cc: cc, bcc: bcc, text: plain, html: html, by: caller, at: now, tickets: tickets, session: session)
+                from: channel, to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments, by: caller, at: now,
+                tickets: tickets, session: session)
         }
     }
 }

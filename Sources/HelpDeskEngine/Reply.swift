@@ -17,9 +17,11 @@ public struct ReplyDraft: Sendable {
     /// The message answered (R1); the latest of the thread, whoever wrote it, when `nil`.
     public var inReplyTo: String?
     public var subject: String?
+    /// Files sent with an email reply (R3), within `AttachmentLimits`.
+    public var attachments: [NewAttachment]
 
     public init(text: String, html: String? = nil, to: [String]? = nil, cc: [String] = [], bcc: [String] = [],
-                channelID: String? = nil, inReplyTo: String? = nil, subject: String? = nil) {
+                channelID: String? = nil, inReplyTo: String? = nil, subject: String? = nil, attachments: [NewAttachment] = []) {
         self.text = text
         self.html = html
         self.to = to
@@ -28,6 +30,12 @@ public struct ReplyDraft: Sendable {
         self.channelID = channelID
         self.inReplyTo = inReplyTo
         self.subject = subject
+        self.attachments = attachments
+    }
+
+    /// Refuses files beyond `AttachmentLimits`, before anything is looked up or written.
+    func checkAttachments() throws {
+        if let problem = AttachmentLimits.problem(with: attachments) { throw HelpDeskError.badRequest(problem) }
     }
 }
 
@@ -46,16 +54,18 @@ extension ConversationService {
         guard text.utf8.count <= 65_536, (draft.html ?? "").utf8.count <= 1_048_576 else {
             throw HelpDeskError.badRequest("A reply holds at most 64 KiB of text and 1 MiB of rich text.")
         }
+        try draft.checkAttachments()
         let html = draft.html.map { HTMLSanitizer.clean($0) }
         let plain = text.isEmpty ? html.map(HTMLText.plain) ?? "" : draft.text
         let (own, emailChannels) = try await desk.database.read { session in
             (try await session.channel(id: conversation.channelID), try await session.channels(kind: .email))
         }
-        if let own, !own.archived, own.kind == .custom || own.kind == .whatsapp, draft.channelID == nil || draft.channelID == own.id {
+        if let own, !own.archived, [.custom, .whatsapp, .chat].contains(own.kind), draft.channelID == nil || draft.channelID == own.id {
+            guard draft.attachments.isEmpty else {
+                throw HelpDeskError.badRequest("Files can be attached to email replies only; send the text alone on this channel.")
+            }
+            if own.kind == .chat { return try await replyInChat(conversation, text: plain, channel: own, by: caller) }
             return try await replyOnChannel(conversation, text: plain, html: html, channel: own, by: caller)
-        }
-        if let own, !own.archived, own.kind == .chat, draft.channelID == nil || draft.channelID == own.id {
-            return try await replyInChat(conversation, text: plain, channel: own, by: caller)
         }
         let defaultEmail = own?.kind == .email ? own : emailChannels.first
         let channelID = draft.channelID ?? defaultEmail?.id ?? conversation.channelID
@@ -82,17 +92,19 @@ extension ConversationService {
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
             try await Self.storeEmail(in: conversation, answering: draft.inReplyTo, subject: draft.subject, from: channel,
-                                      to: to, cc: cc, bcc: bcc, text: plain, html: html, by: caller, at: now, tickets: tickets,
-                                      session: session)
+                                      to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments, by: caller,
+                                      at: now, tickets: tickets, session: session)
         }
         return message
     }
 
     /// The email an agent sends on a thread, in the transaction of `session`: the message on the
-    /// thread, the mail in the outbox, and what every reply leaves (`recordSent`).
+    /// thread with its files stored as incoming ones are, the mail carrying them in the outbox,
+    /// and what every reply leaves (`recordSent`).
     static func storeEmail(in conversation: Conversation, answering wanted: String?, subject given: String?, from channel: Channel,
-                           to: [String], cc: [String], bcc: [String], text plain: String, html: String?, by caller: Caller,
-                           at now: Timestamp, tickets: RecordSchema, session: StoreSession) async throws -> ConversationMessage {
+                           to: [String], cc: [String], bcc: [String], text plain: String, html: String?,
+                           attachments: [NewAttachment], by caller: Caller, at now: Timestamp, tickets: RecordSchema,
+                           session: StoreSession) async throws -> ConversationMessage {
         let thread = try await session.messages(conversationID: conversation.id)
         let answered: ConversationMessage?
         if let wanted {
@@ -113,13 +125,15 @@ extension ConversationService {
                                  address: conversation.ticketID.map { TicketToken.replyAddress(teamAddress: channel.address, ticketID: $0) }
                                      ?? channel.address),
             subject: subject, text: plain, html: html, messageID: OutgoingMail.newMessageID(domain: domain),
-            inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970)
+            inReplyTo: answered?.messageID, references: references, date: now.millisecondsSince1970,
+            attachments: attachments.map { MailAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.bytes) })
         let author = caller.user
         var stored = try await session.insertMessage(ConversationMessage(
             id: "", conversationID: conversation.id, direction: .outgoing, senderAddress: channel.address,
             senderName: author.displayName,
             to: to, cc: cc, subject: subject, text: plain, html: html, messageID: mail.messageID,
-            inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+            inReplyTo: answered?.messageID, isForward: false, automatic: nil, authorID: author.id, createdAt: now),
+            attachments: attachments)
         try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: to + cc + bcc,
                                       data: mail.rendered(), now: now)
         try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
@@ -251,13 +265,16 @@ extension ConversationService {
         }
     }
 
-    /// An internal comment on a conversation: seen by the team, never sent to the customer (R6).
-    /// Teammates it mentions with `@name` who may see the conversation are notified.
-    public func comment(conversationID: String, text: String, by caller: Caller) async throws -> ConversationMessage {
+    /// An internal comment on a conversation: seen by the team, never sent to the customer (R6),
+    /// with the files attached to it (R3). Teammates it mentions with `@name` who may see the
+    /// conversation are notified.
+    public func comment(conversationID: String, text: String, attachments: [NewAttachment] = [],
+                        by caller: Caller) async throws -> ConversationMessage {
         let conversation = try await get(id: conversationID, by: caller)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw HelpDeskError.badRequest("A comment needs a text.") }
         guard trimmed.utf8.count <= 65_536 else { throw HelpDeskError.badRequest("A comment holds at most 64 KiB of text.") }
+        if let problem = AttachmentLimits.problem(with: attachments) { throw HelpDeskError.badRequest(problem) }
         let now = desk.clock()
         let author = caller.user
         let (channel, thread, drafted) = try await desk.database.read { session in
@@ -283,7 +300,7 @@ extension ConversationService {
                 id: "", conversationID: conversation.id, direction: .comment, senderAddress: author.email,
                 senderName: author.displayName,
                 to: [], cc: [], subject: "", text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
-                automatic: nil, authorID: author.id, createdAt: now), attachments: [])
+                automatic: nil, authorID: author.id, createdAt: now), attachments: attachments)
             try await session.insertNotifications(mentioned.map {
                 AgentNotification(id: "", userID: $0.id, kind: .mention, conversationID: conversation.id, messageID: stored.id,
                                   ticketID: conversation.ticketID, actorID: author.id, text: String(trimmed.prefix(280)), createdAt: now)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// An email the help desk sends: an agent's reply or an automatic message, rendered to RFC 5322
-/// bytes with a text part and, when given, an HTML alternative. Automatic mail says so in its
+/// bytes with a text part and, when given, an HTML alternative; files go with them in a
+/// multipart/mixed, each a base64 part of its own. Automatic mail says so in its
 /// headers (RFC 3834 `Auto-Submitted`, and Exchange's `X-Auto-Response-Suppress`), so that
 /// other systems do not answer it and loops cannot start.
 public struct OutgoingMail: Sendable {
@@ -20,10 +21,12 @@ public struct OutgoingMail: Sendable {
     public var automatic: Bool
     /// Milliseconds since 1970.
     public var date: Int64
+    /// Files sent as attachments (`inline` is not used: the help desk's HTML refers to no parts).
+    public var attachments: [MailAttachment]
 
     public init(from: MailAddress, to: [MailAddress], cc: [MailAddress] = [], replyTo: MailAddress? = nil, subject: String,
                 text: String, html: String? = nil, messageID: String, inReplyTo: String? = nil, references: [String] = [],
-                automatic: Bool = false, date: Int64) {
+                automatic: Bool = false, date: Int64, attachments: [MailAttachment] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -36,6 +39,7 @@ public struct OutgoingMail: Sendable {
         self.references = references
         self.automatic = automatic
         self.date = date
+        self.attachments = attachments
     }
 
     /// A new Message-ID in the sender's domain.
@@ -61,22 +65,93 @@ public struct OutgoingMail: Sendable {
             lines.append("X-Auto-Response-Suppress: All")
         }
         lines.append("MIME-Version: 1.0")
-        let textPart = ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
-                        Self.quotedPrintable(text)]
-        if let html {
-            let boundary = "=_hd_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        if attachments.isEmpty {
+            lines += bodyPart()
+        } else {
+            let boundary = Self.newBoundary()
+            lines.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
             lines.append("")
             lines.append("--" + boundary)
-            lines += textPart
-            lines.append("--" + boundary)
-            lines += ["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
-                      Self.quotedPrintable(html)]
+            lines += bodyPart()
+            for attachment in attachments {
+                lines.append("--" + boundary)
+                lines += Self.part(attachment)
+            }
             lines.append("--" + boundary + "--")
-        } else {
-            lines += textPart
         }
         return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// The text, or the text and its HTML alternative: the whole body of a mail without files.
+    private func bodyPart() -> [String] {
+        let textPart = ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
+                        Self.quotedPrintable(text)]
+        guard let html else { return textPart }
+        let boundary = Self.newBoundary()
+        return ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "", "--" + boundary] + textPart
+            + ["--" + boundary, "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
+               Self.quotedPrintable(html), "--" + boundary + "--"]
+    }
+
+    private static func newBoundary() -> String {
+        "=_hd_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    }
+
+    /// A file as a base64 part. Its name is quoted when plain ASCII allows it; otherwise it is
+    /// written as RFC 2231 continuations (a long name in another script stays under the line
+    /// limit), and as an RFC 2047 word in the type's `name`, which older clients read instead.
+    static func part(_ attachment: MailAttachment) -> [String] {
+        let name = headerSafe(attachment.filename)
+        let type = headerSafe(attachment.contentType)
+        func quoted(_ value: String) -> String {
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var lines: [String]
+        if name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 && $0.value != 127 }), name.count <= 60 {
+            lines = ["Content-Type: \(type); name=\(quoted(name))", "Content-Disposition: attachment; filename=\(quoted(name))"]
+        } else {
+            let words = encodedWords(name).replacingOccurrences(of: "\r\n ", with: " ")
+            lines = ["Content-Type: \(type);", " name=\(quoted(words))", "Content-Disposition: attachment;"]
+            let sections = continuations(of: percentEncoded(name))
+            for (index, section) in sections.enumerated() {
+                lines.append(" filename*\(index)*=\(index == 0 ? "UTF-8''" : "")\(section)\(index == sections.count - 1 ? "" : ";")")
+            }
+        }
+        lines += ["Content-Transfer-Encoding: base64", "",
+                  Data(attachment.data).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
+                                                                      .endLineWithLineFeed])]
+        return lines
+    }
+
+    /// RFC 2231 extended value: UTF-8 with everything but letters, digits and a few marks escaped.
+    static func percentEncoded(_ text: String) -> String {
+        let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        let hex = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        for byte in text.utf8 {
+            encoded += plain.contains(byte) ? [byte] : [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+        }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// An encoded value cut into sections of at most 60 characters, never inside an escape.
+    static func continuations(of encoded: String) -> [String] {
+        var sections: [String] = []
+        var current = ""
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded[index] == "%" ? encoded.index(index, offsetBy: 3, limitedBy: encoded.endIndex) ?? encoded.endIndex
+                : encoded.index(after: index)
+            let piece = encoded[index..<end]
+            if current.count + piece.count > 60 {
+                sections.append(current)
+                current = ""
+            }
+            current += piece
+            index = end
+        }
+        if !current.isEmpty || sections.isEmpty { sections.append(current) }
+        return sections
     }
 
     static func header(_ address: MailAddress) -> String {
@@ -89,8 +164,11 @@ public struct OutgoingMail: Sendable {
     }
 
     /// Header values never carry line breaks given by a user: they would inject header fields.
+    /// Read by scalar: a CRLF pair is one Character, equal to neither "\r" nor "\n".
     static func headerSafe(_ text: String) -> String {
-        String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\t" ? " " : $0 })
+        var safe = String.UnicodeScalarView()
+        safe.append(contentsOf: text.unicodeScalars.map { $0 == "\r" || $0 == "\n" || $0 == "\t" ? " " : $0 })
+        return String(safe)
     }
 
     /// RFC 2047 B-encoded words for non-ASCII text, each at most 75 characters, split between

@@ -4,8 +4,9 @@ import HelpDeskEngine
 import Hummingbird
 
 /// The ticket page: the ticket's threads with every message, internal comments set apart, the
-/// reply that can set the status in the same action (R5), the comment box (R6), and attachment
-/// downloads. What the user may not see answers as if it did not exist (R8).
+/// reply that can set the status in the same action (R5), the comment box (R6), files attached
+/// to either (R3), and attachment downloads. What the user may not see answers as if it did not
+/// exist (R8).
 struct TicketRoutes {
     let desk: HelpDesk
     let workspace: WorkspaceRoutes
@@ -95,6 +96,13 @@ struct TicketRoutes {
         var name: String
     }
 
+    /// What may be attached (R3), for the file inputs' hint and the script's check before sending.
+    struct FileLimits {
+        var hint = "up to \(AttachmentLimits.maxTotalBytes / 1_048_576) MB together, \(AttachmentLimits.maxFileBytes / 1_048_576) MB each"
+        var maxFile = AttachmentLimits.maxFileBytes
+        var maxTotal = AttachmentLimits.maxTotalBytes
+    }
+
     struct Page {
         var title: String
         var csrf: String
@@ -109,6 +117,7 @@ struct TicketRoutes {
         var side: TicketSide.View
         /// What `#` completes in the editor and the comment box (R3).
         var snippets: [Snippet]
+        var files = FileLimits()
         var notice: String?
     }
 
@@ -134,10 +143,10 @@ struct TicketRoutes {
             }
         }
         router.post("tickets/:id/draft") { request, context in
-            let form = try await SubmittedForm.read(request)
             guard let caller = context.caller, let csrf = context.csrfToken else {
                 return Self.plain(.unauthorized, "You are signed out; sign in again to keep this draft.")
             }
+            let form = try await SubmittedForm.read(request)
             guard form["csrf"] == csrf else { return Self.plain(.forbidden, "The page is too old to save this draft; reload it.") }
             do {
                 try await desk.drafts.save(Self.draft(from: form, ticketID: try context.parameters.require("id")), by: caller)
@@ -147,10 +156,10 @@ struct TicketRoutes {
             }
         }
         router.post("tickets/:id/presence") { request, context in
-            let form = try await SubmittedForm.read(request)
             guard let caller = context.caller, let csrf = context.csrfToken else {
                 return Self.plain(.unauthorized, "You are signed out.")
             }
+            let form = try await SubmittedForm.read(request)
             guard form["csrf"] == csrf else { return Self.plain(.forbidden, "The page is too old; reload it.") }
             let ticketID = try context.parameters.require("id")
             do {
@@ -207,7 +216,8 @@ struct TicketRoutes {
         }
         router.post("tickets/:id/comment") { request, context in
             try await change(request, context) { caller, form, _ in
-                _ = try await desk.conversations.comment(conversationID: form["conversation"] ?? "", text: form["text"] ?? "", by: caller)
+                _ = try await desk.conversations.comment(conversationID: form["conversation"] ?? "", text: form["text"] ?? "",
+                                                         attachments: form.files("files"), by: caller)
                 return nil
             }
         }
@@ -319,7 +329,8 @@ struct TicketRoutes {
     }
 
     /// Sends what the editor holds, then sets the status chosen with it (R5). What could not be
-    /// sent stays as the author's draft, which the page shows again: nothing typed is lost.
+    /// sent stays as the author's draft, which the page shows again: nothing typed is lost. Files
+    /// cannot be kept in a draft; the page says to attach them again.
     func send(_ form: SubmittedForm, ticketID: String, by caller: Caller,
               _ sending: () async throws -> ConversationMessage) async throws -> String? {
         let message: ConversationMessage
@@ -327,6 +338,9 @@ struct TicketRoutes {
             message = try await sending()
         } catch let error as HelpDeskError {
             try await desk.drafts.save(Self.draft(from: form, ticketID: ticketID), by: caller)
+            if form.carriedFiles, case .badRequest(let reason) = error {
+                throw HelpDeskError.badRequest(reason + " What you wrote is kept as a draft; attach the files again.")
+            }
             throw error
         }
         guard let status = form["status"], !status.isEmpty else { return nil }
@@ -339,11 +353,12 @@ struct TicketRoutes {
         }
     }
 
-    /// The reply the editor's form describes (R1, R2).
-    static func reply(from form: SubmittedForm) -> ReplyDraft {
+    /// The reply the editor's form describes (R1, R2), with its files (R3).
+    static func reply(from form: SubmittedForm) throws -> ReplyDraft {
         let to = addresses(form["to"])
-        return ReplyDraft(text: form["text"] ?? "", html: nonEmpty(form["html"]), to: to.isEmpty ? nil : to, cc: addresses(form["cc"]),
-                          bcc: addresses(form["bcc"]), channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]))
+        return try ReplyDraft(text: form["text"] ?? "", html: nonEmpty(form["html"]), to: to.isEmpty ? nil : to, cc: addresses(form["cc"]),
+                              bcc: addresses(form["bcc"]), channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]),
+                              attachments: form.files("files"))
     }
 
     /// The editor's form as the author's draft (R4).

@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 
 /// `application/x-www-form-urlencoded` bodies, as browsers send forms and Twilio its webhooks.
 enum URLEncodedForm {
@@ -24,27 +23,5 @@ enum URLEncodedForm {
             values[name] = value
         }
         return values
-    }
-}
-
-/// A form a page sent: the first value of each name, and every value of a repeated one
-/// (checkboxes that share a name).
-struct SubmittedForm: Sendable {
-    let pairs: [(String, String)]
-
-    init(_ body: String) {
-        pairs = URLEncodedForm.pairs(body)
-    }
-
-    static func read(_ request: Request) async throws -> SubmittedForm {
-        SubmittedForm(String(buffer: try await request.body.collect(upTo: AccountRoutes.maxBody)))
-    }
-
-    subscript(name: String) -> String? {
-        pairs.first { $0.0 == name }?.1
-    }
-
-    func all(_ name: String) -> [String] {
-        pairs.filter { $0.0 == name }.map(\.1)
     }
 }

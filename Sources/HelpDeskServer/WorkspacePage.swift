@@ -61,12 +61,13 @@ enum WorkspacePage {
         }
     }
 
-    /// A form a signed-in page sent: read, and checked against the session's CSRF token (a form
-    /// from a page older than the session is refused, with a way `back`).
+    /// A form a signed-in page sent, URL-encoded or with files: read, and checked against the
+    /// session's CSRF token (a form from a page older than the session is refused, with a way
+    /// `back`). A body is read only for a signed-in session: nobody else may have files buffered.
     static func submitted(_ request: Request, _ context: HelpDeskRequestContext, back: (href: String, label: String) = ("/", "Go to the workspace"),
                           _ body: (Caller, String, SubmittedForm) async throws -> Response) async throws -> Response {
-        let form = try await SubmittedForm.read(request)
-        return try await signedIn(context) { caller, csrf in
+        try await signedIn(context) { caller, csrf in
+            let form = try await SubmittedForm.read(request)
             guard form["csrf"] == csrf else {
                 return message(status: .forbidden, title: "Request refused",
                                message: "The page was too old to make this change; reload it and try again.", link: back)

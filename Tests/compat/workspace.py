@@ -1,7 +1,7 @@
 """The agents' workspace end to end in a real browser: on a fresh install the first admin opens
 the link the server printed, creates their account and lands in the workspace; tickets made
-through the API show in the views with their counts; a customer's email becomes a ticket in Unassigned that the agent opens, answers while setting its
-status, and comments on; the link works once; signing out, a wrong
+through the API show in the views with their counts; a customer's email becomes a ticket in Unassigned that the agent opens, answers
+with a file attached while setting its status, and comments on; the link works once; signing out, a wrong
 password and a right one behave as users expect; the pages carry their security headers.
 
 usage: workspace.py BASE_URL SMTP_PORT SETUP_PATH API_TOKEN SCREENSHOT_DIR RELAY_DIRECTORY [SECOND_SERVER_URL]
@@ -230,6 +230,10 @@ try:
     accessible("the Drafts view")
     browser.get(ticket_url)
     browser.find_element(By.ID, "reply-editor").send_keys(" the parcel left the warehouse today.")
+    receipt = os.path.join(SHOTS, "receipt.txt")
+    with open(receipt, "w") as file:
+        file.write("Parcel 1234 left the warehouse.\n")
+    browser.find_element(By.ID, "reply-files").send_keys(receipt)
     Select(browser.find_element(By.ID, "reply-status")).select_by_visible_text("Waiting on contact")
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
@@ -241,7 +245,34 @@ try:
           sent and sorted(sent[0]["recipients"]) == ["cleo@example.org", "warehouse@example.org"]
           and delivered["From"].addresses[0].addr_spec == "support@example.com"
           and "the parcel left the warehouse today" in delivered.get_body(("plain",)).get_content(), sent)
+    files = [(part.get_filename(), part.get_content()) for part in delivered.iter_attachments()] if delivered else []
+    check("the file attached to the reply goes with the customer's mail (R3)",
+          files == [("receipt.txt", "Parcel 1234 left the warehouse.\n")], files)
+    links = [link.text for link in browser.find_elements(By.CSS_SELECTOR, ".message-outgoing .attachments a")]
+    check("the thread lists the file under the sent message, to download (R3)", links == ["receipt.txt"], links)
     check("sending removed the draft (R4)", counts()["drafts"] == "0", counts())
+    stale = (b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nstale\r\n'
+             b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nSneaky\r\n'
+             b'--b\r\nContent-Disposition: form-data; name="files"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n')
+    status, _, _ = request(BASE, "POST", urlparse(ticket_url).path + "/reply", stale,
+                           {"Cookie": "helpdesk_session=" + browser.get_cookie("helpdesk_session")["value"],
+                            "Content-Type": "multipart/form-data; boundary=b"})
+    check("a form with files is refused without the session's CSRF token, as every form is", status == 403, status)
+    fields = {name: browser.find_element(By.CSS_SELECTOR, f"#reply input[name={name}]").get_attribute("value")
+              for name in ("csrf", "conversation")}
+    fields["text"] = "The photos of the parcel"
+    large = b"".join(b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (name.encode(), value.encode())
+                     for name, value in fields.items())
+    large += (b'--b\r\nContent-Disposition: form-data; name="files"; filename="photos.zip"\r\nContent-Type: application/zip\r\n\r\n'
+              + bytes(21 * 1024 * 1024) + b"\r\n--b--\r\n")
+    status, _, page = request(BASE, "POST", urlparse(ticket_url).path + "/reply", large,
+                              {"Cookie": "helpdesk_session=" + browser.get_cookie("helpdesk_session")["value"],
+                               "Content-Type": "multipart/form-data; boundary=b"})
+    check("files beyond what a message carries are refused with the reason in the page, the text kept as the draft (R3, R4)",
+          status == 400 and "larger than a message may carry" in page and "The photos of the parcel" in page, (status, page[:300]))
+    browser.refresh()
+    browser.find_element(By.ID, "discard").click()
+    wait.until(lambda b: not b.find_elements(By.ID, "discard"))
     check("sending set the status in the same action (R5)", "Waiting on contact" in browser.find_element(By.CSS_SELECTOR, ".facts").text,
           browser.find_element(By.CSS_SELECTOR, ".facts").text)
     browser.find_element(By.ID, "comment-text").send_keys("Checking with the warehouse too. @rob")

@@ -64,7 +64,8 @@ function keepDraft() {
     clearTimeout(timer);
     if (!dirty) return;
     dirty = false;
-    const body = new URLSearchParams(new FormData(form));
+    // A draft keeps what was typed; files are chosen again when sending.
+    const body = new URLSearchParams([...new FormData(form)].filter(([, value]) => typeof value === "string"));
     try {
       const response = await fetch(form.dataset.draft, { method: "POST", body, credentials: "same-origin", keepalive: leaving === true });
       if (leaving === true) return;
@@ -455,6 +456,23 @@ function followShortcuts() {
   });
 }
 
+// Files beyond what a message may carry (R3) are refused before they are sent, as the browser
+// refuses a field that is not valid: the server checks them again.
+function checkAttachedFiles() {
+  for (const input of document.querySelectorAll("input[type=file][data-max-total]")) {
+    input.addEventListener("change", () => {
+      const maxFile = Number(input.dataset.maxFile), maxTotal = Number(input.dataset.maxTotal);
+      const files = [...input.files];
+      const large = files.find((file) => file.size > maxFile);
+      const total = files.reduce((sum, file) => sum + file.size, 0);
+      const megabytes = (bytes) => Math.ceil(bytes / 1048576);
+      input.setCustomValidity(large ? `"${large.name}" is larger than ${megabytes(maxFile)} MB, the most one file may hold.`
+        : total > maxTotal ? `These files hold ${megabytes(total)} MB together; a message carries at most ${megabytes(maxTotal)} MB.` : "");
+      input.reportValidity();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.documentElement.classList.add("scripted");
   showLocalTimes(document);
@@ -462,6 +480,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Before keepDraft: the editor's check of an empty message comes before the draft's submit.
   writeRichReplies();
   keepDraft();
+  checkAttachedFiles();
   completeMentionsAndSnippets();
   followShortcuts();
   showBulkWhenPicked();
