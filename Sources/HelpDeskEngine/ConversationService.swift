@@ -111,4 +111,13 @@ public struct ConversationService: Sendable {
         }
         return RecordService.visible(ticket, to: user, type: .tickets)
     }
+
+    /// Those of `users` who may see a conversation, its ticket read once for all of them.
+    static func readers(of conversation: Conversation, among users: [User], session: StoreSession) async throws -> [User] {
+        guard let ticketID = conversation.ticketID, let numeric = Int64(ticketID) else {
+            return users.filter { Access.canSee(ticketOwnedBy: conversation.ownerID, team: nil, user: $0) }
+        }
+        guard let ticket = try await session.records(type: .tickets, ids: [numeric]).first else { return [] }
+        return users.filter { RecordService.visible(ticket, to: $0, type: .tickets) }
+    }
 }

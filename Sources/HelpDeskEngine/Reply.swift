@@ -255,13 +255,8 @@ extension ConversationService {
         let author = caller.user
         return try await desk.database.read { session in
             let users = try await session.users(includeArchived: false)
-            var reachable: [(user: User, handle: String)] = []
-            for user in users where user.id != author.id && Access.allows(user, .workConversations) {
-                if try await Self.visible(conversation, to: user, session: session) {
-                    reachable.append((user, Mention.handle(for: user, among: users)))
-                }
-            }
-            return reachable
+            let candidates = users.filter { $0.id != author.id && Access.allows($0, .workConversations) }
+            return try await Self.readers(of: conversation, among: candidates, session: session).map { ($0, Mention.handle(for: $0, among: users)) }
         }
     }
 
@@ -288,12 +283,8 @@ extension ConversationService {
             throw HelpDeskError.conflict("On a call's conversation, comments open once an email to the caller is drafted or sent (R6).")
         }
         let mentioned = try await desk.database.read { session in
-            var reachable: [User] = []
-            for user in Mention.mentionedUsers(in: trimmed, among: try await session.users(includeArchived: false))
-            where user.id != author.id {
-                if try await Self.visible(conversation, to: user, session: session) { reachable.append(user) }
-            }
-            return reachable
+            let named = Mention.mentionedUsers(in: trimmed, among: try await session.users(includeArchived: false)).filter { $0.id != author.id }
+            return try await Self.readers(of: conversation, among: named, session: session)
         }
         return try await desk.database.write { session in
             let stored = try await session.insertMessage(ConversationMessage(
