@@ -36,6 +36,8 @@ public struct FeedEvent: Sendable, Hashable {
         case teams
         case tokens
         case snippets
+        /// The New ticket page's form (P5).
+        case ticketForm = "ticket_form"
     }
 
     /// The place in the feed, given at commit; 0 until then.

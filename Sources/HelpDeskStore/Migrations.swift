@@ -295,6 +295,10 @@ enum Migrations {
             "CREATE TABLE snippets (id {ID}, name TEXT NOT NULL, body TEXT NOT NULL, created_at {INT} NOT NULL, updated_at {INT} NOT NULL)",
             "CREATE UNIQUE INDEX snippets_name ON snippets (lower(name))",
         ],
+        // Settings of the whole account, by name (the New ticket form's fields, P5).
+        [
+            "CREATE TABLE account_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at {INT} NOT NULL)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {
