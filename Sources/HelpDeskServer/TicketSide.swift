@@ -27,6 +27,8 @@ struct TicketSide {
         var select = false
         var checkboxes = false
         var options: [Option] = []
+        /// Whether the form must have a value (the New ticket form's choice, P5).
+        var required = false
     }
 
     struct Linked {
