@@ -453,6 +453,26 @@ function followShortcuts() {
   });
 }
 
+// "Add an option" copies the last option row of its list, empty and numbered next, so that a
+// property's choices can grow beyond the blank rows the page brings.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".add-option");
+  if (!button) return;
+  const rows = button.closest(".options").querySelectorAll(".option");
+  const last = rows[rows.length - 1];
+  if (!last) return;
+  const index = Math.max(...[...rows].map((row) => Number(row.querySelector("input").name.split(".")[1]))) + 1;
+  const row = last.cloneNode(true);
+  row.querySelectorAll("input").forEach((input) => {
+    input.name = input.name.replace(/^option\.\d+\./, `option.${index}.`);
+    if (input.id) input.id = input.id.replace(/-option-\d+-/, `-option-${index}-`);
+    if (input.type === "checkbox") input.checked = false; else input.value = "";
+  });
+  row.querySelectorAll("label[for]").forEach((label) => { label.htmlFor = label.htmlFor.replace(/-option-\d+-/, `-option-${index}-`); });
+  last.after(row);
+  row.querySelector("input").focus();
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
