@@ -261,7 +261,8 @@ struct PropertySettingsRoutes {
             formRefusal = sent == nil ? nil : refused?.message
             ticketForm = Self.formRows(try await desk.newTicketForm.current(by: caller), schema: schema, sent: sent)
         }
-        let placed = rows.contains { $0.refusal != nil } || draft.refusal != nil || formRefusal != nil
+        // A built-in property has no form to show a refusal beside (its change was sent by hand).
+        let placed = rows.contains { $0.refusal != nil && !$0.builtIn } || draft.refusal != nil || formRefusal != nil
         return WorkspacePage.render("properties", Page(
             csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
             views: try await workspace.viewLinks(for: caller, tickets: try await desk.recordSchema(ObjectType.tickets.name), current: nil),

@@ -231,6 +231,11 @@ try:
                                                                            "hs_pipeline_stage": "1"}})
     check("the API's ticket creation is not held to the New ticket form", status == 201, (status, created))
 
+    csrf = browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] input[name=csrf]").get_attribute("value")
+    status, _, page = request(BASE, "POST", "/settings/properties/subject", f"csrf={csrf}&action=archive".encode(), signed_in_form())
+    check("a built-in property sent to be archived by hand stays, and the page says why",
+          status == 400 and "cannot be archived" in page and stored("subject") is not None, status)
+
     status, _, _ = request(BASE, "POST", "/settings/properties", b"csrf=stale&label=Stale&kind=string%3Atext", signed_in_form())
     check("a change from a page older than the session is refused", status == 403 and stored("stale") is None, status)
 
