@@ -93,12 +93,12 @@ struct NewTicketRoutes {
         switch definition.name {
         case Record.ownerProperty:
             let owner = sent ?? caller.user.id
-            var field = TicketSide.Field(name: definition.name, label: definition.label, value: owner, select: true)
+            var field = TicketSide.Field(name: definition.name, label: definition.label, value: owner, select: true, none: "Unassigned")
             field.options = try await workspace.assignable(current: nil)
                 .map { TicketSide.Option(value: $0.id, label: $0.name, selected: $0.id == owner) }
             return field
         case "hubspot_team_id":
-            var field = TicketSide.Field(name: definition.name, label: definition.label, value: sent ?? "", select: true)
+            var field = TicketSide.Field(name: definition.name, label: definition.label, value: sent ?? "", select: true, none: "No team")
             field.options = try await desk.people.teams().map { TicketSide.Option(value: $0.id, label: $0.name, selected: $0.id == sent) }
             return field
         default:

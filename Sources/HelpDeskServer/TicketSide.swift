@@ -29,6 +29,8 @@ struct TicketSide {
         var options: [Option] = []
         /// Whether the form must have a value (the New ticket form's choice, P5).
         var required = false
+        /// What a select's empty choice says on the New ticket form.
+        var none = "—"
     }
 
     struct Linked {

@@ -181,7 +181,10 @@ try:
     check("a custom property is archived: gone from the page and the API",
           "temporary_note" not in listed() and stored("temporary_note") is None and any("archived" in n for n in notices()), notices())
 
+    create_property("Affected parts", "enumeration:checkbox", options=["Tray", "Roller"])
+    check("a multiple-checkbox property is created", (stored("affected_parts") or {}).get("fieldType") == "checkbox", (notices(), alerts()))
     browser.find_element(By.ID, "form-product_line-required").click()
+    browser.find_element(By.ID, "form-affected_parts-shown").click()
     press(browser.find_element(By.CSS_SELECTOR, "#new-ticket-form button[type=submit]"))
     check("the new property is put on the New ticket form as required (P5)",
           "The New ticket form is saved." in notices()
@@ -221,12 +224,14 @@ try:
     check("and keeps the name typed", browser.find_element(By.ID, "ticket-subject").get_attribute("value") == "Paper jam on floor 3")
     browser.save_screenshot(os.path.join(SHOTS, "new-ticket-refusal.png"))
     Select(browser.find_element(By.ID, "ticket-product_line")).select_by_value("Printer")
+    browser.find_element(By.CSS_SELECTOR, "input[name='p.affected_parts'][value=Roller]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name='p.affected_parts'][value=Tray]").click()
     press(browser.find_element(By.CSS_SELECTOR, "#new-ticket button[type=submit]"))
     ticket_id = browser.current_url.split("/tickets/")[-1].split("#")[0]
-    status, ticket = api("GET", f"/crm/v3/objects/tickets/{ticket_id}?properties=subject,product_line")
-    check("with it, the ticket is made with the value chosen",
-          heading() == "Paper jam on floor 3" and status == 200 and ticket["properties"].get("product_line") == "Printer",
-          (heading(), status, ticket))
+    status, ticket = api("GET", f"/crm/v3/objects/tickets/{ticket_id}?properties=subject,product_line,affected_parts")
+    check("with it, the ticket is made with the values chosen, several boxes ticked kept as one value",
+          heading() == "Paper jam on floor 3" and status == 200 and ticket["properties"].get("product_line") == "Printer"
+          and ticket["properties"].get("affected_parts") == "Tray;Roller", (heading(), status, ticket))
     status, created = api("POST", "/crm/v3/objects/tickets", {"properties": {"subject": "From a script", "hs_pipeline": "0",
                                                                            "hs_pipeline_stage": "1"}})
     check("the API's ticket creation is not held to the New ticket form", status == 201, (status, created))
