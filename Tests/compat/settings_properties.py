@@ -131,6 +131,10 @@ try:
           and "read-only" in rows.get("hs_ticket_priority", [""] * 6)[5]
           and not browser.find_elements(By.ID, "edit-hs_ticket_priority"), rows.get("hs_ticket_priority"))
 
+    options = browser.find_element(By.CSS_SELECTOR, "#new-property .options")
+    shown_for_text = options.is_displayed()
+    Select(browser.find_element(By.ID, "new-property-kind")).select_by_value("enumeration:select")
+    check("a new property's options show for a choice only", not shown_for_text and options.is_displayed())
     create_property("Product line", "enumeration:select", options=["Printer", "Scanner"], added=["Copier"])
     made = stored("product_line")
     check("a custom enumeration is created, its internal name made from the label, with its options (one row added by the button)",

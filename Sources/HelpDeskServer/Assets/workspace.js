@@ -473,6 +473,17 @@ document.addEventListener("click", (event) => {
   row.querySelector("input").focus();
 });
 
+// A new property's options matter only for a choice (select, radio, checkboxes): the list shows
+// for those kinds alone.
+function showOptionsForChoices() {
+  const kind = document.getElementById("new-property-kind");
+  const options = document.querySelector("#new-property .options");
+  if (!kind || !options) return;
+  const show = () => { options.hidden = !kind.value.startsWith("enumeration:"); };
+  kind.addEventListener("change", show);
+  show();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes(document);
   followLive();
@@ -483,4 +494,5 @@ document.addEventListener("DOMContentLoaded", () => {
   followShortcuts();
   showBulkWhenPicked();
   sharePresence();
+  showOptionsForChoices();
 });
