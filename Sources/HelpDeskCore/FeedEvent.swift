@@ -38,6 +38,8 @@ public struct FeedEvent: Sendable, Hashable {
         case snippets
         /// Views saved from filters (V1).
         case views
+        /// The New ticket page's form (P5).
+        case ticketForm = "ticket_form"
     }
 
     /// The place in the feed, given at commit; 0 until then.

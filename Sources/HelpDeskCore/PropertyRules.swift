@@ -46,6 +46,38 @@ public enum PropertyRules {
         }
         guard problems.isEmpty else { throw PropertyDefinitionError(problems: problems) }
     }
+
+    /// The internal name a label suggests when the admin gives none: its letters and digits in
+    /// lowercase ASCII (a Latin letter with an accent as the letter without it), every other run
+    /// of characters one underscore, and a leading `p_` when it would not start with a letter.
+    /// "Délai (jours)" gives `delai_jours`.
+    public static func name(derivedFrom label: String) -> String {
+        var name = ""
+        for scalar in label.lowercased().unicodeScalars {
+            if let letter = asciiLetter(scalar) {
+                name.unicodeScalars.append(letter)
+            } else if scalar.properties.isDiacritic || scalar.properties.isAlphabetic {
+                continue
+            } else if !name.isEmpty, name.last != "_" {
+                name.append("_")
+            }
+        }
+        while name.last == "_" { name.removeLast() }
+        if name.first.map({ !$0.isLetter }) ?? true { name = "p_" + name }
+        return String(name.prefix(100))
+    }
+
+    /// A lowercase ASCII letter or digit, or the base letter of a Latin letter with marks, by its
+    /// Unicode name ("LATIN SMALL LETTER E WITH ACUTE").
+    static func asciiLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        if (97...122).contains(scalar.value) || (48...57).contains(scalar.value) { return scalar }
+        guard let unicodeName = scalar.properties.name else { return nil }
+        for prefix in ["LATIN SMALL LETTER ", "LATIN CAPITAL LETTER "] where unicodeName.hasPrefix(prefix) {
+            let base = unicodeName.dropFirst(prefix.count).prefix { $0 != " " }
+            if base.count == 1, let letter = base.lowercased().unicodeScalars.first, (97...122).contains(letter.value) { return letter }
+        }
+        return nil
+    }
 }
 
 /// Why a property definition was refused.

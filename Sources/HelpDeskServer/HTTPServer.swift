@@ -47,6 +47,7 @@ public enum HTTPServer {
         LiveRoutes(desk: desk).register(workspace)
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)
+        PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,

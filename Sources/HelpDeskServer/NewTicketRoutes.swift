@@ -3,8 +3,9 @@ import HelpDeskEngine
 import Hummingbird
 
 /// A ticket made by hand (P5): a name, a pipeline and a status of it (the pipeline's first open
-/// one by default), and optionally its priority, owner and description. The agent then writes to
-/// the customer from the ticket's page, which starts its first conversation.
+/// one by default), and the properties an admin put on the New ticket form, each with an input
+/// that fits its type, some perhaps required. The agent then writes to the customer from the
+/// ticket's page, which starts its first conversation.
 struct NewTicketRoutes {
     let desk: HelpDesk
     let workspace: WorkspaceRoutes
@@ -16,10 +17,8 @@ struct NewTicketRoutes {
         var user: WorkspaceRoutes.UserView
         var views: [WorkspaceRoutes.ViewLink]
         var subject: String
-        var description: String
         var statuses: [WorkspaceRoutes.OwnerOption]
-        var priorities: [WorkspaceRoutes.OwnerOption]
-        var owners: [WorkspaceRoutes.OwnerOption]
+        var fields: [TicketSide.Field]
         var notice: String?
     }
 
@@ -31,25 +30,31 @@ struct NewTicketRoutes {
         }
         router.post("tickets/new") { request, context in
             try await WorkspacePage.submitted(request, context) { caller, csrf, form in
-                var properties = ["subject": form["subject"] ?? "", "content": form["description"] ?? "",
-                                  "hs_ticket_priority": form["priority"] ?? "", Record.ownerProperty: form["owner"] ?? ""]
-                let place = (form["status"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
-                if place.count == 2 {
-                    properties["hs_pipeline"] = place[0]
-                    properties["hs_pipeline_stage"] = place[1]
-                }
-                properties = properties.filter { !$0.value.isEmpty }
                 do {
-                    guard let ticket = try await desk.records.create(type: ObjectType.tickets.name, [RecordInput(properties: properties)],
-                                                                     by: caller).first else {
-                        throw HelpDeskError.unavailable("The ticket was made but could not be read back; find it in All open.")
-                    }
+                    let ticket = try await desk.newTicketForm.createTicket(try await properties(from: form, by: caller), by: caller)
                     return WorkspacePage.redirect(to: "/tickets/\(ticket.id)#reply")
                 } catch let error as HelpDeskError {
                     return try await page(caller: caller, csrf: csrf, form: form, notice: error.message, status: AccountRoutes.status(of: error))
                 }
             }
         }
+    }
+
+    /// The ticket's values as the form sent them: name, pipeline and status, and the properties
+    /// the form shows (a multiple choice's ticked values joined with `;`); empty ones left out.
+    func properties(from form: SubmittedForm, by caller: Caller) async throws -> [String: String] {
+        var properties = ["subject": form["subject"] ?? ""]
+        let place = (form["status"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+        if place.count == 2 {
+            properties["hs_pipeline"] = place[0]
+            properties["hs_pipeline_stage"] = place[1]
+        }
+        let tickets = try await desk.recordSchema(ObjectType.tickets.name)
+        for (definition, _) in try await desk.newTicketForm.current(by: caller).shown(in: tickets) {
+            properties[definition.name] = definition.isMultiValued
+                ? form.all("p.\(definition.name)").joined(separator: ";") : form["p.\(definition.name)"] ?? ""
+        }
+        return properties.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
     func page(caller: Caller, csrf: String, form: SubmittedForm?, notice: String? = nil, status: HTTPResponse.Status = .ok)
@@ -69,16 +74,35 @@ struct NewTicketRoutes {
                                             selected: "\(pipeline.id):\(stage.id)" == chosenStatus)
             }
         }
-        let priority = form?["priority"] ?? ""
-        let priorities = (tickets.properties["hs_ticket_priority"]?.options ?? []).filter { !$0.hidden }
-            .map { WorkspaceRoutes.OwnerOption(id: $0.value, name: $0.label, selected: $0.value == priority) }
-        var owners = try await workspace.assignable(current: nil)
-        let owner = form?["owner"] ?? caller.user.id
-        for index in owners.indices { owners[index].selected = owners[index].id == owner }
+        var fields: [TicketSide.Field] = []
+        for (definition, required) in try await desk.newTicketForm.current(by: caller).shown(in: tickets) {
+            let sent = definition.isMultiValued ? form.map { $0.all("p.\(definition.name)").joined(separator: ";") } : form?["p.\(definition.name)"]
+            var field = try await self.field(definition, value: sent, by: caller)
+            field.required = required
+            fields.append(field)
+        }
         return WorkspacePage.render("new-ticket", Page(
             csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
-            subject: form?["subject"] ?? "", description: form?["description"] ?? "", statuses: statuses, priorities: priorities,
-            owners: owners, notice: notice), status: status)
+            subject: form?["subject"] ?? "", statuses: statuses, fields: fields, notice: notice), status: status)
+    }
+
+    /// A property's input: owner and team choose among the users and teams, the others as beside
+    /// a ticket's thread. A new ticket's owner is its maker until another is chosen.
+    func field(_ definition: PropertyDefinition, value sent: String?, by caller: Caller) async throws -> TicketSide.Field {
+        switch definition.name {
+        case Record.ownerProperty:
+            let owner = sent ?? caller.user.id
+            var field = TicketSide.Field(name: definition.name, label: definition.label, value: owner, select: true, none: "Unassigned")
+            field.options = try await workspace.assignable(current: nil)
+                .map { TicketSide.Option(value: $0.id, label: $0.name, selected: $0.id == owner) }
+            return field
+        case "hubspot_team_id":
+            var field = TicketSide.Field(name: definition.name, label: definition.label, value: sent ?? "", select: true, none: "No team")
+            field.options = try await desk.people.teams().map { TicketSide.Option(value: $0.id, label: $0.name, selected: $0.id == sent) }
+            return field
+        default:
+            return TicketSide.field(definition, value: sent ?? "")
+        }
     }
 }

@@ -27,6 +27,10 @@ struct TicketSide {
         var select = false
         var checkboxes = false
         var options: [Option] = []
+        /// Whether the form must have a value (the New ticket form's choice, P5).
+        var required = false
+        /// What a select's empty choice says on the New ticket form.
+        var none = "—"
     }
 
     struct Linked {

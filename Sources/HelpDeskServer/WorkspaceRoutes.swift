@@ -21,6 +21,8 @@ struct WorkspaceRoutes {
         var pipelines: Bool
         /// Whether the header links to the snippets' settings.
         var snippets: Bool
+        /// Whether the header links to the properties' settings.
+        var properties: Bool
         /// Whether the header shows the settings at all.
         var settings: Bool
 
@@ -30,7 +32,8 @@ struct WorkspaceRoutes {
             admin = Access.allows(user, .manageUsers)
             pipelines = Access.allows(user, .configurePipelines(.tickets))
             snippets = Access.allows(user, .configureSnippets)
-            settings = admin || pipelines || snippets
+            properties = Access.allows(user, .configureProperties)
+            settings = admin || pipelines || snippets || properties
         }
     }
 

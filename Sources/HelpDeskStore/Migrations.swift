@@ -314,6 +314,10 @@ enum Migrations {
             "CREATE INDEX saved_views_author ON saved_views (author_id)",
             "CREATE INDEX saved_views_team ON saved_views (team_id)",
         ],
+        // Settings of the whole account, by name (the New ticket form's fields, P5).
+        [
+            "CREATE TABLE account_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at {INT} NOT NULL)",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

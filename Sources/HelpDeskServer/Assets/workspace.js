@@ -473,6 +473,37 @@ function checkAttachedFiles() {
   }
 }
 
+// "Add an option" copies the last option row of its list, empty and numbered next, so that a
+// property's choices can grow beyond the blank rows the page brings.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".add-option");
+  if (!button) return;
+  const rows = button.closest(".options").querySelectorAll(".option");
+  const last = rows[rows.length - 1];
+  if (!last) return;
+  const index = Math.max(...[...rows].map((row) => Number(row.querySelector("input").name.split(".")[1]))) + 1;
+  const row = last.cloneNode(true);
+  row.querySelectorAll("input").forEach((input) => {
+    input.name = input.name.replace(/^option\.\d+\./, `option.${index}.`);
+    if (input.id) input.id = input.id.replace(/-option-\d+-/, `-option-${index}-`);
+    if (input.type === "checkbox") input.checked = false; else input.value = "";
+  });
+  row.querySelectorAll("label[for]").forEach((label) => { label.htmlFor = label.htmlFor.replace(/-option-\d+-/, `-option-${index}-`); });
+  last.after(row);
+  row.querySelector("input").focus();
+});
+
+// A new property's options matter only for a choice (select, radio, checkboxes): the list shows
+// for those kinds alone.
+function showOptionsForChoices() {
+  const kind = document.getElementById("new-property-kind");
+  const options = document.querySelector("#new-property .options");
+  if (!kind || !options) return;
+  const show = () => { options.hidden = !kind.value.startsWith("enumeration:"); };
+  kind.addEventListener("change", show);
+  show();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.documentElement.classList.add("scripted");
   showLocalTimes(document);
@@ -485,4 +516,5 @@ document.addEventListener("DOMContentLoaded", () => {
   followShortcuts();
   showBulkWhenPicked();
   sharePresence();
+  showOptionsForChoices();
 });
