@@ -377,8 +377,9 @@ public struct RecordService: Sendable {
         do {
             return try await desk.database.search { session in
                 // Only chooses the plan (a walk in order when matches are dense): a capped count will do.
-                let dense = try await desk.searchCounts.total(of: question, schema: schema, visibility: visibility,
-                                                              upTo: Self.plannerCap, session: session)
+                let dense = session.readsTextInOrder(question, schema: schema) ? 0
+                    : try await desk.searchCounts.total(of: question, schema: schema, visibility: visibility, upTo: Self.plannerCap,
+                                                        session: session)
                 let ids = try await session.searchRecords(question, schema: schema, visibility: visibility, total: dense)
                 let records = try await session.records(type: schema.type, ids: Array(ids.prefix(limit)))
                 let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })

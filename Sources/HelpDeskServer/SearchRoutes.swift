@@ -65,9 +65,10 @@ struct SearchRoutes {
                 rows = found.views.map { workspace.row(of: $0.record, tickets: tickets, owners: owners) }
                 next = found.next.map { "/search?q=\(Self.encoded(query))&after=\($0)" }
                 if after == nil, Access.allows(caller.user, .readRecords(.contacts)) {
-                    let people = try await desk.records.search(
+                    let people = try await desk.records.list(
                         type: ObjectType.contacts.name,
-                        SearchRequest(query: query, properties: TicketSide.nameProperties(of: .contacts), limit: Self.contactLimit), by: caller)
+                        SearchRequest(sorts: [SearchRequest.Sort(propertyName: "hs_object_id", descending: true)], query: query,
+                                      properties: TicketSide.nameProperties(of: .contacts), limit: Self.contactLimit), by: caller)
                     for person in people.views.map(\.record) {
                         let linked = try await desk.associations.list(ObjectType.contacts.name, person.id, toType: ObjectType.tickets.name,
                                                                       after: nil, limit: 10, by: caller).associations

@@ -7,10 +7,19 @@ extension StoreSession {
     /// With `upTo`, counting stops there: a view shows "10,000+" at once where an exact count of
     /// a million closed tickets would take a while.
     package func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility, upTo cap: Int? = nil) async throws -> Int {
-        let matching = conditions(request, schema: schema, visibility: visibility, style: .sets)
+        var source: SQLQueryString = "records r"
+        var matching = conditions(request, schema: schema, visibility: visibility, style: .sets)
+        if dialect == .sqlite, let query = request.query, let match = fullTextMatch(query) {
+            // The full-text index leads: each of its matches is one probe of a record, where
+            // walking records to test each against the matches reads many more.
+            var others = request
+            others.query = nil
+            source = "record_search JOIN records r ON r.id = record_search.rowid"
+            matching = "record_search MATCH \(bind: match) AND " + conditions(others, schema: schema, visibility: visibility, style: .sets)
+        }
         let row = try await sql.raw(cap.map { cap in
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE \(matching) LIMIT \(bind: cap)) AS capped"
-        } ?? "SELECT COUNT(*) AS n FROM records r WHERE \(matching)").first()
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(source) WHERE \(matching) LIMIT \(bind: cap)) AS capped"
+        } ?? "SELECT COUNT(*) AS n FROM \(source) WHERE \(matching)").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -24,7 +33,12 @@ extension StoreSession {
     package func searchRecords(
         _ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int
     ) async throws -> [Int64] {
-        guard request.limit > 0, request.offset < total else { return [] }
+        guard request.limit > 0 else { return [] }
+        if readsTextInOrder(request, schema: schema), let query = request.query, let match = fullTextMatch(query) {
+            return try await searchInTextOrder(request, match: match, descending: request.sorts.first?.descending ?? false,
+                                               schema: schema, visibility: visibility)
+        }
+        guard request.offset < total else { return [] }
         var order: [SQLQueryString] = []
         var leading: (column: String, descending: Bool)?
         var valueSorts: [(alias: String, property: String)] = []
@@ -43,10 +57,6 @@ extension StoreSession {
         }
         order.append("r.id ASC")
         let orderBy = order.joined(separator: ", ")
-        if dialect == .sqlite, valueSorts.isEmpty, leading?.column == "r.id", let query = request.query, let match = fullTextMatch(query) {
-            return try await searchInTextOrder(request, match: match, descending: leading?.descending ?? false, schema: schema,
-                                               visibility: visibility)
-        }
         if valueSorts.isEmpty, total > max(5_000, 50 * (request.offset + request.limit)) {
             let (column, descending) = leading ?? ("r.id", false)
             let reach = max(Self.walkWindow, 20 * (request.offset + request.limit))
@@ -76,6 +86,14 @@ extension StoreSession {
             ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
             """).all()
         return try rows.map { try $0.decode(column: "id", as: Int64.self) }
+    }
+
+    /// Whether a search is answered by reading the full-text index in id order (see
+    /// `searchInTextOrder`), which needs no count of the matches to choose how.
+    package func readsTextInOrder(_ request: SearchRequest, schema: RecordSchema) -> Bool {
+        guard dialect == .sqlite, let sort = request.sorts.first, request.query.flatMap(fullTextMatch) != nil,
+              case .integer("r.id", _) = recordColumn(for: sort.propertyName, schema: schema) else { return false }
+        return true
     }
 
     /// Words searched in id order, on SQLite: the full-text index lists its matches by record id,
