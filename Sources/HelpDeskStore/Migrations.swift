@@ -318,6 +318,11 @@ enum Migrations {
         [
             "CREATE TABLE account_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at {INT} NOT NULL)",
         ],
+        // On SQLite, contacts and companies get a full-text index of their own: among a million
+        // tickets' words, finding the few people who match would read every ticket that does.
+        [
+            "{PEOPLESEARCHINDEX}", "{PEOPLESEARCHINSERT}", "{PEOPLESEARCHUPDATE}", "{PEOPLESEARCHFILL}",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {
@@ -328,6 +333,23 @@ enum Migrations {
                 "{ID}": "INTEGER PRIMARY KEY", "{INT}": "INTEGER", "{REAL}": "REAL", "{BLOB}": "BLOB", "{SEARCHCOLUMNS}": "",
                 "{WITHOUTROWID}": "WITHOUT ROWID",
                 "{STAGEOFRECORD}": "json_extract(properties, CASE object_type WHEN '0-3' THEN '$.dealstage' ELSE '$.hs_pipeline_stage' END)",
+                "{PEOPLESEARCHINDEX}": """
+                    CREATE VIRTUAL TABLE people_search USING fts5(
+                        search_text, content = 'records', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')
+                    """,
+                "{PEOPLESEARCHINSERT}": """
+                    CREATE TRIGGER records_people_search_insert AFTER INSERT ON records WHEN new.object_type IN ('0-1', '0-2') BEGIN
+                        INSERT INTO people_search (rowid, search_text) VALUES (new.id, new.search_text);
+                    END
+                    """,
+                "{PEOPLESEARCHUPDATE}": """
+                    CREATE TRIGGER records_people_search_update AFTER UPDATE OF search_text ON records
+                    WHEN new.object_type IN ('0-1', '0-2') BEGIN
+                        INSERT INTO people_search (people_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                        INSERT INTO people_search (rowid, search_text) VALUES (new.id, new.search_text);
+                    END
+                    """,
+                "{PEOPLESEARCHFILL}": "INSERT INTO people_search (rowid, search_text) SELECT id, search_text FROM records WHERE object_type IN ('0-1', '0-2')",
                 // The full-text index reads its words from records.search_text and follows it by triggers.
                 "{SEARCHINDEX}": """
                     CREATE VIRTUAL TABLE record_search USING fts5(
@@ -353,6 +375,7 @@ enum Migrations {
                 "{SEARCHCOLUMNS}": ", search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
                 "{SEARCHINDEX}": "CREATE INDEX records_search ON records USING GIN (search_vector)",
                 "{SEARCHINSERT}": "", "{SEARCHUPDATE}": "",
+                "{PEOPLESEARCHINDEX}": "", "{PEOPLESEARCHINSERT}": "", "{PEOPLESEARCHUPDATE}": "", "{PEOPLESEARCHFILL}": "",
             ]
         }
         var result = statement

@@ -9,9 +9,9 @@ extension StoreSession {
     package func countRecords(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility, upTo cap: Int? = nil) async throws -> Int {
         var source: SQLQueryString = "records r"
         var matching = conditions(request, schema: schema, visibility: visibility, style: .sets)
-        if dialect == .sqlite, let query = request.query, let match = fullTextMatch(query) {
-            // The full-text index leads: each of its matches is one probe of a record, where
-            // walking records to test each against the matches reads many more.
+        if dialect == .sqlite, schema.type.isTicket, let query = request.query, let match = fullTextMatch(query) {
+            // The full-text index leads (tickets are most of it, see `readsTextInOrder`): each of its
+            // matches is one probe of a record, where walking records to test each reads many more.
             var others = request
             others.query = nil
             source = "record_search JOIN records r ON r.id = record_search.rowid"
@@ -89,9 +89,11 @@ extension StoreSession {
     }
 
     /// Whether a search is answered by reading the full-text index in id order (see
-    /// `searchInTextOrder`), which needs no count of the matches to choose how.
+    /// `searchInTextOrder`), which needs no count of the matches to choose how. Only for tickets,
+    /// which are most of what the index holds: contacts and companies are few among its matches,
+    /// so their own records are walked instead and each tested against the matches.
     package func readsTextInOrder(_ request: SearchRequest, schema: RecordSchema) -> Bool {
-        guard dialect == .sqlite, let sort = request.sorts.first, request.query.flatMap(fullTextMatch) != nil,
+        guard dialect == .sqlite, schema.type.isTicket, let sort = request.sorts.first, request.query.flatMap(fullTextMatch) != nil,
               case .integer("r.id", _) = recordColumn(for: sort.propertyName, schema: schema) else { return false }
         return true
     }
@@ -138,7 +140,7 @@ extension StoreSession {
             }
             conditions += " AND (" + groups.joined(separator: " OR ") + ")"
         }
-        if let query = request.query, let match = fullTextCondition(query) {
+        if let query = request.query, let match = fullTextCondition(query, type: schema.type) {
             conditions += " AND " + match
         }
         if let position = positionCondition(request, schema: schema) {
@@ -292,14 +294,15 @@ extension StoreSession {
     }
 
     /// Words of the query, each matched as a prefix, all required.
-    func fullTextCondition(_ query: String) -> SQLQueryString? {
+    func fullTextCondition(_ query: String, type: ObjectType) -> SQLQueryString? {
         let words = IndexedValue.words(of: query).prefix(16).map(String.init)
         guard !words.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
             guard let match = fullTextMatch(query) else { return nil }
             // A probe per record would expand every prefix again; the set of matches is read once.
-            return "r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH \(bind: match))"
+            let index = [ObjectType.contacts.id, ObjectType.companies.id].contains(type.id) ? "people_search" : "record_search"
+            return "r.id IN (SELECT rowid FROM \(unsafeRaw: index) WHERE \(unsafeRaw: index) MATCH \(bind: match))"
         case .postgres:
             let match = words.map { "\($0):*" }.joined(separator: " & ")
             return "r.search_vector @@ to_tsquery('simple', \(bind: match))"

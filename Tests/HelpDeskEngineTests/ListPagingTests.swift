@@ -140,4 +140,26 @@ final class ListPagingTests: XCTestCase {
                                                  "Printer 7 jammed", "Printer 10 jammed"], "oldest first, the closed one left out")
         }
     }
+
+    func testV1ContactsAreFoundByTheirWordsAfterEveryChangeAmongManyTickets() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            _ = try await desk.records.create(type: "tickets", (1...30).map {
+                RecordInput(properties: ["subject": "Lovelace printer \($0)", "hs_pipeline": "0", "hs_pipeline_stage": "1"])
+            }, by: people.admin)
+            let ada = try await desk.records.create(type: "contacts", [RecordInput(properties: [
+                "email": "ada@example.com", "firstname": "Ada", "lastname": "Lovelace",
+            ])], by: people.admin)[0]
+            func names(_ query: String) async throws -> [String] {
+                try await desk.records.search(type: "contacts", SearchRequest(query: query, properties: ["lastname"], limit: 10),
+                                              by: people.admin).views.compactMap { $0.record.properties["lastname"] }
+            }
+            let found = try await names("lovel")
+            XCTAssertEqual(found, ["Lovelace"], "only contacts, not the tickets with the same word")
+            _ = try await desk.records.update(type: "contacts", [(id: ada.id, properties: ["lastname": "Byron"])], by: people.admin)
+            let renamed = try await names("byron"), former = try await names("lovelace")
+            XCTAssertEqual(renamed, ["Byron"])
+            XCTAssertTrue(former.isEmpty, "the former name no longer finds her")
+        }
+    }
 }
