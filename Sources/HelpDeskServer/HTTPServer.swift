@@ -11,8 +11,11 @@ public enum HTTPServer {
     /// Builds the router with every route. Exposed on its own so that tests can drive it without
     /// opening a port.
     /// - Parameter publicURL: the workspace's address, for the links the help desk mails.
-    public static func router(desk: HelpDesk, publicURL: String = "http://localhost:8080") -> Router<HelpDeskRequestContext> {
+    /// - Parameter clients: how the client's address is told behind reverse proxies.
+    public static func router(desk: HelpDesk, publicURL: String = "http://localhost:8080",
+                              clients: ClientAddress = ClientAddress()) -> Router<HelpDeskRequestContext> {
         let router = Router(context: HelpDeskRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(addresses: clients))
         router.add(middleware: MetricsMiddleware())
         let methods = NIOLockedValueBox(AllowedMethods())
         router.add(middleware: ErrorTranslation(methods: methods))
@@ -79,12 +82,14 @@ public enum HTTPServer {
     }
 
     public static func application(
-        desk: HelpDesk, host: String, port: Int, publicURL: String, services: [any Service] = [], logger: Logger
+        desk: HelpDesk, host: String, port: Int, publicURL: String, clients: ClientAddress = ClientAddress(), services: [any Service] = [],
+        logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(desk: desk, publicURL: publicURL),
+            router: router(desk: desk, publicURL: publicURL, clients: clients),
             server: .http1WebSocketUpgrade { [sockets = SubmissionLimit(limit: 60)] request, channel, logger in
-                try await ChatRoutes.upgrade(request, remoteIP: channel.remoteAddress?.ipAddress, desk: desk, limit: sockets, logger: logger)
+                try await ChatRoutes.upgrade(request, remoteIP: clients.resolve(peer: channel.remoteAddress?.ipAddress, headers: request.headerFields),
+                                             desk: desk, limit: sockets, logger: logger)
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "helpdesk"),
             services: services,

@@ -7,8 +7,9 @@ public struct HelpDeskRequestContext: RequestContext {
     var caller: Caller?
     /// The workspace session's token against cross-site requests, once its cookie is checked.
     var csrfToken: String?
-    /// The peer's IP address, for per-address limits on public endpoints.
-    let remoteIP: String?
+    /// The client's IP address, for per-address limits: the peer's, or past a trusted proxy
+    /// (`ClientAddressMiddleware`).
+    var remoteIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

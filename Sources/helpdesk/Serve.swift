@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address people open the workspace at, for the links the help desk prints and sends (default: http://localhost:HTTP-PORT).")
     var publicURL: String?
 
+    @Option(help: ArgumentHelp("The address of a reverse proxy in front of the server, whose X-Forwarded-For names the client (for the per-address pauses and limits); repeat for several.", valueName: "address"))
+    var trustedProxy: [String] = []
+
     @Option(help: "Port for incoming mail (SMTP) to the connected team addresses.")
     var smtpPort: Int = 2525
 
@@ -100,6 +103,7 @@ struct Serve: AsyncParsableCommand {
             logger.notice("No --smtp-relay: outgoing mail waits in the outbox until one is configured.")
         }
         let app = HTTPServer.application(desk: desk, host: host, port: httpPort, publicURL: base,
+                                         clients: ClientAddress(trustedProxies: trustedProxy),
                                          services: [smtp, TrashPurge(desk: desk), jobs], logger: logger)
         do {
             try await app.runService()
