@@ -528,6 +528,34 @@ try:
     browser.get(BASE + "/settings/users")
     check("nor the users' settings", heading() == "Not allowed", heading())
 
+    # Collision: the admin, in a browser of their own, opens a ticket the agent has open.
+    _, owners = api("GET", "/crm/v3/owners")
+    ann = next((owner["id"] for owner in (owners or {}).get("results", []) if owner["email"] == "ann@example.com"), None)
+    _, shared = api("POST", "/crm/v3/objects/tickets", {"properties": {
+        "subject": "Both on it", "hs_pipeline": "0", "hs_pipeline_stage": "1", "hubspot_owner_id": ann}})
+    shared_path = "/tickets/" + str((shared or {}).get("id"))
+    browser.get(BASE + shared_path)
+    other = chromium()
+    try:
+        other.get(BASE + "/sign-in")
+        other.find_element(By.NAME, "email").send_keys("ada@example.com")
+        other.find_element(By.NAME, "password").send_keys("correct-horse-battery")
+        other.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        WebDriverWait(other, 15).until(lambda b: b.current_url.rstrip("/") == BASE)
+        other.get(BASE + shared_path)
+        seen = WebDriverWait(other, 15, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda b: b.find_element(By.ID, "presence").text or False)
+        check("a second browser on the ticket says who else has it open", seen == "Ann Agent is viewing this ticket", seen)
+        editor = browser.find_elements(By.ID, "reply-editor") or browser.find_elements(By.ID, "reply-text")
+        editor[0].send_keys("Looking into it")
+        time.sleep(1)
+        other.refresh()
+        seen = WebDriverWait(other, 15, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda b: b.find_element(By.ID, "presence").text or False)
+        check("and who is writing a reply there", seen == "Ann Agent is replying", seen)
+    finally:
+        other.quit()
+
     status, headers, _ = request(BASE, "GET", "/sign-in")
     policy = headers.get("Content-Security-Policy", "")
     check("pages forbid inline scripts, framing and other sites' resources",
