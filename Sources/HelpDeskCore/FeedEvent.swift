@@ -40,6 +40,8 @@ public struct FeedEvent: Sendable, Hashable {
         case views
         /// The New ticket page's form (P5).
         case ticketForm = "ticket_form"
+        /// The saved replies answers start from (R3).
+        case templates
     }
 
     /// The place in the feed, given at commit; 0 until then.

@@ -94,6 +94,7 @@ public final class HelpDesk: Sendable {
     public var presence: PresenceService { PresenceService(desk: self) }
     public var snippets: SnippetService { SnippetService(desk: self) }
     public var savedViews: SavedViewService { SavedViewService(desk: self) }
+    public var replyTemplates: ReplyTemplateService { ReplyTemplateService(desk: self) }
     public var newTicketForm: NewTicketFormService { NewTicketFormService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
@@ -139,7 +140,7 @@ public final class HelpDesk: Sendable {
             channelDirectory.forget()
         case .users, .teams, .tokens:
             tokenCache.clear()
-        case .snippets, .views, .ticketForm:
+        case .snippets, .views, .ticketForm, .templates:
             // Read from the database each time a page needs them: nothing kept.
             break
         }

@@ -43,6 +43,7 @@ public enum HTTPServer {
         SearchRoutes(desk: desk, workspace: pages).register(workspace)
         SnippetSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         SavedViewRoutes(desk: desk, workspace: pages).register(workspace)
+        TemplateSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         let tickets = TicketRoutes(desk: desk, workspace: pages)
         tickets.register(workspace)
         BulkRoutes(desk: desk).register(workspace)

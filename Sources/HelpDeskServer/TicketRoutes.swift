@@ -117,6 +117,9 @@ struct TicketRoutes {
         var side: TicketSide.View
         /// What `#` completes in the editor and the comment box (R3).
         var snippets: [Snippet]
+        /// The saved replies the editor starts from (R3).
+        var templates: [ReplyTemplate]
+        var hasTemplates: Bool
         var files = FileLimits()
         var notice: String?
     }
@@ -314,6 +317,7 @@ struct TicketRoutes {
                     .sorted { $0.name.lowercased() < $1.name.lowercased() })
         }
         let user = caller.user
+        let templates = try await desk.replyTemplates.list(by: caller)
         return WorkspacePage.render("ticket", Page(
             title: row.subject, csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(user),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
@@ -324,7 +328,7 @@ struct TicketRoutes {
             owners: try await workspace.assignable(current: record.properties["hubspot_owner_id"]),
             side: try await side.view(of: record, shown: shown, tickets: tickets, people: owners, teams: teams,
                                       conversations: conversations, by: caller),
-            snippets: try await desk.snippets.list(by: caller), notice: notice),
+            snippets: try await desk.snippets.list(by: caller), templates: templates, hasTemplates: !templates.isEmpty, notice: notice),
             status: status)
     }
 

@@ -323,6 +323,14 @@ enum Migrations {
         [
             "{PEOPLESEARCHINDEX}", "{PEOPLESEARCHINSERT}", "{PEOPLESEARCHUPDATE}", "{PEOPLESEARCHFILL}",
         ],
+        // R3: saved replies agents start answers from.
+        [
+            """
+            CREATE TABLE reply_templates (
+                id {ID}, name TEXT NOT NULL, body TEXT NOT NULL, created_at {INT} NOT NULL, updated_at {INT} NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX reply_templates_name ON reply_templates (lower(name))",
+        ],
     ]
 
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {

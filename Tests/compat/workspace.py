@@ -392,6 +392,12 @@ try:
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status]"))
     check("an admin adds a snippet (R3)", "#replacement is added" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text)
     accessible("the snippets' settings")
+    browser.find_element(By.LINK_TEXT, "Templates").click()
+    fill({"name": "Signed off", "text": " Kind regards, the support team."})
+    browser.find_element(By.CSS_SELECTOR, "#new-template button[type=submit]").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    check("an admin adds a reply template (R3)", "Signed off" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text)
+    accessible("the templates' settings")
     browser.find_element(By.CSS_SELECTOR, ".views .new-ticket").click()
     accessible("the new ticket page")
     fill({"subject": "Replacement for order 88"})
@@ -408,6 +414,10 @@ try:
     check("typing # offers the snippets and Enter inserts one (R3)",
           options and options[0].startswith("#replacement") and written == "Hello Dora. A replacement is on its way, at no cost to you.",
           (options, written))
+    Select(browser.find_element(By.ID, "reply-template")).select_by_visible_text("Signed off")
+    written = browser.find_element(By.ID, "reply-text").get_attribute("value")
+    check("a template picked under the editor is put where the caret is (R3)",
+          written == "Hello Dora. A replacement is on its way, at no cost to you. Kind regards, the support team.", written)
     browser.find_element(By.CSS_SELECTOR, "#reply button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".message-outgoing"))
     sent = relayed(2)

@@ -504,6 +504,28 @@ function showOptionsForChoices() {
   show();
 }
 
+// A template picked under the reply editor (R3) is put where the caret is, as typed text, so that
+// the editor's undo, the draft and the reply's rich text all follow.
+function startFromTemplates() {
+  const picker = document.getElementById("reply-template");
+  if (!picker) return;
+  picker.addEventListener("change", () => {
+    const body = document.querySelector(`#templates li[data-id="${CSS.escape(picker.value)}"]`)?.textContent;
+    picker.value = "";
+    if (body === undefined) return;
+    const editor = document.getElementById("reply-editor");
+    if (editor && !editor.hidden) {
+      editor.focus();
+      document.execCommand("insertText", false, body);
+    } else {
+      const box = document.getElementById("reply-text");
+      box.focus();
+      box.setRangeText(body, box.selectionStart, box.selectionEnd, "end");
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.documentElement.classList.add("scripted");
   showLocalTimes(document);
@@ -513,6 +535,7 @@ document.addEventListener("DOMContentLoaded", () => {
   keepDraft();
   checkAttachedFiles();
   completeMentionsAndSnippets();
+  startFromTemplates();
   followShortcuts();
   showBulkWhenPicked();
   sharePresence();
