@@ -66,6 +66,11 @@ struct ViewConditions {
                 values += found.filter { !values.contains($0) }
             }
             let name = row.property
+            if [.date, .datetime].contains(definition.type), [.before, .after].contains(row.comparison),
+               written.first.flatMap(Timestamp.parse) == nil {
+                problems.append("\(definition.label) \(row.comparison.title) needs a date written as 2026-12-31.")
+                continue
+            }
             switch row.comparison {
             case .equals: filters.append(values.count == 1 ? .init(propertyName: name, operator: .eq, value: values[0])
                                          : .init(propertyName: name, operator: .in, values: values))
