@@ -1,9 +1,9 @@
 """The admins' channels page end to end in a real browser (C1): an admin with account access (and
-no help-desk access) finds it in the header, connects a team email address, a custom channel and
-a phone line from it, renames one and switches its ticket creation off, keeps a stored secret by
-leaving its field empty (the page never shows it), meets the engine's refusals (an address already
-connected, an outbound URL that is not http) in place with what was typed kept, and disconnects a
-channel; the API sees every change. An agent without account access is refused the page and its
+no help-desk access) finds it in the header, connects a team email address, a custom channel, a
+phone line and a live chat from it, renames one and switches its ticket creation off, keeps a
+stored secret by leaving its field empty (the page never shows it), meets the engine's refusals (an
+address already connected, an outbound URL that is not http) in place with what was typed kept,
+and disconnects a channel and a form made through the API; the API sees every change. An agent without account access is refused the page and its
 changes.
 
 The server runs with --public-url https://help.example.com, which the URLs to give other services use.
@@ -199,6 +199,28 @@ try:
           (notices(), listed()))
     status, _ = api("GET", "/conversations/v3/conversations/channel-accounts/" + acme_id)
     check("the API no longer lists it nor reads it", stored("acme-sms") is None and status == 404, status)
+
+    connect("Live chat", {"name": "Site chat"})
+    chat = stored("Site chat")
+    check("a live chat is connected from its name alone, and its next step is the script tag for the site",
+          chat is not None and chat["channelId"] == "CHAT"
+          and f'<script src="https://help.example.com/chat/widget.js" data-channel="{chat["id"]}" async></script>'
+          in section("Site chat").find_element(By.CSS_SELECTOR, ".next-steps").text, (alerts(), chat))
+
+    status, made = api("POST", "/marketing/v3/forms", {"name": "Contact us", "fieldGroups": [{"fields": [
+        {"objectTypeId": "0-1", "name": "email", "label": "Email", "required": True},
+        {"objectTypeId": "0-5", "name": "content", "label": "Your question", "required": True}]}]})
+    check("a form is made through the forms API", status == 201, (status, made))
+    browser.get(BASE + "/settings/channels")
+    contact = section("Contact us")
+    check("the form is listed with the link to its page, its name left to the forms API",
+          contact is not None and listed().get("Contact us", [""])[0] == "Form"
+          and f"https://help.example.com/forms/{made['id']}" in contact.text and not contact.find_elements(By.NAME, "name"),
+          listed())
+    press(section("Contact us").find_element(By.CSS_SELECTOR, "form.disconnect button"))
+    status, _ = api("GET", f"/marketing/v3/forms/{made['id']}")
+    check("disconnecting a form takes the form down, for the forms API too",
+          "Contact us" not in listed() and status == 404 and request(BASE, "GET", f"/forms/{made['id']}")[0] == 404, status)
 
     browser.get(BASE + "/settings/channels")
     problems = accessibility_problems(browser)
