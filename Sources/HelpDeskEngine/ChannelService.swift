@@ -38,8 +38,9 @@ public struct ChannelService: Sendable {
         }
         guard !address.isEmpty, address.count <= 200 else { throw HelpDeskError.badRequest("A channel needs an address of at most 200 characters.") }
         try Self.check(draft.settings, kind: draft.kind, address: address)
+        let given = try draft.name.map(Self.checkedName) ?? ""
         let pipelineID = try await ticketPipeline(draft.pipelineID)
-        let channel = Channel(id: "", kind: draft.kind, name: draft.name ?? address, address: address, pipelineID: pipelineID,
+        let channel = Channel(id: "", kind: draft.kind, name: given.isEmpty ? address : given, address: address, pipelineID: pipelineID,
                               createsTickets: draft.createsTickets, createdAt: desk.clock(), settings: draft.settings)
         return try await desk.configure(.channels, by: caller, item: \.id) { session in
             if try await session.channel(kind: draft.kind, address: address) != nil {
@@ -61,12 +62,12 @@ public struct ChannelService: Sendable {
     }
 
     public func list(by caller: Caller) async throws -> [Channel] {
-        try caller.check(.workConversations)
+        try Self.checkReads(caller)
         return try await desk.database.read { try await $0.channels() }
     }
 
     public func get(id: String, by caller: Caller) async throws -> Channel {
-        try caller.check(.workConversations)
+        try Self.checkReads(caller)
         guard let channel = try await desk.database.read({ try await $0.channel(id: id) }), !channel.archived else {
             throw HelpDeskError.notFound("Channel \(id) does not exist.")
         }
@@ -79,7 +80,11 @@ public struct ChannelService: Sendable {
                        settings: ChannelSettings? = nil, by caller: Caller) async throws -> Channel {
         try caller.check(.configureChannels)
         var channel = try await get(id: id, by: caller)
-        if let name { channel.name = name }
+        if let name {
+            let checked = try Self.checkedName(name)
+            guard !checked.isEmpty else { throw HelpDeskError.badRequest("A channel needs a name; give one of at most 200 characters.") }
+            channel.name = checked
+        }
         if let pipelineID { channel.pipelineID = try await ticketPipeline(pipelineID) }
         if let createsTickets { channel.createsTickets = createsTickets }
         if let settings {
@@ -108,6 +113,20 @@ public struct ChannelService: Sendable {
         channel.archived = true
         let archived = channel
         try await desk.configure(.channels, by: caller, item: { _ in archived.id }) { try await $0.updateChannel(archived) }
+    }
+
+    /// Channels are read by those who work conversations, and by those who configure them: an
+    /// admin may connect and change channels without working tickets.
+    static func checkReads(_ caller: Caller) throws(HelpDeskError) {
+        guard !Access.allows(caller.user, .configureChannels) else { return }
+        try caller.check(.workConversations)
+    }
+
+    /// A channel's name as it is kept: trimmed, at most 200 characters; empty when none was given.
+    static func checkedName(_ name: String) throws(HelpDeskError) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= 200 else { throw .badRequest("A channel's name holds at most 200 characters; \"\(trimmed.prefix(40))...\" is longer.") }
+        return trimmed
     }
 
     /// What each kind of channel needs to reach the service behind it.

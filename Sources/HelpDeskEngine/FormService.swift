@@ -76,7 +76,7 @@ public struct FormService: Sendable {
     }
 
     public func list(by caller: Caller) async throws -> [(form: Form, channel: Channel)] {
-        try caller.check(.workConversations)
+        try ChannelService.checkReads(caller)
         return try await desk.database.read { session in
             let channels = Dictionary(uniqueKeysWithValues: try await session.channels(kind: .form).map { ($0.id, $0) })
             return try await session.forms().compactMap { form in channels[form.channelID].map { (form, $0) } }
@@ -84,7 +84,7 @@ public struct FormService: Sendable {
     }
 
     public func get(id: String, by caller: Caller) async throws -> (form: Form, channel: Channel) {
-        try caller.check(.workConversations)
+        try ChannelService.checkReads(caller)
         guard let found = try await published(id: id) else { throw HelpDeskError.notFound("Form \(id) does not exist.") }
         return found
     }

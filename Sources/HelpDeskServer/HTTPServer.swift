@@ -52,6 +52,7 @@ public enum HTTPServer {
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
+        ChannelSettingsRoutes(desk: desk, workspace: pages, publicURL: publicURL).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,

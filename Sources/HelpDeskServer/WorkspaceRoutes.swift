@@ -23,6 +23,8 @@ struct WorkspaceRoutes {
         var snippets: Bool
         /// Whether the header links to the properties' settings.
         var properties: Bool
+        /// Whether the header links to the channels' settings.
+        var channels: Bool
         /// Whether the header shows the settings at all.
         var settings: Bool
 
@@ -33,7 +35,8 @@ struct WorkspaceRoutes {
             pipelines = Access.allows(user, .configurePipelines(.tickets))
             snippets = Access.allows(user, .configureSnippets)
             properties = Access.allows(user, .configureProperties)
-            settings = admin || pipelines || snippets || properties
+            channels = Access.allows(user, .configureChannels)
+            settings = admin || pipelines || snippets || properties || channels
         }
     }
 
