@@ -44,19 +44,19 @@ public struct ChannelService: Sendable {
                               createsTickets: draft.createsTickets, createdAt: desk.clock(), settings: draft.settings)
         return try await desk.configure(.channels, by: caller, item: \.id) { session in
             if try await session.channel(kind: draft.kind, address: address) != nil {
-                throw HelpDeskError.conflict("\(address) is already connected as a \(draft.kind.rawValue.lowercased()) channel.")
+                throw HelpDeskError.conflict("\(address) is already connected, as a channel of kind \(draft.kind.rawValue.lowercased()).")
             }
             return try await session.insertChannel(channel)
         }
     }
 
-    /// Whether the help desk can mail (a team email address is connected): invitations and
-    /// password links go out from it.
     /// The connected team email addresses, to write from (R2).
     public func emailAddresses() async throws -> [Channel] {
         try await desk.database.read { try await $0.channels(kind: .email) }.filter { !$0.archived }
     }
 
+    /// Whether the help desk can mail (a team email address is connected): invitations and
+    /// password links go out from it.
     public func canMail() async throws -> Bool {
         try await desk.database.read { try await $0.channels(kind: .email) }.contains { !$0.archived }
     }
