@@ -153,11 +153,12 @@ try:
     browser.get(BASE + "/views/open")
     check("All open shows the last activity first", subjects() == ["Refund for order 1234", "Printer on fire"], subjects())
     Select(browser.find_element(By.ID, "sort")).select_by_value("waiting")
-    wait.until(lambda b: "sort=waiting" in b.current_url)
+    wait.until(lambda b: "sort=waiting" in b.current_url and b.find_elements(By.CSS_SELECTOR, "#sort option[value=waiting][selected]"))
     check("an order chosen applies at once: the ticket waiting longest comes first (V1)",
           subjects() == ["Printer on fire", "Refund for order 1234"], subjects())
 
     browser.find_element(By.CSS_SELECTOR, ".views a.new-view").click()
+    wait.until(lambda b: heading() == "New view")
     check("New view opens a form of conditions", heading() == "New view", heading())
     accessible("the form of a new view")
     fill({"name": "Printer tickets", "value0": "printer"})
@@ -166,6 +167,7 @@ try:
     fill({"value1": "Nobody"})
     Select(browser.find_element(By.NAME, "property1")).select_by_value("hubspot_owner_id")
     browser.find_element(By.CSS_SELECTOR, "#saved-view button[type=submit]").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=alert]"))
     check("a condition written with a name it does not know is refused in place, with the names it knows",
           "has no \"Nobody\"" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
           and browser.find_element(By.NAME, "name").get_attribute("value") == "Printer tickets",
@@ -412,6 +414,7 @@ try:
     check("an admin adds a snippet (R3)", "#replacement is added" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text)
     accessible("the snippets' settings")
     browser.find_element(By.LINK_TEXT, "Templates").click()
+    wait.until(lambda b: heading() == "Templates")
     fill({"name": "Signed off", "text": " Kind regards, the support team."})
     browser.find_element(By.CSS_SELECTOR, "#new-template button[type=submit]").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "[role=status]"))
@@ -434,6 +437,10 @@ try:
           options and options[0].startswith("#replacement") and written == "Hello Dora. A replacement is on its way, at no cost to you.",
           (options, written))
     Select(browser.find_element(By.ID, "reply-template")).select_by_visible_text("Signed off")
+    try:
+        wait.until(lambda b: "Kind regards" in b.find_element(By.ID, "reply-text").get_attribute("value"))
+    except Exception:
+        pass
     written = browser.find_element(By.ID, "reply-text").get_attribute("value")
     check("a template picked under the editor is put where the caret is (R3)",
           written == "Hello Dora. A replacement is on its way, at no cost to you. Kind regards, the support team.", written)
