@@ -337,13 +337,7 @@ public struct RecordService: Sendable {
     public func search(type reference: String, _ request: SearchRequest, by caller: Caller) async throws
         -> (total: Int, views: [RecordView], next: String?) {
         let schema = try await desk.catalog.schema(for: reference)
-        try caller.check(.readRecords(schema.type))
-        let validated: SearchRequest
-        do {
-            validated = try request.validated(against: schema)
-        } catch {
-            throw HelpDeskError.invalidSearch(error)
-        }
+        let validated = try Self.checked(request, schema: schema, by: caller)
         let visibility = caller.visibility(for: schema.type)
         let options = ReadOptions(properties: validated.properties.isEmpty ? nil : validated.properties)
         do {
@@ -359,13 +353,7 @@ public struct RecordService: Sendable {
     public func list(type reference: String, _ request: SearchRequest, by caller: Caller) async throws
         -> (views: [RecordView], next: ListPosition?) {
         let schema = try await desk.catalog.schema(for: reference)
-        try caller.check(.readRecords(schema.type))
-        var validated: SearchRequest
-        do {
-            validated = try request.validated(against: schema)
-        } catch {
-            throw HelpDeskError.invalidSearch(error)
-        }
+        var validated = try Self.checked(request, schema: schema, by: caller)
         guard let sort = validated.sorts.first, SearchRequest.pagesByPosition(sort.propertyName, schema: schema) else {
             throw HelpDeskError.badRequest("A list is paged by position: sort it first by id, creation or last modification.")
         }
@@ -405,13 +393,7 @@ public struct RecordService: Sendable {
     /// How many records match, counting at most `cap` of them (a view shows "10,000+").
     public func count(type reference: String, _ request: SearchRequest, upTo cap: Int, by caller: Caller) async throws -> Int {
         let schema = try await desk.catalog.schema(for: reference)
-        try caller.check(.readRecords(schema.type))
-        let validated: SearchRequest
-        do {
-            validated = try request.validated(against: schema)
-        } catch {
-            throw HelpDeskError.invalidSearch(error)
-        }
+        let validated = try Self.checked(request, schema: schema, by: caller)
         let visibility = caller.visibility(for: schema.type)
         do {
             return try await desk.database.search { session in
@@ -419,6 +401,16 @@ public struct RecordService: Sendable {
             }
         } catch StoreError.searchTimedOut {
             throw HelpDeskError.unavailable(StoreError.searchTimedOut.description)
+        }
+    }
+
+    /// The request as a search takes it, for a caller who may read the type.
+    static func checked(_ request: SearchRequest, schema: RecordSchema, by caller: Caller) throws -> SearchRequest {
+        try caller.check(.readRecords(schema.type))
+        do {
+            return try request.validated(against: schema)
+        } catch {
+            throw HelpDeskError.invalidSearch(error)
         }
     }
 
