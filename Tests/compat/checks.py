@@ -92,3 +92,42 @@ def relayed(directory, count, timeout=15):
             return [json.load(open(path)) for path in files]
         time.sleep(0.1)
     return []
+
+
+class Pages:
+    """A browser on the workspace, for the settings pages' tests: waits for the page a click
+    answers with, and signs in and out with the one password the test gave its users."""
+
+    def __init__(self, browser, base, password, timeout=15):
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.browser, self.base, self.password = browser, base, password
+        self.wait = WebDriverWait(browser, timeout)
+
+    def heading(self):
+        from selenium.webdriver.common.by import By
+        return self.browser.find_element(By.TAG_NAME, "h1").text
+
+    def press(self, button):
+        """Clicks a form's button or a link and waits for the page the server answers with: the
+        old page is marked, and the new one is the loaded page without the mark."""
+        from selenium.common.exceptions import WebDriverException
+        self.browser.execute_script("document.documentElement.dataset.before = 'yes'")
+        button.click()
+
+        def answered(driver):
+            try:
+                return driver.execute_script("return document.readyState === 'complete' && !document.documentElement.dataset.before")
+            except WebDriverException:
+                return False  # the page is being replaced
+        self.wait.until(answered)
+
+    def sign_in(self, email):
+        from selenium.webdriver.common.by import By
+        self.browser.get(self.base + "/sign-in")
+        for name, value in {"email": email, "password": self.password}.items():
+            self.browser.find_element(By.NAME, name).send_keys(value)
+        self.press(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]"))
+
+    def sign_out(self):
+        from selenium.webdriver.common.by import By
+        self.press(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))

@@ -11,12 +11,11 @@ Prints one line per check and "N passed, M failed" at the end; exits 1 on any fa
 import os
 import sys
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from checks import accessibility_problems, check, chromium, finish, json_api, request
+from checks import Pages, accessibility_problems, check, chromium, finish, json_api, request
 
 BASE, TOKEN, ADMIN, AGENT, PASSWORD, SHOTS = sys.argv[1:7]
 api = json_api(BASE, TOKEN)
@@ -26,33 +25,8 @@ browser = chromium()
 wait = WebDriverWait(browser, 15)
 
 
-def heading():
-    return browser.find_element(By.TAG_NAME, "h1").text
-
-
-def press(button):
-    """Clicks a form's button and waits for the page the server answers with: the old page is
-    marked, and the new one is the loaded page without the mark."""
-    browser.execute_script("document.documentElement.dataset.before = 'yes'")
-    button.click()
-
-    def answered(driver):
-        try:
-            return driver.execute_script("return document.readyState === 'complete' && !document.documentElement.dataset.before")
-        except WebDriverException:
-            return False  # the page is being replaced
-    wait.until(answered)
-
-
-def sign_in(email):
-    browser.get(BASE + "/sign-in")
-    for name, value in {"email": email, "password": PASSWORD}.items():
-        browser.find_element(By.NAME, name).send_keys(value)
-    press(browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]"))
-
-
-def sign_out():
-    press(browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+pages = Pages(browser, BASE, PASSWORD)
+heading, press, sign_in, sign_out = pages.heading, pages.press, pages.sign_in, pages.sign_out
 
 
 def section(name):
