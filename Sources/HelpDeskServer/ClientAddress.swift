@@ -19,9 +19,17 @@ public struct ClientAddress: Sendable {
         guard let peer, trustedProxies.contains(peer) else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() where !hop.isEmpty {
-            if !trustedProxies.contains(hop) { return hop }
+            if trustedProxies.contains(hop) { continue }
+            // It becomes a key of the sign-in pauses: only what an IP address can be is taken.
+            return Self.couldBeAddress(hop) ? hop : peer
         }
         return peer
+    }
+
+    static func couldBeAddress(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 45 && text.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || (48...57).contains(byte) || (97...102).contains(byte | 0x20)
+        }
     }
 
     func resolve(peer: String?, headers: HTTPFields) -> String? {

@@ -12,6 +12,9 @@ final class ClientAddressTests: XCTestCase {
         XCTAssertEqual(addresses.resolve(peer: "10.0.0.2", forwardedFor: ["198.51.100.1", "203.0.113.7"]), "203.0.113.7",
                        "several header lines read as one list")
         XCTAssertEqual(addresses.resolve(peer: "10.0.0.2", forwardedFor: []), "10.0.0.2", "nothing forwarded: the proxy itself")
+        XCTAssertEqual(addresses.resolve(peer: "10.0.0.2", forwardedFor: ["'; DROP TABLE users; --"]), "10.0.0.2",
+                       "what cannot be an address is not taken for one")
+        XCTAssertEqual(addresses.resolve(peer: "10.0.0.2", forwardedFor: ["2001:db8::7"]), "2001:db8::7")
     }
 
     func testAForwardedForFromAnyoneElseIsIgnored() {
