@@ -17,7 +17,7 @@ public struct Channel: Sendable, Hashable {
             case .chat: "CHAT"
             case .whatsapp: "WHATSAPP"
             case .call: "PHONE"
-            case .custom: "API"
+            case .custom: "CUSTOM_CHANNEL"
             }
         }
     }

@@ -22,10 +22,12 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
     public var acknowledgement: String?
     /// Live chat: the rule-based bot that answers first; people answer at once when `nil`.
     public var chatbot: Chatbot?
+    /// A3: who the channel's new tickets go to; nobody when `nil`.
+    public var routing: RoutingRule?
 
     public init(outboundURL: String? = nil, signingSecret: String? = nil, verifyToken: String? = nil, accessToken: String? = nil,
                 openingHours: OpeningHours? = nil, voicemailGreeting: String? = nil, forwardTo: [String]? = nil,
-                acknowledgement: String? = nil, chatbot: Chatbot? = nil) {
+                acknowledgement: String? = nil, chatbot: Chatbot? = nil, routing: RoutingRule? = nil) {
         self.outboundURL = outboundURL
         self.signingSecret = signingSecret
         self.verifyToken = verifyToken
@@ -35,6 +37,7 @@ public struct ChannelSettings: Sendable, Hashable, Codable {
         self.forwardTo = forwardTo
         self.acknowledgement = acknowledgement
         self.chatbot = chatbot
+        self.routing = routing
     }
 
     public static let defaultVoicemailGreeting =

@@ -42,6 +42,8 @@ public struct FeedEvent: Sendable, Hashable {
         case ticketForm = "ticket_form"
         /// The saved replies answers start from (R3).
         case templates
+        /// Agents' availability, working hours, skills and capacity (A6, A7).
+        case routing
     }
 
     /// The place in the feed, given at commit; 0 until then.

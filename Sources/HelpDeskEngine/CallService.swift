@@ -21,7 +21,7 @@ public struct CallService: Sendable {
 
     /// A call comes in: it is stored, and put through or sent to voicemail.
     public func incoming(on channel: Channel, callID: String, from caller: String) async throws -> Answer {
-        let open = channel.settings.openingHours.map { isOpen($0, at: desk.clock()) } ?? true
+        let open = channel.settings.openingHours.map { $0.isOpen(at: desk.clock()) } ?? true
         let numbers = channel.settings.forwardTo ?? []
         let putThrough = open && !numbers.isEmpty
         let number = ChannelSettings.isPhoneNumber(caller) ? caller : "an unknown number"
@@ -54,17 +54,5 @@ public struct CallService: Sendable {
 
     func greeting(_ channel: Channel) -> String {
         channel.settings.voicemailGreeting ?? ChannelSettings.defaultVoicemailGreeting
-    }
-
-    /// Whether the line is open at this moment, in the opening hours' own time zone.
-    func isOpen(_ hours: OpeningHours, at time: Timestamp) -> Bool {
-        guard let zone = TimeZone(identifier: hours.timeZone) else { return true }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let date = Date(timeIntervalSince1970: Double(time.millisecondsSince1970) / 1000)
-        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-        // Foundation counts Sunday as 1; opening hours count Monday as 1.
-        let weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
-        return hours.isOpen(weekday: weekday, minute: (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
     }
 }

@@ -88,6 +88,7 @@ public final class HelpDesk: Sendable {
     public var schemas: SchemaService { SchemaService(desk: self) }
     public var associations: AssociationService { AssociationService(desk: self) }
     public var channels: ChannelService { ChannelService(desk: self) }
+    public var routing: RoutingService { RoutingService(desk: self) }
     public var conversations: ConversationService { ConversationService(desk: self) }
     public var drafts: DraftService { DraftService(desk: self) }
     public var userSettings: UserSettings { UserSettings(desk: self) }
@@ -140,7 +141,7 @@ public final class HelpDesk: Sendable {
             channelDirectory.forget()
         case .users, .teams, .tokens:
             tokenCache.clear()
-        case .snippets, .views, .ticketForm, .templates:
+        case .snippets, .views, .ticketForm, .templates, .routing:
             // Read from the database each time a page needs them: nothing kept.
             break
         }

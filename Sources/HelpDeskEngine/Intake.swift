@@ -55,13 +55,29 @@ struct Intake {
             contactID = id
             events += contactEvents
             var ticketID: String?
-            if let properties = plan.ticket {
+            if var properties = plan.ticket {
                 let links = id.flatMap { Int64($0) }.map {
                     [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
                 } ?? []
+                let routing = TicketRouting(tickets: tickets, now: now)
+                let channel = incoming.channel
+                var decision: RoutingDecision?
+                if let rule = channel.settings.routing {
+                    var owner: String?
+                    if rule.assignment == .contactOwner, case .existing(let known, _) = plan.contact, let numeric = Int64(known) {
+                        owner = try await session.records(type: .contacts, ids: [numeric]).first?.properties[Record.ownerProperty]
+                    }
+                    decision = try await routing.decide(rule, ticket: properties, channelID: channel.id, contactOwnerID: owner,
+                                                        session: session)
+                    if let owner = decision?.ownerID { properties[Record.ownerProperty] = owner }
+                    if let team = decision?.teamID { properties[Record.teamProperty] = team }
+                }
                 let (records, created) = try await Self.create(properties, schema: tickets, links: links, by: caller, now: now, session: session)
                 ticketID = records.first?.id
                 events += created
+                if let decision, let ticketID {
+                    try await routing.record(decision, ticketID: ticketID, channelID: channel.id, session: session)
+                }
             }
             conversation = try await session.insertConversation(Conversation(
                 id: "", channelID: incoming.channel.id, ticketID: ticketID, status: plan.status, ownerID: nil, contactID: id,

@@ -13,6 +13,15 @@ extension StoreSession {
         return try rows.map { try Self.user($0, teams: memberships) }.filter { includeArchived || !$0.archived }
     }
 
+    /// The users with these ids, deactivated ones too.
+    package func users(ids: [String]) async throws -> [User] {
+        let numeric = ids.compactMap { Int64($0) }
+        guard !numeric.isEmpty else { return [] }
+        let rows = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE id IN (\(binds: numeric)) ORDER BY id").all()
+        let memberships = try await teamMemberships()
+        return try rows.map { try Self.user($0, teams: memberships) }
+    }
+
     package func user(id: Int64) async throws -> User? {
         guard let row = try await sql.raw("SELECT \(Self.userColumns) FROM users WHERE id = \(bind: id)").first() else {
             return nil

@@ -17,10 +17,12 @@ extension StoreSession {
             rows.append([
                 .integer(id), .text(type.id), .text(record.json), .text(record.properties[Record.ownerProperty]),
                 .text(record.properties[Record.teamProperty]), .text(type.stageProperty.flatMap { record.properties[$0] }),
-                .integer(millis), .integer(millis), .text(record.fullText),
+                .integer(millis), .integer(millis), .text(record.fullText), .text(type.workType(of: record.properties)),
+                .integer(record.properties[Record.ownerProperty] == nil ? nil : millis),
             ])
         }
-        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "stage", "created_at", "updated_at", "search_text"]
+        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "stage", "created_at", "updated_at", "search_text",
+                       "work_type", "assigned_at"]
         try await insertRows(into: "records", columns: columns, rows)
         try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
         return ids
@@ -49,9 +51,14 @@ extension StoreSession {
     ) async throws {
         guard !records.isEmpty else { return }
         for record in records {
+            let owner = record.properties[Record.ownerProperty]
+            // A5 counts a ticket for its owner from the moment they got it.
+            let assignedAt: SQLQueryString = owner == nil ? "NULL"
+                : "CASE WHEN owner_id = \(bind: owner) THEN assigned_at ELSE \(bind: now.millisecondsSince1970) END"
             try await sql.raw("""
                 UPDATE records SET properties = \(bind: Self.encode(record.properties)),
-                    owner_id = \(bind: record.properties[Record.ownerProperty]),
+                    assigned_at = \(assignedAt), work_type = \(bind: type.workType(of: record.properties)),
+                    owner_id = \(bind: owner),
                     team_id = \(bind: record.properties[Record.teamProperty]),
                     stage = \(bind: type.stageProperty.flatMap { record.properties[$0] }),
                     updated_at = \(bind: now.millisecondsSince1970),
@@ -234,5 +241,12 @@ package struct NewRecord: Sendable {
         self.createdAt = createdAt
         self.json = StoreSession.encode(properties)
         self.fullText = IndexedValue.fullText(of: properties, type: schema.type)
+    }
+}
+
+extension ObjectType {
+    /// A ticket's work type as routing counts loads (A5); other records have none.
+    func workType(of properties: [String: String]) -> String? {
+        isTicket ? WorkType(source: properties["source_type"]).rawValue : nil
     }
 }

@@ -78,7 +78,7 @@ check("C2 a published message is stored", status == 201 and message["direction"]
 thread_id = message.get("conversationsThreadId")
 status, thread = api("GET", f"/conversations/v3/conversations/threads/{thread_id}")
 status_ticket, ticket = api("GET", f"/crm/v3/objects/tickets/{thread.get('associatedTicketId')}?properties=subject,source_type")
-check("C2 it opens a conversation with a ticket", thread.get("associatedTicketId") and ticket["properties"]["source_type"] == "API"
+check("C2 it opens a conversation with a ticket", thread.get("associatedTicketId") and ticket["properties"]["source_type"] == "CUSTOM_CHANNEL"
       and ticket["properties"]["subject"] == "My parcel never came.", (thread, ticket))
 check("the sender becomes a contact", thread.get("associatedContactId") is not None, thread)
 status, again = api("POST", publish, first)

@@ -1,0 +1,166 @@
+/// Who a new ticket goes to under its channel's rule, and why (A3-A7, A9): every agent the rule
+/// named, who was left out and for what, their loads, and the distribution that picked among
+/// the rest. Kept with the ticket, so that anyone can read why it went where it did.
+public struct RoutingDecision: Sendable, Hashable, Codable {
+    /// Why an agent the rule names could not take the ticket.
+    public enum Exclusion: String, Sendable, Hashable, Codable {
+        case deactivated = "DEACTIVATED"
+        case noHelpDeskAccess = "NO_HELP_DESK_ACCESS"
+        case noSeat = "NO_SERVICE_SEAT"
+        case away = "AWAY"
+        case outsideWorkingHours = "OUTSIDE_WORKING_HOURS"
+        case missingSkills = "MISSING_SKILLS"
+        case atCapacity = "AT_CAPACITY"
+    }
+
+    /// An agent the rule names, as routing found them.
+    public struct Candidate: Sendable, Hashable, Codable {
+        public var userID: String
+        /// Open tickets of the ticket's work type assigned to them in the last 30 days (A5); not
+        /// counted for an agent left out for another reason.
+        public var load: Int?
+        public var excluded: Exclusion?
+        /// With `missingSkills`: the ones they lack.
+        public var missingSkills: [Skill]?
+        /// With `atCapacity`: their limit for this work type.
+        public var capacity: Int?
+
+        public init(userID: String, load: Int? = nil, excluded: Exclusion? = nil) {
+            self.userID = userID
+            self.load = load
+            self.excluded = excluded
+        }
+    }
+
+    /// An agent as routing sees them at the moment of the decision.
+    public struct Agent: Sendable, Hashable {
+        public var user: User
+        public var profile: RoutingProfile
+        /// Whether this moment is in their working hours, in their time zone (always without hours).
+        public var withinWorkingHours: Bool
+        /// See `Candidate.load`: `nil` until counted.
+        public var load: Int?
+        /// When the latest of their open tickets of the work type was assigned: among equal loads,
+        /// the agent who waited longest goes first.
+        public var latestAssignment: Timestamp?
+
+        public init(user: User, profile: RoutingProfile, withinWorkingHours: Bool = true, load: Int? = nil, latestAssignment: Timestamp? = nil) {
+            self.user = user
+            self.profile = profile
+            self.withinWorkingHours = withinWorkingHours
+            self.load = load
+            self.latestAssignment = latestAssignment
+        }
+    }
+
+    public var ownerID: String?
+    public var teamID: String?
+    public var assignment: RoutingRule.Assignment
+    /// The distribution that picked the owner; `nil` when none was needed.
+    public var distribution: Distribution?
+    public var workType: WorkType
+    public var availableOnly: Bool
+    public var requiredSkills: [Skill]
+    /// With a contact-owner rule: the contact's owner, when it has one.
+    public var contactOwnerID: String?
+    public var candidates: [Candidate]
+
+    /// The decision for a ticket with these properties. `agents` holds at least every agent the
+    /// rule names (directly, through a team, or as the contact's owner); `lastInRotation` is the
+    /// agent the rule's round robin gave the previous ticket.
+    public static func decide(
+        rule: RoutingRule, ticket: [String: String], contactOwnerID: String?, agents: [String: Agent], teams: [Team],
+        lastInRotation: String?, using generator: inout some RandomNumberGenerator
+    ) -> RoutingDecision {
+        let workType = WorkType(source: ticket["source_type"])
+        let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
+        var decision = RoutingDecision(
+            ownerID: nil, teamID: nil, assignment: rule.assignment, distribution: nil, workType: workType,
+            availableOnly: rule.availableOnly, requiredSkills: required, contactOwnerID: nil, candidates: [])
+        func candidate(_ id: String) -> Candidate {
+            guard let agent = agents[id] else { return Candidate(userID: id, excluded: .deactivated) }
+            return agent.candidate(workType: workType, required: required, availableOnly: rule.availableOnly)
+        }
+        switch rule.assignment {
+        case .nobody:
+            return decision
+        case .teamOnly:
+            decision.teamID = rule.teamIDs.first
+            return decision
+        case .contactOwner:
+            if let owner = contactOwnerID {
+                decision.contactOwnerID = owner
+                let found = candidate(owner)
+                decision.candidates.append(found)
+                if found.excluded == nil {
+                    decision.ownerID = owner
+                    return decision
+                }
+            }
+        case .usersAndTeams:
+            break
+        }
+        var pool = rule.userIDs
+        for id in rule.teamIDs {
+            pool += teams.first { $0.id == id }?.memberIDs.sorted(by: Self.rotationOrder) ?? []
+        }
+        let named = RoutingRule.unique(pool).filter { $0 != decision.contactOwnerID }
+        decision.candidates += named.map(candidate)
+        let eligible = decision.candidates.filter { $0.excluded == nil }
+        guard !eligible.isEmpty else { return decision }
+        decision.distribution = rule.distribution
+        let chosen: Candidate
+        switch rule.distribution {
+        case .loadBalanced:
+            chosen = eligible.min { a, b in
+                if a.load != b.load { return (a.load ?? 0) < (b.load ?? 0) }
+                let waitedA = agents[a.userID]?.latestAssignment?.millisecondsSince1970 ?? .min
+                let waitedB = agents[b.userID]?.latestAssignment?.millisecondsSince1970 ?? .min
+                if waitedA != waitedB { return waitedA < waitedB }
+                return rotationOrder(a.userID, b.userID)
+            }!
+        case .roundRobin:
+            let rotation = eligible.sorted { rotationOrder($0.userID, $1.userID) }
+            chosen = lastInRotation.flatMap { last in rotation.first { rotationOrder(last, $0.userID) } } ?? rotation[0]
+        case .random:
+            chosen = eligible.randomElement(using: &generator)!
+        }
+        decision.ownerID = chosen.userID
+        decision.teamID = rule.teamIDs.first { id in teams.first { $0.id == id }?.memberIDs.contains(chosen.userID) ?? false }
+        return decision
+    }
+
+    /// The fixed rotation of round robin: users by id, as numbers.
+    static func rotationOrder(_ a: String, _ b: String) -> Bool {
+        a.count != b.count ? a.count < b.count : a < b
+    }
+}
+
+extension RoutingDecision.Agent {
+    /// This agent for a ticket of this work type that needs these skills (A6, A7, A9, capacity).
+    /// Capacity is checked once the load is counted, which the store does only for agents who
+    /// pass the other checks.
+    public func candidate(workType: WorkType, required: [Skill], availableOnly: Bool) -> RoutingDecision.Candidate {
+        var found = RoutingDecision.Candidate(userID: user.id, load: load)
+        let missing = required.filter { !profile.skills.contains($0) }
+        let capacity = profile.capacity[workType]
+        if user.archived {
+            found.excluded = .deactivated
+        } else if !Access.allows(user, .readRecords(.tickets)) {
+            found.excluded = .noHelpDeskAccess
+        } else if !user.serviceSeat {
+            found.excluded = .noSeat
+        } else if availableOnly && profile.status == .away {
+            found.excluded = .away
+        } else if availableOnly && !withinWorkingHours {
+            found.excluded = .outsideWorkingHours
+        } else if !missing.isEmpty {
+            found.excluded = .missingSkills
+            found.missingSkills = missing
+        } else if let capacity, let load, load >= capacity {
+            found.excluded = .atCapacity
+            found.capacity = capacity
+        }
+        return found
+    }
+}

@@ -1,0 +1,67 @@
+import HelpDeskCore
+import HelpDeskStore
+
+/// Applies a channel's routing rule to a ticket about to be created, inside the transaction that
+/// creates it (A3): the ticket is stored with its owner, never shown unassigned first. Reads the
+/// agents the rule names, their profiles and, for those who could take it, their loads; keeps
+/// the rotation of round robin and the decision.
+struct TicketRouting {
+    let tickets: RecordSchema
+    let now: Timestamp
+
+    /// A5: a ticket counts toward its owner's load for this long after they got it.
+    static let loadWindowMilliseconds: Int64 = 30 * 24 * 60 * 60 * 1000
+
+    /// The decision for a new ticket with these properties on this channel.
+    func decide(_ rule: RoutingRule, ticket: [String: String], channelID: String, contactOwnerID: String?,
+                session: StoreSession) async throws -> RoutingDecision {
+        var named = rule.userIDs
+        let teams = rule.teamIDs.isEmpty ? [] : try await session.teams()
+        for id in rule.teamIDs { named += teams.first { $0.id == id }?.memberIDs ?? [] }
+        if rule.assignment == .contactOwner, let owner = contactOwnerID { named.append(owner) }
+        var agents: [String: RoutingDecision.Agent] = [:]
+        if rule.assignment != .nobody && rule.assignment != .teamOnly {
+            let users = try await session.users(ids: named)
+            let profiles = try await session.routingProfiles(userIDs: users.map(\.id))
+            for user in users {
+                let profile = profiles[user.id] ?? RoutingProfile()
+                agents[user.id] = RoutingDecision.Agent(user: user, profile: profile,
+                                                        withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+            }
+            try await countLoads(of: &agents, rule: rule, ticket: ticket, session: session)
+        }
+        let last = rule.distribution == .roundRobin && rule.assignment != .nobody && rule.assignment != .teamOnly
+            ? try await session.lockedRotation(channelID: channelID) : nil
+        var generator = SystemRandomNumberGenerator()
+        return RoutingDecision.decide(rule: rule, ticket: ticket, contactOwnerID: contactOwnerID, agents: agents, teams: teams,
+                                      lastInRotation: last, using: &generator)
+    }
+
+    /// Loads are counted only for agents who pass every other check: they are all a decision
+    /// compares, and counting is the costly part.
+    private func countLoads(of agents: inout [String: RoutingDecision.Agent], rule: RoutingRule, ticket: [String: String],
+                            session: StoreSession) async throws {
+        let workType = WorkType(source: ticket["source_type"])
+        let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
+        let counted = agents.values.filter {
+            $0.candidate(workType: workType, required: required, availableOnly: rule.availableOnly).excluded == nil
+        }.map(\.user.id)
+        let openStages = tickets.pipelines.flatMap(\.stages).filter { !$0.isClosed }.map(\.id)
+        let loads = try await session.routingLoads(
+            userIDs: counted, workType: workType, openStages: openStages,
+            since: Timestamp(millisecondsSince1970: now.millisecondsSince1970 - Self.loadWindowMilliseconds))
+        for id in counted {
+            agents[id]?.load = loads[id]?.count ?? 0
+            agents[id]?.latestAssignment = loads[id]?.latest
+        }
+    }
+
+    /// Keeps what the decision leaves behind once the ticket exists: the decision itself, and
+    /// the rotation's new place.
+    func record(_ decision: RoutingDecision, ticketID: String, channelID: String, session: StoreSession) async throws {
+        try await session.saveRoutingDecision(decision, ticketID: ticketID, channelID: channelID, at: now)
+        if decision.distribution == .roundRobin, let owner = decision.ownerID {
+            try await session.advanceRotation(channelID: channelID, to: owner, now: now)
+        }
+    }
+}

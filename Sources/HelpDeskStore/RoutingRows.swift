@@ -1,0 +1,102 @@
+import Foundation
+import HelpDeskCore
+import SQLKit
+
+/// Storage of what routing reads and keeps: agents' profiles, their loads, each channel's
+/// rotation, and the decision made for each ticket.
+extension StoreSession {
+    /// The routing profiles of these users (every user's when `nil`); a user without one has the
+    /// default profile.
+    package func routingProfiles(userIDs: [String]? = nil) async throws -> [String: RoutingProfile] {
+        var query: SQLQueryString = "SELECT user_id, profile FROM agent_routing"
+        if let userIDs {
+            let ids = userIDs.compactMap { Int64($0) }
+            guard !ids.isEmpty else { return [:] }
+            query += " WHERE user_id IN (\(binds: ids))"
+        }
+        var profiles: [String: RoutingProfile] = [:]
+        for row in try await sql.raw(query).all() {
+            let id = try row.decode(column: "user_id", as: Int64.self)
+            profiles[String(id)] = try Self.decoded(RoutingProfile.self, row, column: "profile", table: "agent_routing")
+        }
+        return profiles
+    }
+
+    package func saveRoutingProfile(_ profile: RoutingProfile, userID: String, now: Timestamp) async throws {
+        let id = try StoreError.rowID(userID, of: "agent_routing")
+        try await sql.raw("""
+            INSERT INTO agent_routing (user_id, profile, updated_at) VALUES (\(bind: id), \(bind: try Self.encoded(profile)), \(bind: now.millisecondsSince1970))
+            ON CONFLICT (user_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at
+            """).run()
+    }
+
+    /// A5: each user's open tickets of a work type assigned to them since a moment, with when the
+    /// latest of them was assigned. Users with none are left out.
+    package func routingLoads(userIDs: [String], workType: WorkType, openStages: [String], since: Timestamp) async throws
+        -> [String: (count: Int, latest: Timestamp)] {
+        guard !userIDs.isEmpty, !openStages.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT owner_id, COUNT(*) AS n, MAX(assigned_at) AS latest FROM records
+            WHERE owner_id IN (\(binds: userIDs)) AND work_type = \(bind: workType.rawValue) AND archived = 0
+                AND stage IN (\(binds: openStages)) AND assigned_at >= \(bind: since.millisecondsSince1970)
+            GROUP BY owner_id
+            """).all()
+        var loads: [String: (count: Int, latest: Timestamp)] = [:]
+        for row in rows {
+            loads[try row.decode(column: "owner_id", as: String.self)] = (
+                try row.decode(column: "n", as: Int.self),
+                Timestamp(millisecondsSince1970: try row.decode(column: "latest", as: Int64.self)))
+        }
+        return loads
+    }
+
+    /// The agent a channel's round robin gave its last ticket, locked until the transaction ends
+    /// so that two servers taking tickets at once take turns (on SQLite the single writer does).
+    package func lockedRotation(channelID: String) async throws -> String? {
+        try await lock("routing-rotation:\(channelID)")
+        return try await sql.raw("SELECT last_user_id FROM routing_rotations WHERE channel_id = \(bind: channelID)").first()?
+            .decode(column: "last_user_id", as: String.self)
+    }
+
+    package func advanceRotation(channelID: String, to userID: String, now: Timestamp) async throws {
+        try await sql.raw("""
+            INSERT INTO routing_rotations (channel_id, last_user_id, updated_at) VALUES (\(bind: channelID), \(bind: userID), \(bind: now.millisecondsSince1970))
+            ON CONFLICT (channel_id) DO UPDATE SET last_user_id = excluded.last_user_id, updated_at = excluded.updated_at
+            """).run()
+    }
+
+    package func saveRoutingDecision(_ decision: RoutingDecision, ticketID: String, channelID: String, at time: Timestamp) async throws {
+        let id = try StoreError.rowID(ticketID, of: "routing_decisions")
+        try await sql.raw("""
+            INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at)
+            VALUES (\(bind: id), \(bind: channelID), \(bind: try Self.encoded(decision)), \(bind: time.millisecondsSince1970))
+            ON CONFLICT (ticket_id) DO UPDATE SET channel_id = excluded.channel_id, decision = excluded.decision,
+                decided_at = excluded.decided_at
+            """).run()
+    }
+
+    /// The latest routing decision for a ticket, with its channel and time.
+    package func routingDecision(ticketID: String) async throws -> (decision: RoutingDecision, channelID: String, decidedAt: Timestamp)? {
+        guard let id = Int64(ticketID),
+              let row = try await sql.raw("SELECT decision, channel_id, decided_at FROM routing_decisions WHERE ticket_id = \(bind: id)").first()
+        else { return nil }
+        return (try Self.decoded(RoutingDecision.self, row, column: "decision", table: "routing_decisions"),
+                try row.decode(column: "channel_id", as: String.self),
+                Timestamp(millisecondsSince1970: try row.decode(column: "decided_at", as: Int64.self)))
+    }
+
+    static func decoded<T: Decodable>(_ type: T.Type, _ row: any SQLRow, column: String, table: String) throws -> T {
+        let json = try row.decode(column: column, as: String.self)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError.corruptRow(table: table, detail: "\(error)")
+        }
+    }
+
+    static func encoded<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import HelpDeskCore
+import HelpDeskEngine
+import HelpDeskTestSupport
+import XCTest
+
+/// A3-A9 on each database: tickets arrive owned as their channel's rule says, with the reason kept.
+final class RoutingTests: XCTestCase {
+    /// A clock the test moves.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var now: Int64 = 1_780_000_000_000
+
+        func read() -> Timestamp {
+            lock.lock()
+            defer { lock.unlock() }
+            now += 1
+            return Timestamp(millisecondsSince1970: now)
+        }
+
+        func advance(days: Int64) {
+            lock.lock()
+            defer { lock.unlock() }
+            now += days * 24 * 60 * 60 * 1000
+        }
+    }
+
+    struct Desk: Sendable {
+        let desk: HelpDesk
+        let admin: Caller
+        let agents: [Caller]
+        let channel: Channel
+    }
+
+    func setUp(_ desk: HelpDesk, agents count: Int, rule: (([String]) -> RoutingRule)? = nil) async throws -> Desk {
+        let people = try await TestPeople.make(on: desk)
+        var agents: [Caller] = []
+        for n in 1...count {
+            let user = try await desk.people.createUser(UserDraft(email: "agent\(n)@example.com", firstName: "Agent", lastName: "\(n)",
+                                                                  roles: [.helpDeskAccess], serviceSeat: true))
+            agents.append(Caller(user: user, source: "TEST"))
+        }
+        let channel = try await desk.channels.create(ChannelDraft(kind: .custom, address: "sms"), by: people.admin)
+        if let rule {
+            _ = try await desk.routing.setRule(rule(agents.map(\.user.id)), channelID: channel.id, by: people.admin)
+        }
+        return Desk(desk: desk, admin: people.admin, agents: agents, channel: channel)
+    }
+
+    static func message(_ setup: Desk, from customer: String, desk: HelpDesk? = nil) async throws -> (ticketID: String, owner: String?) {
+        let receipt = try await (desk ?? setup.desk).channelMessages.publish(
+            CustomerMessage(customerAddress: customer, customerPhone: customer, text: "Hello"), channelID: setup.channel.id,
+            by: setup.admin).receipt
+        guard let ticketID = receipt.ticketID else { throw XCTSkip("the message opened no ticket") }
+        let ticket = try await setup.desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(properties: ["hubspot_owner_id"]),
+                                                       by: setup.admin)
+        return (ticketID, ticket.first?.record.properties["hubspot_owner_id"])
+    }
+
+    func testA3ATicketArrivesOwnedByTheOneAvailableAgentWithTheSkillAndSaysWhy() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 3) { ids in
+                RoutingRule(assignment: .usersAndTeams, userIDs: ids, skillProperties: ["source_type"])
+            }
+            let skill = Skill(property: "source_type", value: "CUSTOM_CHANNEL")
+            for agent in setup.agents.dropFirst() {
+                _ = try await desk.routing.setProfile(RoutingProfile(skills: agent.user.id == setup.agents[2].user.id ? [skill] : []),
+                                                      userID: agent.user.id, by: setup.admin)
+            }
+            _ = try await desk.routing.setProfile(RoutingProfile(skills: [skill]), userID: setup.agents[0].user.id, by: setup.admin)
+            _ = try await desk.routing.setStatus(.away, by: setup.agents[0])
+            let status = try await desk.routing.profile(userID: setup.agents[0].user.id, by: setup.agents[0]).status
+            XCTAssertEqual(status, .away)
+
+            let (ticketID, owner) = try await Self.message(setup, from: "+33600000001")
+            XCTAssertEqual(owner, setup.agents[2].user.id)
+            let read = try await desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(
+                properties: ["hubspot_owner_id"], propertiesWithHistory: ["hubspot_owner_id"]), by: setup.admin)
+            XCTAssertEqual(read.first?.history.first { $0.0 == "hubspot_owner_id" }?.1.map(\.newValue), [setup.agents[2].user.id],
+                           "the ticket is created with its owner, never unassigned first")
+            let explanation = try await desk.routing.explanation(ticketID: ticketID, by: setup.agents[2])
+            XCTAssertEqual(explanation?.decision.workType, .messages)
+            XCTAssertEqual(explanation?.sentence,
+                           "Routed to Agent 3, the only agent who could take it. Left out: Agent 1 (away), Agent 2 (lacks Source: Custom channel).")
+            XCTAssertEqual(explanation?.channelID, setup.channel.id)
+
+            _ = try await desk.routing.setStatus(.available, by: setup.agents[0])
+            let (_, next) = try await Self.message(setup, from: "+33600000002")
+            XCTAssertEqual(next, setup.agents[0].user.id, "back, with no ticket yet, they have the fewest")
+        }
+    }
+
+    func testA5LoadCountsOpenTicketsOfTheSameTypeAssignedInTheLast30Days() async throws {
+        let clock = Clock()
+        try await TestDatabases.each(clock: { clock.read() }) { desk in
+            let setup = try await setUp(desk, agents: 2) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
+            let (one, two) = (setup.agents[0].user.id, setup.agents[1].user.id)
+            func tickets(_ count: Int, owner: String, source: String, stage: String = "1") async throws {
+                _ = try await desk.records.create(type: "tickets", (0..<count).map { n in
+                    RecordInput(properties: ["subject": "Old \(n)", "hs_pipeline": "0", "hs_pipeline_stage": stage,
+                                             "source_type": source, "hubspot_owner_id": owner])
+                }, by: setup.admin)
+            }
+            try await tickets(3, owner: one, source: "CHAT")
+            clock.advance(days: 31)
+            try await tickets(2, owner: two, source: "CHAT")
+            try await tickets(5, owner: one, source: "EMAIL")
+            try await tickets(4, owner: one, source: "CHAT", stage: "4")
+            // Agent 1: 3 chats assigned 31 days ago, 5 emails, 4 closed chats: a load of 0 messages.
+            let (ticketID, owner) = try await Self.message(setup, from: "+33600000001")
+            XCTAssertEqual(owner, one)
+            let decision = try await desk.routing.explanation(ticketID: ticketID, by: setup.admin)?.decision
+            XCTAssertEqual(decision?.candidates.map(\.load), [0, 2])
+            XCTAssertEqual(decision?.distribution, .loadBalanced)
+
+            // A ticket given to them later counts from then: reassigning one of the old chats.
+            let old = try await desk.records.search(type: "tickets", SearchRequest(filterGroups: [[
+                SearchRequest.Filter(propertyName: "hubspot_owner_id", operator: .eq, value: one),
+                SearchRequest.Filter(propertyName: "source_type", operator: .eq, value: "CHAT"),
+                SearchRequest.Filter(propertyName: "hs_pipeline_stage", operator: .eq, value: "1"),
+            ]], limit: 3), by: setup.admin).views.map(\.record.id)
+            XCTAssertEqual(old.count, 3)
+            _ = try await desk.records.update(type: "tickets", old.map { ($0, ["hubspot_owner_id": two]) }, by: setup.admin)
+            _ = try await desk.records.update(type: "tickets", old.map { ($0, ["hubspot_owner_id": one]) }, by: setup.admin)
+            let (second, _) = try await Self.message(setup, from: "+33600000002")
+            let loads = try await desk.routing.explanation(ticketID: second, by: setup.admin)?.decision.candidates.map(\.load)
+            XCTAssertEqual(loads, [4, 2])
+        }
+    }
+
+    func testA4RoundRobinGivesEveryAgentTheSameCountWhenTicketsArriveTogetherOnTwoServers() async throws {
+        try await TestDatabases.eachLocation { location in
+            let first = try await HelpDesk.open(location, logger: TestDatabases.logger)
+            let setup = try await setUp(first, agents: 3) { ids in
+                RoutingRule(assignment: .usersAndTeams, userIDs: ids, distribution: .roundRobin)
+            }
+            // On SQLite a second server is a second process on the file; one writer serves both.
+            let shared: Bool = if case .postgres = location { true } else { false }
+            let second = shared ? try await HelpDesk.open(location, logger: TestDatabases.logger) : first
+            let owners = try await withThrowingTaskGroup(of: String?.self) { group in
+                for n in 0..<18 {
+                    group.addTask {
+                        try await Self.message(setup, from: "+336000001\(n < 10 ? "0" : "")\(n)", desk: n % 2 == 0 ? first : second).owner
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1 ?? "nobody", default: 0] += 1 }
+            }
+            XCTAssertEqual(owners, Dictionary(uniqueKeysWithValues: setup.agents.map { ($0.user.id, 6) }))
+            if shared { await second.close() }
+            await first.close()
+        }
+    }
+
+    func testA3TeamOnlyAndTheContactsOwner() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 2)
+            let team = try await desk.people.createTeam(name: "Billing", memberEmails: ["agent1@example.com"])
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .teamOnly, teamIDs: [team.id]), channelID: setup.channel.id, by: setup.admin)
+            let (teamTicket, owner) = try await Self.message(setup, from: "+33600000001")
+            XCTAssertNil(owner)
+            let read = try await desk.records.read(type: "tickets", ids: [teamTicket], options: ReadOptions(properties: ["hubspot_team_id"]),
+                                                   by: setup.admin)
+            XCTAssertEqual(read.first?.record.properties["hubspot_team_id"], team.id)
+
+            _ = try await desk.records.create(type: "contacts", [
+                RecordInput(properties: ["phone": "+33600000002", "hubspot_owner_id": setup.agents[1].user.id]),
+            ], by: setup.admin)
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .contactOwner), channelID: setup.channel.id, by: setup.admin)
+            let known = try await Self.message(setup, from: "+33600000002").owner
+            XCTAssertEqual(known, setup.agents[1].user.id, "the known contact's owner")
+            let unknown = try await Self.message(setup, from: "+33600000003").owner
+            XCTAssertNil(unknown, "a new contact has no owner")
+        }
+    }
+
+    func testA3RulesAndProfilesAreForAdminsAndCheckedBeforeTheyAreKept() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 1)
+            let agent = setup.agents[0]
+            do {
+                _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: [agent.user.id]), channelID: setup.channel.id, by: agent)
+                XCTFail("an agent may not change a channel's routing")
+            } catch HelpDeskError.forbidden {}
+            do {
+                _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: ["999"]), channelID: setup.channel.id,
+                                                   by: setup.admin)
+                XCTFail("a rule naming nobody who exists is refused")
+            } catch HelpDeskError.badRequest(let message) {
+                XCTAssertEqual(message, "No user has the id 999.")
+            }
+            let kept = try await desk.routing.rule(channelID: setup.channel.id, by: setup.admin)
+            XCTAssertEqual(kept, .nobody)
+            do {
+                _ = try await desk.routing.setProfile(RoutingProfile(capacity: [.calls: 2]), userID: agent.user.id, by: agent)
+                XCTFail("agents do not set their own skills or capacity")
+            } catch HelpDeskError.forbidden {}
+            do {
+                _ = try await desk.routing.profile(userID: setup.admin.user.id, by: agent)
+                XCTFail("an agent reads only their own profile")
+            } catch HelpDeskError.forbidden {}
+            let hours = try OpeningHours(timeZone: "Mars/Olympus", byName: ["monday": ["09:00-17:00"]])
+            do {
+                _ = try await desk.routing.setProfile(RoutingProfile(workingHours: hours), userID: agent.user.id, by: setup.admin)
+                XCTFail("an unknown time zone is refused")
+            } catch HelpDeskError.badRequest {}
+        }
+    }
+}
