@@ -77,4 +77,10 @@ final class WorkspaceRuleTests: XCTestCase {
         XCTAssertEqual(ListPosition(ListPosition(value: -5, id: 9).description), ListPosition(value: -5, id: 9))
         for bad in ["", "12", "a_b", "1_0", "1_2_3", "_4"] { XCTAssertNil(ListPosition(bad), bad) }
     }
+
+    func testV1PriorityRanksUrgentHighestAndNoneLowest() {
+        let ranks: [(String?, Int64)] = [("URGENT", 4), ("HIGH", 3), ("MEDIUM", 2), ("LOW", 1), (nil, 0), ("", 0), ("high", 0), ("CRITICAL", 0)]
+        for (value, rank) in ranks { XCTAssertEqual(TicketPriority.rank(of: value), rank, value ?? "none") }
+        XCTAssertEqual(TicketPriority.ranks, 0...4)
+    }
 }
