@@ -64,16 +64,18 @@ extension StoreSession {
             var bounded = conditions(request, schema: schema, visibility: visibility, style: .probes)
             // The sort key of the last record in reach: the walk stops there, having covered a
             // prefix of the whole order, so the matches it finds are the first ones overall.
-            if let edge = try await sql.raw("""
+            // Without one, the walk covers every record after the position: it finds them all.
+            let edge = try await sql.raw("""
                 SELECT \(unsafeRaw: column) AS edge FROM records r WHERE \(base) ORDER BY \(orderBy) LIMIT 1 OFFSET \(bind: reach)
-                """).first() {
+                """).first()
+            if let edge {
                 bounded += " AND \(unsafeRaw: column) \(unsafeRaw: descending ? ">=" : "<=") \(bind: try edge.decode(column: "edge", as: Int64.self))"
             }
             let rows = try await sql.raw("""
                 SELECT r.id FROM records r WHERE \(bounded)
                 ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
                 """).all()
-            if rows.count >= min(request.limit, total - request.offset) {
+            if edge == nil || rows.count >= min(request.limit, total - request.offset) {
                 return try rows.map { try $0.decode(column: "id", as: Int64.self) }
             }
         }
