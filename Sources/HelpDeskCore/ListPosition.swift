@@ -3,21 +3,28 @@
 /// thousandth page as on the first, and a ticket that moves up while the agent pages on neither
 /// repeats nor hides another one.
 public struct ListPosition: Sendable, Hashable, LosslessStringConvertible {
-    /// The leading sort's value of the last record shown: a time in milliseconds, or an id.
+    /// In a list by priority, the rank of the last record's priority (`TicketPriority`), which
+    /// leads that list's order; `nil` in the lists that lead with `value`.
+    public var rank: Int64?
+    /// The leading sort's value of the last record shown (after the rank, if any): a time in
+    /// milliseconds, or an id.
     public var value: Int64
     public var id: Int64
 
-    public init(value: Int64, id: Int64) {
+    public init(rank: Int64? = nil, value: Int64, id: Int64) {
+        self.rank = rank
         self.value = value
         self.id = id
     }
 
-    /// Reads the form `description` writes, `VALUE_ID`; anything else is no position.
+    /// Reads the forms `description` writes, `VALUE_ID` and `RANK_VALUE_ID`; anything else is no
+    /// position.
     public init?(_ text: String) {
         let parts = text.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 2, let value = Int64(parts[0]), let id = Int64(parts[1]), id > 0 else { return nil }
-        self.init(value: value, id: id)
+        let numbers = parts.compactMap { Int64($0) }
+        guard numbers.count == parts.count, (2...3).contains(numbers.count), let id = numbers.last, id > 0 else { return nil }
+        self.init(rank: numbers.count == 3 ? numbers[0] : nil, value: numbers[numbers.count - 2], id: id)
     }
 
-    public var description: String { "\(value)_\(id)" }
+    public var description: String { (rank.map { "\($0)_" } ?? "") + "\(value)_\(id)" }
 }

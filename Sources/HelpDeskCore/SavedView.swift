@@ -35,7 +35,7 @@ public struct SavedView: Sendable, Hashable {
 
     /// The search for its tickets.
     public func search(properties: [String], limit: Int, sort: ListSort? = nil) -> SearchRequest {
-        SearchRequest(filterGroups: filters.isEmpty ? [] : [filters], sorts: [(sort ?? self.sort).sort], properties: properties, limit: limit)
+        SearchRequest(filterGroups: filters.isEmpty ? [] : [filters], sorts: (sort ?? self.sort).sorts, properties: properties, limit: limit)
     }
 
     /// What is wrong with a view `author` would keep with this name, team and filters; empty when

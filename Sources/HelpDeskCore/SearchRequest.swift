@@ -29,10 +29,15 @@ public struct SearchRequest: Sendable, Hashable {
     public struct Sort: Sendable, Hashable {
         public var propertyName: String
         public var descending: Bool
+        /// Orders tickets by the rank of their priority (`TicketPriority`) rather than by its
+        /// value as text. Only a list by priority asks for it (`ListSort.priority`); the search
+        /// API sorts a priority as it sorts any other value.
+        public var byRank: Bool
 
-        public init(propertyName: String, descending: Bool) {
+        public init(propertyName: String, descending: Bool, byRank: Bool = false) {
             self.propertyName = propertyName
             self.descending = descending
+            self.byRank = byRank
         }
     }
 
@@ -43,7 +48,8 @@ public struct SearchRequest: Sendable, Hashable {
     public var limit: Int
     public var offset: Int
     /// Keyset paging, instead of `offset`: the page starts after this position of the leading
-    /// sort, which must be on the id, the creation or the last modification time.
+    /// sort, which must be on the id, the creation or the last modification time, or be a list
+    /// by priority's (with the rank in the position).
     public var start: ListPosition?
 
     public init(filterGroups: [[Filter]] = [], sorts: [Sort] = [], query: String? = nil,
@@ -57,9 +63,17 @@ public struct SearchRequest: Sendable, Hashable {
         self.start = start
     }
 
-    /// The properties a list can be paged by position on: those kept as integers on every record.
-    public static func pagesByPosition(_ property: String, schema: RecordSchema) -> Bool {
-        property == "hs_object_id" || property == schema.createdProperty || property == schema.type.lastModifiedProperty
+    /// The orders a list can be paged by position in: those led by a property kept as an integer
+    /// on every record, and a list of tickets by priority.
+    public static func pagesByPosition(_ sorts: [Sort], schema: RecordSchema) -> Bool {
+        if isByPriority(sorts, schema: schema) { return true }
+        guard let sort = sorts.first, !sort.byRank else { return false }
+        return ["hs_object_id", schema.createdProperty, schema.type.lastModifiedProperty].contains(sort.propertyName)
+    }
+
+    /// Whether the sorts are a list of tickets by priority, the one order that sorts by a rank.
+    public static func isByPriority(_ sorts: [Sort], schema: RecordSchema) -> Bool {
+        schema.type.isTicket && sorts == ListSort.priority.sorts
     }
 
     public static let maxFilterGroups = 5
@@ -105,10 +119,19 @@ public struct SearchRequest: Sendable, Hashable {
                 if filter.value == nil { problems.append("\(filter.operator.rawValue) on \"\(filter.propertyName)\" needs a \"value\".") }
             }
         }
-        if start != nil {
+        let byPriority = Self.isByPriority(sorts, schema: schema)
+        if sorts.contains(where: \.byRank), !byPriority {
+            problems.append("Only a list of tickets by priority sorts by the priority's rank.")
+        }
+        if byPriority, offset != 0 { problems.append("A list by priority is paged by position, not by offset.") }
+        if let start {
             if offset != 0 { problems.append("Page by position or by offset, not both.") }
-            if !(sorts.first.map { Self.pagesByPosition($0.propertyName, schema: schema) } ?? false) {
+            if !Self.pagesByPosition(sorts, schema: schema) {
                 problems.append("Paging by position needs a first sort on hs_object_id, \(schema.createdProperty) or \(schema.type.lastModifiedProperty).")
+            } else if byPriority, !(start.rank.map(TicketPriority.ranks.contains) ?? false) {
+                problems.append("A position in a list by priority starts with a priority's rank, from \(TicketPriority.ranks.lowerBound) to \(TicketPriority.ranks.upperBound).")
+            } else if !byPriority, start.rank != nil {
+                problems.append("Only a position in a list by priority has a rank.")
             }
         }
         for sort in sorts where schema.properties[sort.propertyName] == nil {

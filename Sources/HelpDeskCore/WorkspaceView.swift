@@ -49,6 +49,6 @@ public enum WorkspaceView: String, Sendable, CaseIterable {
             filters.append(SearchRequest.Filter(propertyName: "hubspot_team_id", operator: .eq, value: team))
         case .allOpen, .closed, .drafts, .inbox: break
         }
-        return SearchRequest(filterGroups: [filters], sorts: [sort.sort], properties: properties, limit: limit)
+        return SearchRequest(filterGroups: [filters], sorts: sort.sorts, properties: properties, limit: limit)
     }
 }

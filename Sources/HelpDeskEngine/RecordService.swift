@@ -354,9 +354,10 @@ public struct RecordService: Sendable {
         -> (views: [RecordView], next: ListPosition?) {
         let schema = try await desk.catalog.schema(for: reference)
         var validated = try Self.checked(request, schema: schema, by: caller)
-        guard let sort = validated.sorts.first, SearchRequest.pagesByPosition(sort.propertyName, schema: schema) else {
-            throw HelpDeskError.badRequest("A list is paged by position: sort it first by id, creation or last modification.")
+        guard let sort = validated.sorts.first, SearchRequest.pagesByPosition(validated.sorts, schema: schema) else {
+            throw HelpDeskError.badRequest("A list is paged by position: sort it first by id, creation or last modification, or by priority.")
         }
+        let byPriority = SearchRequest.isByPriority(validated.sorts, schema: schema)
         let limit = validated.limit
         validated.limit += 1
         let visibility = caller.visibility(for: schema.type)
@@ -376,12 +377,14 @@ public struct RecordService: Sendable {
                                                  session: session)
                 var next: ListPosition?
                 if ids.count > limit, let last = page.last, let id = Int64(last.id) {
-                    let value: Int64 = switch sort.propertyName {
+                    // By priority, the rank leads and the last activity orders within it.
+                    let value: Int64 = switch byPriority ? schema.type.lastModifiedProperty : sort.propertyName {
                     case schema.createdProperty: last.createdAt.millisecondsSince1970
                     case schema.type.lastModifiedProperty: last.updatedAt.millisecondsSince1970
                     default: id
                     }
-                    next = ListPosition(value: value, id: id)
+                    let rank = byPriority ? TicketPriority.rank(of: last.properties[TicketPriority.property]) : nil
+                    next = ListPosition(rank: rank, value: value, id: id)
                 }
                 return (views, next)
             }

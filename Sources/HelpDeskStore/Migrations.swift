@@ -1,3 +1,4 @@
+import HelpDeskCore
 import SQLKit
 
 /// The schema, as numbered steps applied in order and recorded in `helpdesk_migrations`. Steps are
@@ -331,6 +332,14 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX reply_templates_name ON reply_templates (lower(name))",
         ],
+        // Lists by priority: the rank of a ticket's priority as a column, with an index in the
+        // list's order (highest rank first, then the longest waiting), so that a page of a view
+        // over a million tickets reads only its own rows.
+        [
+            "ALTER TABLE records ADD COLUMN priority {INT} NOT NULL DEFAULT 0",
+            "UPDATE records SET priority = {PRIORITYOFRECORD} WHERE object_type = '\(ObjectType.tickets.id)'",
+            "CREATE INDEX records_priority ON records (object_type, archived, priority DESC, updated_at, id)",
+        ],
         // Routing (A4-A7): a ticket's work type and when its owner got it count the owner's load;
         // agents' availability, skills and capacity; each channel's rotation; why each ticket went
         // where it did.
@@ -340,7 +349,7 @@ enum Migrations {
             """
             UPDATE records SET work_type = CASE {SOURCEOFRECORD} WHEN 'PHONE' THEN 'CALLS'
                 WHEN 'CHAT' THEN 'MESSAGES' WHEN 'WHATSAPP' THEN 'MESSAGES' WHEN 'CUSTOM_CHANNEL' THEN 'MESSAGES' ELSE 'EMAIL' END
-            WHERE object_type = '0-5'
+            WHERE object_type = '\(ObjectType.tickets.id)'
             """,
             """
             UPDATE records SET assigned_at = COALESCE((SELECT MAX(e.occurred_at) FROM events e
@@ -364,6 +373,12 @@ enum Migrations {
         ],
     ]
 
+    /// The rank of a stored ticket's priority, as `TicketPriority` gives it, from its value in SQL.
+    static func rankOfPriority(_ value: String) -> String {
+        let ranks = TicketPriority.rankedValues.map { "WHEN '\($0)' THEN \(TicketPriority.rank(of: $0))" }
+        return "CASE \(value) \(ranks.joined(separator: " ")) ELSE \(TicketPriority.rank(of: nil)) END"
+    }
+
     static func fill(_ statement: String, for dialect: Database.Dialect) -> String {
         let words: [String: String]
         switch dialect {
@@ -373,6 +388,7 @@ enum Migrations {
                 "{WITHOUTROWID}": "WITHOUT ROWID",
                 "{SOURCEOFRECORD}": "json_extract(properties, '$.source_type')",
                 "{STAGEOFRECORD}": "json_extract(properties, CASE object_type WHEN '0-3' THEN '$.dealstage' ELSE '$.hs_pipeline_stage' END)",
+                "{PRIORITYOFRECORD}": rankOfPriority("json_extract(properties, '$.\(TicketPriority.property)')"),
                 "{PEOPLESEARCHINDEX}": """
                     CREATE VIRTUAL TABLE people_search USING fts5(
                         search_text, content = 'records', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')
@@ -413,6 +429,7 @@ enum Migrations {
                 "{REAL}": "DOUBLE PRECISION", "{BLOB}": "BYTEA", "{WITHOUTROWID}": "",
                 "{SOURCEOFRECORD}": "CAST(properties AS jsonb) ->> 'source_type'",
                 "{STAGEOFRECORD}": "CAST(properties AS jsonb) ->> (CASE object_type WHEN '0-3' THEN 'dealstage' ELSE 'hs_pipeline_stage' END)",
+                "{PRIORITYOFRECORD}": rankOfPriority("CAST(properties AS jsonb) ->> '\(TicketPriority.property)'"),
                 "{SEARCHCOLUMNS}": ", search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
                 "{SEARCHINDEX}": "CREATE INDEX records_search ON records USING GIN (search_vector)",
                 "{SEARCHINSERT}": "", "{SEARCHUPDATE}": "",

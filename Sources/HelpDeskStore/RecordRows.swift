@@ -17,12 +17,12 @@ extension StoreSession {
             rows.append([
                 .integer(id), .text(type.id), .text(record.json), .text(record.properties[Record.ownerProperty]),
                 .text(record.properties[Record.teamProperty]), .text(type.stageProperty.flatMap { record.properties[$0] }),
-                .integer(millis), .integer(millis), .text(record.fullText), .text(type.workType(of: record.properties)),
-                .integer(record.properties[Record.ownerProperty] == nil ? nil : millis),
+                .integer(Self.priorityRank(of: record.properties, type: type)), .integer(millis), .integer(millis), .text(record.fullText),
+                .text(type.workType(of: record.properties)), .integer(record.properties[Record.ownerProperty] == nil ? nil : millis),
             ])
         }
-        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "stage", "created_at", "updated_at", "search_text",
-                       "work_type", "assigned_at"]
+        let columns = ["id", "object_type", "properties", "owner_id", "team_id", "stage", "priority", "created_at", "updated_at",
+                       "search_text", "work_type", "assigned_at"]
         try await insertRows(into: "records", columns: columns, rows)
         try await insertIndex(zip(ids, records.map(\.index)).map { ($0, $1) }, type: type)
         return ids
@@ -61,6 +61,7 @@ extension StoreSession {
                     owner_id = \(bind: owner),
                     team_id = \(bind: record.properties[Record.teamProperty]),
                     stage = \(bind: type.stageProperty.flatMap { record.properties[$0] }),
+                    priority = \(bind: Self.priorityRank(of: record.properties, type: type)),
                     updated_at = \(bind: now.millisecondsSince1970),
                     search_text = \(bind: IndexedValue.fullText(of: record.properties, type: type))
                 WHERE id = \(bind: record.id)
@@ -69,6 +70,12 @@ extension StoreSession {
         let ids = records.map(\.id)
         try await sql.raw("DELETE FROM record_values WHERE record_id IN (\(binds: ids))").run()
         try await insertIndex(records.map { ($0.id, $0.index) }, type: type)
+    }
+
+    /// The `priority` column: the rank of a ticket's priority, which lists by priority sort on;
+    /// other records have none.
+    static func priorityRank(of properties: [String: String], type: ObjectType) -> Int64 {
+        TicketPriority.rank(of: type.isTicket ? properties[TicketPriority.property] : nil)
     }
 
     func insertIndex(_ entries: [(Int64, [IndexedValue])], type: ObjectType) async throws {

@@ -29,7 +29,8 @@ extension StoreSession {
     /// at once; the walk covers only the first `walkWindow` records, as matches that crowd in
     /// one part of the table (a priority only older tickets have) would make it read most of it.
     /// When the walk finds too few, or the sort is on a property's value, which no index orders,
-    /// the matches are found first.
+    /// the matches are found first. A list by priority is searched a rank at a time
+    /// (`searchByRank`).
     package func searchRecords(
         _ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int
     ) async throws -> [Int64] {
@@ -39,14 +40,41 @@ extension StoreSession {
                                                schema: schema, visibility: visibility)
         }
         guard request.offset < total else { return [] }
+        if SearchRequest.isByPriority(request.sorts, schema: schema) {
+            return try await searchByRank(request, schema: schema, visibility: visibility, total: total)
+        }
+        return try await searchInOrder(request, schema: schema, visibility: visibility, total: total)
+    }
+
+    /// A list by priority, one rank at a time from the position's down (from the highest on the
+    /// first page). Within a rank the list is in the order of the last change, so that each rank
+    /// is one range of the priority index entered at the position, where one condition across
+    /// ranks would read the position's rank from its start on every page.
+    func searchByRank(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int) async throws -> [Int64] {
+        let highest = TicketPriority.ranks.upperBound
+        let start = request.start ?? ListPosition(rank: highest, value: .min, id: 0)
+        var ids: [Int64] = []
+        for rank in stride(from: start.rank ?? highest, through: TicketPriority.ranks.lowerBound, by: -1) {
+            var pass = request
+            pass.start = rank == start.rank ? start : ListPosition(rank: rank, value: .min, id: 0)
+            pass.limit = request.limit - ids.count
+            ids += try await searchInOrder(pass, schema: schema, visibility: visibility, total: total)
+            if ids.count == request.limit { break }
+        }
+        return ids
+    }
+
+    /// The page in the request's order (see `searchRecords`).
+    func searchInOrder(_ request: SearchRequest, schema: RecordSchema, visibility: Visibility, total: Int) async throws -> [Int64] {
         var order: [SQLQueryString] = []
         var leading: (column: String, descending: Bool)?
         var valueSorts: [(alias: String, property: String)] = []
         for (position, sort) in request.sorts.enumerated() {
             let direction = sort.descending ? "DESC" : "ASC"
-            if case .integer(let column, _) = recordColumn(for: sort.propertyName, schema: schema) {
+            if let column = sortColumn(for: sort, schema: schema) {
                 order.append("\(unsafeRaw: column) \(unsafeRaw: direction)")
-                if position == 0 { leading = (column, sort.descending) }
+                // A rank is searched one at a time (`searchByRank`): the walk goes on by the sort after it.
+                if leading == nil, position == 0 || request.sorts[0].byRank, !sort.byRank { leading = (column, sort.descending) }
                 continue
             }
             let alias = "s\(position)"
@@ -64,16 +92,18 @@ extension StoreSession {
             var bounded = conditions(request, schema: schema, visibility: visibility, style: .probes)
             // The sort key of the last record in reach: the walk stops there, having covered a
             // prefix of the whole order, so the matches it finds are the first ones overall.
-            if let edge = try await sql.raw("""
+            // Without one, the walk covers every record after the position: it finds them all.
+            let edge = try await sql.raw("""
                 SELECT \(unsafeRaw: column) AS edge FROM records r WHERE \(base) ORDER BY \(orderBy) LIMIT 1 OFFSET \(bind: reach)
-                """).first() {
+                """).first()
+            if let edge {
                 bounded += " AND \(unsafeRaw: column) \(unsafeRaw: descending ? ">=" : "<=") \(bind: try edge.decode(column: "edge", as: Int64.self))"
             }
             let rows = try await sql.raw("""
                 SELECT r.id FROM records r WHERE \(bounded)
                 ORDER BY \(orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
                 """).all()
-            if rows.count >= min(request.limit, total - request.offset) {
+            if edge == nil || rows.count >= min(request.limit, total - request.offset) {
                 return try rows.map { try $0.decode(column: "id", as: Int64.self) }
             }
         }
@@ -150,12 +180,24 @@ extension StoreSession {
     }
 
     /// Keyset paging: the records after the request's start in its order (leading sort, then id).
+    /// In a list by priority, the rest of the start's rank only (see `searchByRank`): within it
+    /// the order is ascending in the last change and the id, one range of the priority index.
     func positionCondition(_ request: SearchRequest, schema: RecordSchema) -> SQLQueryString? {
-        guard let start = request.start, let sort = request.sorts.first,
-              case .integer(let column, _) = recordColumn(for: sort.propertyName, schema: schema) else { return nil }
+        guard let start = request.start, let sort = request.sorts.first, let column = sortColumn(for: sort, schema: schema) else { return nil }
+        if let rank = start.rank, sort.byRank, request.sorts.count > 1, let next = sortColumn(for: request.sorts[1], schema: schema) {
+            return "\(unsafeRaw: column) = \(bind: rank) AND (\(unsafeRaw: next), r.id) > (\(bind: start.value), \(bind: start.id))"
+        }
         let beyond = sort.descending ? "<" : ">"
         if column == "r.id" { return "r.id \(unsafeRaw: beyond) \(bind: start.id)" }
         return "(\(unsafeRaw: column) \(unsafeRaw: beyond) \(bind: start.value) OR (\(unsafeRaw: column) = \(bind: start.value) AND r.id > \(bind: start.id)))"
+    }
+
+    /// The column of `records` a sort orders by, if any: the integer columns, and the rank of a
+    /// ticket's priority when the sort asks for its rank.
+    func sortColumn(for sort: SearchRequest.Sort, schema: RecordSchema) -> String? {
+        if sort.byRank { return "r.priority" }
+        guard case .integer(let column, _) = recordColumn(for: sort.propertyName, schema: schema) else { return nil }
+        return column
     }
 
     func condition(for filter: SearchRequest.Filter, schema: RecordSchema, style: FilterStyle) -> SQLQueryString {

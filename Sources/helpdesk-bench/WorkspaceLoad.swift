@@ -59,6 +59,7 @@ enum WorkspaceLoad {
         let pages: [(String, String)] = [
             ("Unassigned view (GET /)", "/"),
             ("All open view", "/views/open"),
+            ("All open view by priority", "/views/open?sort=priority"),
             ("Closed view", "/views/closed"),
             ("a ticket page", "/tickets/\(mailed.first ?? "1")"),
             ("search \"printer\"", "/search?q=printer"),

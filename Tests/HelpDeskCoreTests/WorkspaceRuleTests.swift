@@ -75,6 +75,38 @@ final class WorkspaceRuleTests: XCTestCase {
         XCTAssertThrowsError(try request.validated(against: schema), "by position or by offset, not both")
         XCTAssertEqual(ListPosition("1764730000000_42"), ListPosition(value: 1_764_730_000_000, id: 42))
         XCTAssertEqual(ListPosition(ListPosition(value: -5, id: 9).description), ListPosition(value: -5, id: 9))
-        for bad in ["", "12", "a_b", "1_0", "1_2_3", "_4"] { XCTAssertNil(ListPosition(bad), bad) }
+        for bad in ["", "12", "a_b", "1_0", "1_2_3_4", "_4", "1__3", "x_2_3"] { XCTAssertNil(ListPosition(bad), bad) }
+    }
+
+    func testV1PriorityRanksUrgentHighestAndNoneLowest() {
+        let ranks: [(String?, Int64)] = [("URGENT", 4), ("HIGH", 3), ("MEDIUM", 2), ("LOW", 1), (nil, 0), ("", 0), ("high", 0), ("CRITICAL", 0)]
+        for (value, rank) in ranks { XCTAssertEqual(TicketPriority.rank(of: value), rank, value ?? "none") }
+        XCTAssertEqual(TicketPriority.ranks, 0...4)
+    }
+
+    func testV1PositionsInAListByPriorityCarryTheRank() {
+        XCTAssertEqual(ListPosition("3_1764730000000_42"), ListPosition(rank: 3, value: 1_764_730_000_000, id: 42))
+        XCTAssertEqual(ListPosition("0_-5_9")?.description, "0_-5_9")
+        XCTAssertEqual(ListPosition("1764730000000_42")?.rank, nil, "two parts are a position without a rank, as before")
+
+        let schema = RecordSchema(type: .tickets, properties: BuiltInProperties.definitions(for: .tickets),
+                                  pipelines: [DefaultPipelines.tickets(at: Timestamp(millisecondsSince1970: 0))])
+        var request = SearchRequest(sorts: ListSort.priority.sorts, start: ListPosition(rank: 4, value: 1, id: 2))
+        XCTAssertNoThrow(try request.validated(against: schema))
+        for wrong in [ListPosition(value: 1, id: 2), ListPosition(rank: 5, value: 1, id: 2), ListPosition(rank: -1, value: 1, id: 2)] {
+            request.start = wrong
+            XCTAssertThrowsError(try request.validated(against: schema), "a list by priority needs a rank from 0 to 4: \(wrong)")
+        }
+        request.start = nil
+        request.offset = 10
+        XCTAssertThrowsError(try request.validated(against: schema), "a list by priority pages by position only")
+        request = SearchRequest(sorts: ListSort.newest.sorts, start: ListPosition(rank: 1, value: 1, id: 2))
+        XCTAssertThrowsError(try request.validated(against: schema), "only a list by priority has a rank")
+        request = SearchRequest(sorts: [.init(propertyName: "hs_ticket_priority", descending: false, byRank: true)])
+        XCTAssertThrowsError(try request.validated(against: schema), "a rank sorts only as the list by priority does")
+        request = SearchRequest(sorts: [.init(propertyName: "hs_ticket_priority", descending: true)], start: ListPosition(rank: 1, value: 1, id: 2))
+        XCTAssertThrowsError(try request.validated(against: schema), "the search API's sort on the value does not page by position")
+        request.start = nil
+        XCTAssertNoThrow(try request.validated(against: schema), "the search API still sorts by the priority's value")
     }
 }

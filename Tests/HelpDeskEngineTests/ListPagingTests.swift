@@ -73,6 +73,115 @@ final class ListPagingTests: XCTestCase {
         }
     }
 
+    func testV1PrioritySortPagesEveryTicketOnceHighestFirst() async throws {
+        let clock = Ticking()
+        try await TestDatabases.each(clock: { clock.next() }) { desk in
+            let people = try await TestPeople.make(on: desk)
+            func ticket(_ subject: String, _ priority: String?, stage: String = "1") -> RecordInput {
+                var properties = ["subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": stage]
+                properties["hs_ticket_priority"] = priority
+                return RecordInput(properties: properties)
+            }
+            for (subject, priority) in [("Low 1", "LOW"), ("Urgent 1", "URGENT"), ("None 1", nil), ("High 1", "HIGH"),
+                                        ("Medium 1", "MEDIUM"), ("Urgent 2", "URGENT"), ("High 2", "HIGH"), ("None 2", nil),
+                                        ("Low 2", "LOW")] {
+                _ = try await desk.records.create(type: "tickets", [ticket(subject, priority)], by: people.admin)
+            }
+            // Three made together share their time: their ids order them.
+            _ = try await desk.records.create(type: "tickets", (1...3).map { ticket("Together \($0)", "MEDIUM") }, by: people.admin)
+            _ = try await desk.records.create(type: "tickets", [ticket("Closed urgent", "URGENT", stage: "4")], by: people.admin)
+            let schema = try await desk.recordSchema("tickets")
+            guard var request = WorkspaceView.allOpen.search(for: people.admin.user, tickets: schema, properties: ["subject"], limit: 5,
+                                                            sort: .priority)
+            else { return XCTFail("All open has a search") }
+            let pages = try await subjects(desk, request, by: people.admin)
+            XCTAssertEqual(pages.map(\.count), [5, 5, 2])
+            XCTAssertEqual(pages.flatMap { $0 }, ["Urgent 1", "Urgent 2", "High 1", "High 2", "Medium 1", "Together 1", "Together 2",
+                                                  "Together 3", "Low 1", "Low 2", "None 1", "None 2"],
+                           "highest first, and within a priority the longest waiting; the closed ticket is not open")
+
+            // Tickets that change while the agent pages take their new places: one raised above
+            // the page shown moves behind them, one lowered and one that moved within its
+            // priority come again later; every other ticket comes once, in its place.
+            let first = try await desk.records.list(type: "tickets", request, by: people.admin)
+            XCTAssertEqual(first.next?.rank, 2, "the first page ends among the medium ones")
+            let ids = Dictionary(uniqueKeysWithValues: try await desk.records.search(
+                type: "tickets", SearchRequest(properties: ["subject"], limit: 20), by: people.admin).views.compactMap { view in
+                    view.record.properties["subject"].map { ($0, view.record.id) }
+                })
+            for (subject, change) in [("Low 2", ["hs_ticket_priority": "URGENT"]), ("High 2", ["hs_ticket_priority": "LOW"]),
+                                      ("Together 1", ["content": "Still waiting"])] {
+                _ = try await desk.records.update(type: "tickets", [(id: try XCTUnwrap(ids[subject]), properties: change)], by: people.admin)
+            }
+            request.start = first.next
+            let rest = try await subjects(desk, request, by: people.admin).flatMap { $0 }
+            XCTAssertEqual(rest, ["Together 2", "Together 3", "Together 1", "Low 1", "High 2", "None 1", "None 2"])
+            let again = try await subjects(desk, WorkspaceView.allOpen.search(
+                for: people.admin.user, tickets: schema, properties: ["subject"], limit: 4, sort: .priority)!, by: people.admin)
+            XCTAssertEqual(again.flatMap { $0 }, ["Urgent 1", "Urgent 2", "Low 2", "High 1", "Medium 1", "Together 2", "Together 3",
+                                                  "Together 1", "Low 1", "High 2", "None 1", "None 2"])
+        }
+    }
+
+    func testV1PrioritySortPagesManyTicketsInOrderByWalkingTheIndex() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            // More open tickets than are found and sorted at once, so that pages walk the
+            // priority index; most have no priority, so that one rank is longer than a walk.
+            let priorities = ["URGENT", "HIGH", "MEDIUM", "LOW"]
+            for batch in stride(from: 0, to: 6_000, by: 500) {
+                _ = try await desk.records.create(type: "tickets", (batch..<batch + 500).map { n in
+                    var properties = ["subject": "\(n)", "hs_pipeline": "0", "hs_pipeline_stage": n % 12 == 0 ? "4" : "1"]
+                    properties["hs_ticket_priority"] = n % 8 < 4 ? priorities[n % 8] : nil
+                    return RecordInput(properties: properties)
+                }, by: people.admin)
+            }
+            let schema = try await desk.recordSchema("tickets")
+            guard var request = WorkspaceView.allOpen.search(for: people.admin.user, tickets: schema, properties: ["subject"], limit: 100,
+                                                            sort: .priority)
+            else { return XCTFail("All open has a search") }
+            var shown: [Int] = []
+            while true {
+                let page = try await desk.records.list(type: "tickets", request, by: people.admin)
+                shown += page.views.compactMap { $0.record.properties["subject"].flatMap { Int($0) } }
+                guard let next = page.next, shown.count <= 6_000 else { break }
+                request.start = next
+            }
+            let open = (0..<6_000).filter { $0 % 12 != 0 }
+            let rank = { (n: Int) in n % 8 < 4 ? 4 - n % 8 : 0 }
+            XCTAssertEqual(shown.count, open.count)
+            XCTAssertTrue(shown == open.sorted { (rank($0), -$0) > (rank($1), -$1) }, "every open ticket once, highest first, oldest first")
+        }
+    }
+
+    func testV1PriorityFiltersKeepTheirMeaningBesideTheRank() async throws {
+        try await TestDatabases.each { desk in
+            let people = try await TestPeople.make(on: desk)
+            _ = try await desk.records.create(type: "tickets", [("Urgent", "URGENT"), ("High", "HIGH"), ("Low", "LOW"), ("None", nil)]
+                .map { subject, priority in
+                    var properties = ["subject": subject, "hs_pipeline": "0", "hs_pipeline_stage": "1"]
+                    properties["hs_ticket_priority"] = priority
+                    return RecordInput(properties: properties)
+                }, by: people.admin)
+            func subjects(_ filter: SearchRequest.Filter) async throws -> [String] {
+                try await desk.records.search(type: "tickets", SearchRequest(filterGroups: [[filter]], properties: ["subject"], limit: 20),
+                                              by: people.admin).views.compactMap { $0.record.properties["subject"] }.sorted()
+            }
+            let urgent = try await subjects(.init(propertyName: "hs_ticket_priority", operator: .eq, value: "URGENT"))
+            XCTAssertEqual(urgent, ["Urgent"])
+            let notLow = try await subjects(.init(propertyName: "hs_ticket_priority", operator: .neq, value: "LOW"))
+            XCTAssertEqual(notLow, ["High", "None", "Urgent"], "NEQ keeps the tickets without a priority")
+            let high = try await subjects(.init(propertyName: "hs_ticket_priority", operator: .in, values: ["HIGH", "URGENT"]))
+            XCTAssertEqual(high, ["High", "Urgent"])
+            let rest = try await subjects(.init(propertyName: "hs_ticket_priority", operator: .notIn, values: ["HIGH", "URGENT"]))
+            XCTAssertEqual(rest, ["Low", "None"])
+            let byValue = try await desk.records.search(type: "tickets", SearchRequest(
+                sorts: [.init(propertyName: "hs_ticket_priority", descending: false)], properties: ["subject"], limit: 20), by: people.admin)
+            XCTAssertEqual(byValue.views.compactMap { $0.record.properties["subject"] }, ["High", "Low", "Urgent", "None"],
+                           "the search API sorts a priority by its value, as before")
+        }
+    }
+
     func testV1ViewsFilterOnStageOwnerAndTeamByTheirValues() async throws {
         try await TestDatabases.each { desk in
             let people = try await TestPeople.make(on: desk)
