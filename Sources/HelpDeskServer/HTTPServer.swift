@@ -70,6 +70,7 @@ public enum HTTPServer {
         forms.register(admin: section("marketing/v3/forms", "Forms"))
         webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
         UserRoutes(desk: desk, accounts: accounts).register(section("settings/v3/users", "Users"))
+        RoutingRoutes(desk: desk).register(section("routing/v1", "Routing"))
         // The document lists itself, so it is written once every route, its own included, is in the book.
         let document = NIOLockedValueBox<Result<[UInt8], any Error>>(.success([]))
         server.add(.get, "openapi.json", "getOpenAPIDocument", "This document: every route with each status and media type it answers",

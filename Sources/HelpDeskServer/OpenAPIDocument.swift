@@ -1,4 +1,5 @@
 import Foundation
+import HelpDeskCore
 import Hummingbird
 
 /// The OpenAPI 3.0 description of the server's HTTP side: the JSON API, the public pages and the
@@ -236,6 +237,29 @@ enum OpenAPIDocument {
             "type": "object", "properties": ["timeZone": string], "required": ["timeZone"], "additionalProperties": array(string),
             "description": "Calls (A8): {\"timeZone\": \"Europe/Paris\", \"monday\": [\"09:00-17:00\"], ...}",
         ],
+        "RoutingRule": object([
+            "assignment": ["type": "string", "enum": RoutingRule.Assignment.allCases.map(\.rawValue)],
+            "userIds": array(string), "teamIds": array(string),
+            "distribution": ["type": "string", "enum": Distribution.allCases.map(\.rawValue)],
+            "availableOnly": boolean, "skillProperties": array(string),
+        ], required: ["assignment"]),
+        "Skill": object(["property": string, "value": string], required: ["property", "value"]),
+        "AgentRouting": object([
+            "status": ["type": "string", "enum": RoutingProfile.Status.allCases.map(\.rawValue)],
+            "workingHours": reference("OpeningHours"), "skills": reference("Skill[]"),
+            "capacity": ["type": "object", "additionalProperties": integer,
+                         "description": "Open tickets at most, by work type: \(WorkType.allCases.map(\.rawValue).joined(separator: ", "))"],
+        ]),
+        "AvailabilityInput": object(["status": ["type": "string", "enum": RoutingProfile.Status.allCases.map(\.rawValue)]],
+                                    required: ["status"]),
+        "RoutingDecision": object([
+            "ticketId": string, "channelId": string, "decidedAt": dateTime, "sentence": string, "ownerId": string, "teamId": string,
+            "assignment": string, "distribution": string, "workType": string, "availableOnly": boolean,
+            "requiredSkills": reference("Skill[]"), "contactOwnerId": string,
+            "candidates": array(object(["userId": string, "load": integer, "excluded": string, "missingSkills": reference("Skill[]"),
+                                        "capacity": integer], required: ["userId"])),
+        ], required: ["ticketId", "channelId", "decidedAt", "sentence", "assignment", "workType", "availableOnly", "requiredSkills",
+                      "candidates"]),
         "Chatbot": object([
             "name": chatbotText, "greeting": chatbotText,
             "rules": ["type": "array", "maxItems": 200, "items": object([
@@ -400,6 +424,9 @@ enum OpenAPIDocument {
                                            ["objectTypeId": "0-5", "name": "content", "value": "Where is my parcel?"]]],
             "FormPageSubmission": ["0-1/email": "ada@example.org", "0-5/content": "Where is my parcel?"],
             "ReadInput": [String: Any](),
+            "RoutingRule": ["assignment": "USERS_AND_TEAMS", "userIds": [String](), "teamIds": [String](), "distribution": "ROUND_ROBIN"],
+            "AgentRouting": ["skills": [["property": "hs_language", "value": "fr"]], "capacity": ["EMAIL": 20]],
+            "AvailabilityInput": ["status": "AWAY"],
             "CallWebhook": ["CallSid": "CA0123456789abcdef", "From": "+33123456789", "To": "+33987654321"],
             "WhatsAppWebhook": ["object": "whatsapp_business_account", "entry": [Any]()],
         ]
