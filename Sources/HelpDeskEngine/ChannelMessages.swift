@@ -94,7 +94,7 @@ public struct ChannelMessages: Sendable {
             messageID: incoming.externalID.map { "\(channel.id):\($0)" },
             threading: incoming.threadID.map { .service(threadID: $0) } ?? .customer)
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
-                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         return try await desk.database.write { session in
             let outcome = try await intake.store(message, attachments: incoming.attachments, session: session)
             return Receipt(conversationID: outcome.conversation.id, messageID: outcome.message?.id ?? "",

@@ -151,7 +151,7 @@ public struct FormService: Sendable {
             sender: IncomingMessage.Sender(address: submission.email, name: name.isEmpty ? nil : name, email: submission.email),
             subject: submission.ticket["subject"] ?? form.name, text: submission.summary, threading: .none,
             ticketProperties: submission.ticket, contactProperties: submission.contact)
-        let intake = Intake(tickets: tickets, contacts: contacts, now: desk.clock(), logger: desk.logger)
+        let intake = Intake(tickets: tickets, contacts: contacts, roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         return try await desk.database.write { session in
             let outcome = try await intake.store(message, session: session)
             return Receipt(contactID: outcome.contactID ?? "", conversationID: outcome.conversation.id, ticketID: outcome.conversation.ticketID)

@@ -9,6 +9,7 @@ public final class HelpDesk: Sendable {
     package let database: Database
     public let logger: Logger
     let catalog: Catalog
+    let routingRoster = RoutingRoster()
     let tokenCache = TokenCache()
     let searchCounts: SearchCounts
     let channelDirectory: ChannelDirectory
@@ -141,7 +142,10 @@ public final class HelpDesk: Sendable {
             channelDirectory.forget()
         case .users, .teams, .tokens:
             tokenCache.clear()
-        case .snippets, .views, .ticketForm, .templates, .routing:
+            routingRoster.forget()
+        case .routing:
+            routingRoster.forget()
+        case .snippets, .views, .ticketForm, .templates:
             // Read from the database each time a page needs them: nothing kept.
             break
         }

@@ -78,7 +78,7 @@ public struct InboundMail: Sendable {
                           bytes: $0.data)
         }
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
-                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         let failedRecipients = automatic == .bounce ? mail.failedRecipients : []
         return try await desk.database.write { session in
             let outcome = try await intake.store(incoming, attachments: attachments, session: session)

@@ -12,6 +12,7 @@ import Logging
 struct Intake {
     let tickets: RecordSchema
     let contacts: RecordSchema
+    let roster: RoutingRoster
     let now: Timestamp
     let logger: Logger
 
@@ -59,7 +60,7 @@ struct Intake {
                 let links = id.flatMap { Int64($0) }.map {
                     [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
                 } ?? []
-                let routing = TicketRouting(tickets: tickets, now: now)
+                let routing = TicketRouting(tickets: tickets, roster: roster, now: now)
                 let channel = incoming.channel
                 var decision: RoutingDecision?
                 if let rule = channel.settings.routing {

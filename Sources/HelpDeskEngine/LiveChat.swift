@@ -65,7 +65,7 @@ public struct LiveChat: Sendable {
             throw HelpDeskError.badRequest("A chat message holds 1 to \(Self.maxText) characters.")
         }
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
-                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         let message = IncomingMessage(
             channel: channel, source: "CHAT",
             sender: IncomingMessage.Sender(address: visitor.address, name: visitor.name, contactID: visitor.contactID),
@@ -109,7 +109,7 @@ public struct LiveChat: Sendable {
         guard name != nil || email != nil else { throw HelpDeskError.badRequest("Give a name or an email.") }
         guard (name?.count ?? 0) <= 200 else { throw HelpDeskError.badRequest("A name holds at most 200 characters.") }
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
-                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         let now = intake.now
         let system = Caller.system(source: "CHAT")
         var updated = visitor
@@ -157,7 +157,7 @@ public struct LiveChat: Sendable {
             throw HelpDeskError.badRequest("Conversation \(conversationID) is not with a chat visitor; its customer is \(conversation.customerAddress).")
         }
         let intake = Intake(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name),
-                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), now: desk.clock(), logger: desk.logger)
+                            contacts: try await desk.catalog.schema(for: ObjectType.contacts.name), roster: desk.routingRoster, now: desk.clock(), logger: desk.logger)
         let now = intake.now, actor = caller.user.id, source = caller.source
         return try await desk.database.write { session in
             let (id, created) = try await intake.contact(email: email, name: name, source: source, session: session)

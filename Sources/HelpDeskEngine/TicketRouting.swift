@@ -5,35 +5,46 @@ import HelpDeskStore
 /// creates it (A3): the ticket is stored with its owner, never shown unassigned first. Reads the
 /// agents the rule names, their profiles and, for those who could take it, their loads; keeps
 /// the rotation of round robin and the decision.
-struct TicketRouting {
+package struct TicketRouting {
     let tickets: RecordSchema
+    let roster: RoutingRoster
     let now: Timestamp
+
+    init(tickets: RecordSchema, roster: RoutingRoster, now: Timestamp) {
+        self.tickets = tickets
+        self.roster = roster
+        self.now = now
+    }
+
+    /// For the benchmark: routing as intake does it on this help desk.
+    package init(desk: HelpDesk, tickets: RecordSchema, now: Timestamp) {
+        self.init(tickets: tickets, roster: desk.routingRoster, now: now)
+    }
 
     /// A5: a ticket counts toward its owner's load for this long after they got it.
     static let loadWindowMilliseconds: Int64 = 30 * 24 * 60 * 60 * 1000
 
     /// The decision for a new ticket with these properties on this channel.
-    func decide(_ rule: RoutingRule, ticket: [String: String], channelID: String, contactOwnerID: String?,
+    package func decide(_ rule: RoutingRule, ticket: [String: String], channelID: String, contactOwnerID: String?,
                 session: StoreSession) async throws -> RoutingDecision {
+        let roster = try await roster.snapshot(session: session)
         var named = rule.userIDs
-        let teams = rule.teamIDs.isEmpty ? [] : try await session.teams()
-        for id in rule.teamIDs { named += teams.first { $0.id == id }?.memberIDs ?? [] }
+        for id in rule.teamIDs { named += roster.teams.first { $0.id == id }?.memberIDs ?? [] }
         if rule.assignment == .contactOwner, let owner = contactOwnerID { named.append(owner) }
         var agents: [String: RoutingDecision.Agent] = [:]
         if rule.assignment != .nobody && rule.assignment != .teamOnly {
-            let users = try await session.users(ids: named)
-            let profiles = try await session.routingProfiles(userIDs: users.map(\.id))
-            for user in users {
-                let profile = profiles[user.id] ?? RoutingProfile()
-                agents[user.id] = RoutingDecision.Agent(user: user, profile: profile,
-                                                        withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+            agents.reserveCapacity(named.count)
+            for id in named {
+                guard let user = roster.users[id] else { continue }
+                let profile = roster.profiles[id] ?? RoutingProfile()
+                agents[id] = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
             }
             try await countLoads(of: &agents, rule: rule, ticket: ticket, session: session)
         }
         let last = rule.distribution == .roundRobin && rule.assignment != .nobody && rule.assignment != .teamOnly
             ? try await session.lockedRotation(channelID: channelID) : nil
         var generator = SystemRandomNumberGenerator()
-        return RoutingDecision.decide(rule: rule, ticket: ticket, contactOwnerID: contactOwnerID, agents: agents, teams: teams,
+        return RoutingDecision.decide(rule: rule, ticket: ticket, contactOwnerID: contactOwnerID, agents: agents, teams: roster.teams,
                                       lastInRotation: last, using: &generator)
     }
 

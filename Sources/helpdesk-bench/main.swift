@@ -23,6 +23,9 @@ struct Options {
     var workspaceTickets: Int?
     /// Where the workspace benchmark keeps its SQLite data between runs.
     var workspaceData: String?
+    /// Runs only the routing benchmark, with this many tickets stored.
+    var routingTickets: Int?
+    var routingAgents = 1_000
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -47,8 +50,10 @@ struct Options {
             case "--jobs": jobs = Int(value) ?? jobs
             case "--workspace": workspaceTickets = Int(value.replacingOccurrences(of: "_", with: ""))
             case "--workspace-data": workspaceData = value
+            case "--routing": routingTickets = Int(value.replacingOccurrences(of: "_", with: ""))
+            case "--routing-agents": routingAgents = Int(value) ?? routingAgents
             default:
-                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL] [--workspace TICKETS [--workspace-data DIR]]")
+                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL] [--workspace TICKETS [--workspace-data DIR]] [--routing TICKETS [--routing-agents N] [--workspace-data DIR]]")
                 exit(2)
             }
         }
@@ -283,7 +288,18 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("h
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 print("helpdesk-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(options.clients) clients, \(options.seconds) s per run")
-if let tickets = options.workspaceTickets {
+if let tickets = options.routingTickets {
+    let data = options.workspaceData ?? directory.path
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    print("\n== Routing among \(options.routingAgents) agents with \(tickets) tickets, SQLite")
+    try await RoutingLoad.measure(location: .sqlite(path: data + "/helpdesk.sqlite"), agents: options.routingAgents, tickets: tickets,
+                                  seconds: options.seconds)
+    if let postgres = options.postgres {
+        print("\n== Routing among \(options.routingAgents) agents with \(tickets) tickets, PostgreSQL")
+        try await RoutingLoad.measure(location: .postgres(url: postgres), agents: options.routingAgents, tickets: tickets,
+                                      seconds: options.seconds)
+    }
+} else if let tickets = options.workspaceTickets {
     let data = options.workspaceData ?? directory.path
     try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
     print("\n== The workspace with \(tickets) tickets, SQLite")
