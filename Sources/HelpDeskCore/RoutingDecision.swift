@@ -3,7 +3,7 @@
 /// the rest. Kept with the ticket, so that anyone can read why it went where it did.
 public struct RoutingDecision: Sendable, Hashable, Codable {
     /// Why an agent the rule names could not take the ticket.
-    public enum Exclusion: String, Sendable, Hashable, Codable {
+    public enum Exclusion: String, Sendable, Hashable, Codable, CodingKeyRepresentable {
         case deactivated = "DEACTIVATED"
         case noHelpDeskAccess = "NO_HELP_DESK_ACCESS"
         case noSeat = "NO_SERVICE_SEAT"
@@ -63,7 +63,16 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     public var requiredSkills: [Skill]
     /// With a contact-owner rule: the contact's owner, when it has one.
     public var contactOwnerID: String?
+    /// The agents routing considered: every one when they are few; when a rule names hundreds, the
+    /// owner, the next few by load and a few of those left out for each reason (see `named`).
     public var candidates: [Candidate]
+    /// How many agents routing considered in all.
+    public var named: Int
+    /// How many of them were left out, by reason.
+    public var leftOut: [Exclusion: Int]
+
+    /// Beyond this many, `candidates` keeps a sample: a decision is kept with every ticket.
+    public static let candidatesKept = 20
 
     /// The decision for a ticket with these properties. `agents` holds at least every agent the
     /// rule names (directly, through a team, or as the contact's owner); `lastInRotation` is the
@@ -76,7 +85,7 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
         var decision = RoutingDecision(
             ownerID: nil, teamID: nil, assignment: rule.assignment, distribution: nil, workType: workType,
-            availableOnly: rule.availableOnly, requiredSkills: required, contactOwnerID: nil, candidates: [])
+            availableOnly: rule.availableOnly, requiredSkills: required, contactOwnerID: nil, candidates: [], named: 0, leftOut: [:])
         func candidate(_ id: String) -> Candidate {
             guard let agent = agents[id] else { return Candidate(userID: id, excluded: .deactivated) }
             return agent.candidate(workType: workType, required: required, availableOnly: rule.availableOnly)
@@ -94,7 +103,7 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
                 decision.candidates.append(found)
                 if found.excluded == nil {
                     decision.ownerID = owner
-                    return decision
+                    return decision.counted()
                 }
             }
         case .usersAndTeams:
@@ -107,7 +116,7 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         let named = RoutingRule.unique(pool).filter { $0 != decision.contactOwnerID }
         decision.candidates += named.map(candidate)
         let eligible = decision.candidates.filter { $0.excluded == nil }
-        guard !eligible.isEmpty else { return decision }
+        guard !eligible.isEmpty else { return decision.counted() }
         decision.distribution = rule.distribution
         let chosen: Candidate
         switch rule.distribution {
@@ -127,6 +136,28 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         }
         decision.ownerID = chosen.userID
         decision.teamID = rule.teamIDs.first { id in teams.first { $0.id == id }?.memberIDs.contains(chosen.userID) ?? false }
+        return decision.counted()
+    }
+
+    /// Fills `named` and `leftOut`, and keeps a sample of the candidates when there are many.
+    func counted() -> RoutingDecision {
+        var decision = self
+        decision.named = candidates.count
+        for candidate in candidates {
+            if let reason = candidate.excluded { decision.leftOut[reason, default: 0] += 1 }
+        }
+        guard candidates.count > Self.candidatesKept else { return decision }
+        let chosen = Set([ownerID, contactOwnerID].compactMap { $0 })
+        let others = candidates.filter { $0.excluded == nil && !chosen.contains($0.userID) }
+            .sorted { ($0.load ?? 0) < ($1.load ?? 0) }.prefix(5).map(\.userID)
+        var kept = chosen.union(others)
+        var perReason: [Exclusion: Int] = [:]
+        for candidate in candidates {
+            guard let reason = candidate.excluded else { continue }
+            perReason[reason, default: 0] += 1
+            if perReason[reason]! <= 3 { kept.insert(candidate.userID) }
+        }
+        decision.candidates = candidates.filter { kept.contains($0.userID) }
         return decision
     }
 

@@ -15,7 +15,8 @@ extension RoutingDecision {
 
     public func sentence(_ names: Names) -> String {
         let excluded = candidates.filter { $0.excluded != nil }
-        let eligible = candidates.count - excluded.count
+        let leftOutCount = leftOut.values.reduce(0, +)
+        let eligible = named - leftOutCount
         var text: String
         switch (ownerID, teamID) {
         case (let owner?, _) where owner == contactOwnerID:
@@ -42,16 +43,22 @@ extension RoutingDecision {
                 text = "Left unassigned: the channel's rule assigns nobody."
             case .teamOnly:
                 text = "Left unassigned: the rule's team no longer exists."
-            case .contactOwner where contactOwnerID == nil && candidates.isEmpty:
+            case .contactOwner where contactOwnerID == nil && named == 0:
                 text = "Left unassigned: the contact has no owner and the rule names nobody else."
             case .contactOwner, .usersAndTeams:
-                text = candidates.isEmpty ? "Left unassigned: the rule names no agent."
-                    : availableOnly && excluded.allSatisfy({ [.away, .outsideWorkingHours].contains($0.excluded) })
+                text = named == 0 ? "Left unassigned: the rule names no agent."
+                    : availableOnly && leftOut.keys.allSatisfy({ [.away, .outsideWorkingHours].contains($0) })
                     ? "Left unassigned: none of the rule's agents was available."
                     : "Left unassigned: none of the rule's agents could take it."
             }
         }
-        if !excluded.isEmpty {
+        if leftOutCount > excluded.count {
+            // Hundreds named: the reasons counted, not every name.
+            let order: [Exclusion] = [.deactivated, .noHelpDeskAccess, .noSeat, .away, .outsideWorkingHours, .missingSkills, .atCapacity]
+            text += " Left out: " + order.compactMap { reason in
+                leftOut[reason].map { "\($0) \(Self.counted(reason, required: requiredSkills.map(names.skill)))" }
+            }.joined(separator: ", ") + "."
+        } else if !excluded.isEmpty {
             text += " Left out: " + excluded.map { candidate in
                 let role = candidate.userID == contactOwnerID ? "the contact's owner, " : ""
                 return "\(names.user(candidate.userID)) (\(role)\(reason(candidate, names)))"
@@ -70,6 +77,18 @@ extension RoutingDecision {
         case .missingSkills?: "lacks " + (candidate.missingSkills ?? []).map(names.skill).joined(separator: " and ")
         case .atCapacity?: "at capacity, \(candidate.load ?? 0) of \(candidate.capacity ?? 0) \(workType.title)"
         case nil: ""
+        }
+    }
+
+    static func counted(_ reason: Exclusion, required: [String]) -> String {
+        switch reason {
+        case .deactivated: "deactivated"
+        case .noHelpDeskAccess: "without help-desk access"
+        case .noSeat: "without a service seat"
+        case .away: "away"
+        case .outsideWorkingHours: "outside working hours"
+        case .missingSkills: "lacking " + required.joined(separator: " or ")
+        case .atCapacity: "at capacity"
         }
     }
 

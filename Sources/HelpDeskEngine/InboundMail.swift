@@ -72,7 +72,7 @@ public struct InboundMail: Sendable {
             to: mail.to.map(\.address), cc: mail.cc.map(\.address), messageID: mail.messageID,
             threading: .mail(inReplyTo: mail.inReplyTo, references: mail.references,
                              ticketToken: TicketToken.ticketID(inSubject: mail.subject) ?? taggedTicket),
-            automatic: automatic, isForward: mail.isForward)
+            automatic: automatic, isForward: mail.isForward, ticketProperties: mail.language.map { ["hs_language": $0] } ?? [:])
         let attachments = mail.attachments.map {
             NewAttachment(filename: $0.filename, contentType: $0.contentType, contentID: $0.contentID, inline: $0.inline,
                           bytes: $0.data)

@@ -258,8 +258,9 @@ enum OpenAPIDocument {
             "requiredSkills": reference("Skill[]"), "contactOwnerId": string,
             "candidates": array(object(["userId": string, "load": integer, "excluded": string, "missingSkills": reference("Skill[]"),
                                         "capacity": integer], required: ["userId"])),
+            "named": integer, "leftOut": ["type": "object", "additionalProperties": integer],
         ], required: ["ticketId", "channelId", "decidedAt", "sentence", "assignment", "workType", "availableOnly", "requiredSkills",
-                      "candidates"]),
+                      "candidates", "named", "leftOut"]),
         "Chatbot": object([
             "name": chatbotText, "greeting": chatbotText,
             "rules": ["type": "array", "maxItems": 200, "items": object([

@@ -105,7 +105,10 @@ struct RoutingRoutes {
         var availableOnly: Bool
         var requiredSkills: [AgentJSON.SkillJSON]
         var contactOwnerId: String?
+        /// Every agent considered when few; a sample when many (see `named` and `leftOut`).
         var candidates: [CandidateJSON]
+        var named: Int
+        var leftOut: [String: Int]
 
         init(ticketID: String, _ explanation: RoutingService.Explanation) {
             let decision = explanation.decision
@@ -122,6 +125,8 @@ struct RoutingRoutes {
             availableOnly = decision.availableOnly
             requiredSkills = skills(decision.requiredSkills)
             contactOwnerId = decision.contactOwnerID
+            named = decision.named
+            leftOut = Dictionary(uniqueKeysWithValues: decision.leftOut.map { ($0.key.rawValue, $0.value) })
             candidates = decision.candidates.map {
                 CandidateJSON(userId: $0.userID, load: $0.load, excluded: $0.excluded?.rawValue, missingSkills: $0.missingSkills.map(skills),
                               capacity: $0.capacity)

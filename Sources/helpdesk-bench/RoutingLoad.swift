@@ -64,10 +64,9 @@ enum RoutingLoad {
                 try await routing.decide(rule, ticket: ticket, channelID: channel.id, contactOwnerID: nil, session: session)
             }
             timings.append(milliseconds(started.duration(to: .now)))
-            candidates = decision.candidates.filter { $0.excluded == nil }.count
+            candidates = decision.named - decision.leftOut.values.reduce(0, +)
         }
         report("decision with its reads", timings, extra: "\(count) agents named, \(candidates) with the skill and available")
-
         // The rule alone, over the same agents with their loads in hand.
         let profiles = try await desk.database.read { try await $0.routingProfiles(userIDs: ids) }
         let agents = Dictionary(uniqueKeysWithValues: users.prefix(count).enumerated().map { index, user in
@@ -88,9 +87,11 @@ enum RoutingLoad {
         }
         report("the rule alone", timings, extra: "Core's RoutingDecision.decide")
 
-        // Messages taken in, 16 at a time, with the rule and without one.
-        for (name, routed) in [("routing off", false), ("routing on", true)] {
-            _ = try await desk.routing.setRule(routed ? rule : .nobody, channelID: channel.id, by: caller)
+        // Messages taken in, 16 at a time, without a rule, with one naming every agent, and with one
+        // naming 25 of them, as a team's rule does.
+        let team = RoutingRule(assignment: .usersAndTeams, userIDs: Array(ids.prefix(25)), distribution: .loadBalanced)
+        for (name, chosen) in [("routing off", RoutingRule.nobody), ("routing among \(count) agents", rule), ("routing among 25 agents", team)] {
+            _ = try await desk.routing.setRule(chosen, channelID: channel.id, by: caller)
             let messages = 2_000
             let started = ContinuousClock.now
             let prefix = "\(Int.random(in: 0..<1_000_000_000))"

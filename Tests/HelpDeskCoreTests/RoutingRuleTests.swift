@@ -207,4 +207,20 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertEqual(Skill("hs_language=fr"), Skill(property: "hs_language", value: "fr"))
         XCTAssertNil(Skill("hs_language="))
     }
+
+    func testA4AmongHundredsTheDecisionKeepsASampleAndCountsTheRest() {
+        let rule = RoutingRule(assignment: .usersAndTeams, userIDs: (1...300).map(String.init), skillProperties: ["hs_language"])
+        let french = Skill(property: "hs_language", value: "fr")
+        let agents = (1...300).map { n in
+            agent(String(n), load: n % 50, status: n % 10 == 0 ? .away : .available, skills: n % 3 == 0 ? [french] : [])
+        }
+        let decision = decide(rule, ticket: ["hs_language": "fr"], agents: agents)
+        XCTAssertEqual(decision.ownerID, "51", "the fewest tickets among who speaks French and is here: 150 and 300 have none but are away")
+        XCTAssertEqual(decision.named, 300)
+        XCTAssertEqual(decision.leftOut, [.away: 30, .missingSkills: 180])
+        XCTAssertLessThanOrEqual(decision.candidates.count, 12)
+        XCTAssertTrue(decision.candidates.contains { $0.userID == "51" })
+        XCTAssertEqual(decision.sentence(names), "Routed to U51 by load balancing among 90 agents who could take it: 1 open email or other ticket, "
+                       + "the fewest. Left out: 30 away, 180 lacking hs_language: fr.")
+    }
 }

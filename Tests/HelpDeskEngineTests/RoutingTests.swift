@@ -1,6 +1,7 @@
 import Foundation
 import HelpDeskCore
 import HelpDeskEngine
+import HelpDeskMail
 import HelpDeskTestSupport
 import XCTest
 
@@ -203,6 +204,33 @@ final class RoutingTests: XCTestCase {
                 _ = try await desk.routing.setProfile(RoutingProfile(workingHours: hours), userID: agent.user.id, by: setup.admin)
                 XCTFail("an unknown time zone is refused")
             } catch HelpDeskError.badRequest {}
+        }
+    }
+
+    func testA7AnEmailInFrenchGoesToTheAvailableAgentWhoSpeaksIt() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 3)
+            let channel = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com"), by: setup.admin)
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: setup.agents.map(\.user.id),
+                                                           skillProperties: ["hs_language"]), channelID: channel.id, by: setup.admin)
+            let speaks = [["fr"], ["en"], ["fr", "en"]]
+            for (agent, languages) in zip(setup.agents, speaks) {
+                _ = try await desk.routing.setProfile(RoutingProfile(skills: Set(languages.map { Skill(property: "hs_language", value: $0) })),
+                                                      userID: agent.user.id, by: setup.admin)
+            }
+            _ = try await desk.routing.setStatus(.away, by: setup.agents[0])
+            let raw = Array(["From: Ada <ada@example.org>", "To: support@example.com", "Subject: Colis perdu", "Message-ID: <fr1@example.org>",
+                             "Content-Language: fr-FR", "Content-Type: text/plain; charset=utf-8", "", "Bonjour", ""].joined(separator: "\r\n").utf8)
+            let receipt = try await desk.inboundMail.receive(
+                SMTPEnvelope(sender: "ada@example.org", recipients: ["support@example.com"], clientName: "mx.example.org", remoteAddress: "192.0.2.1"),
+                raw: raw)
+            let ticketID = try XCTUnwrap(receipt.ticketID)
+            let ticket = try await desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(properties: ["hubspot_owner_id", "hs_language"]),
+                                                     by: setup.admin)
+            XCTAssertEqual(ticket.first?.record.properties["hs_language"], "fr")
+            XCTAssertEqual(ticket.first?.record.properties["hubspot_owner_id"], setup.agents[2].user.id)
+            let sentence = try await desk.routing.explanation(ticketID: ticketID, by: setup.admin)?.sentence
+            XCTAssertEqual(sentence, "Routed to Agent 3, the only agent who could take it. Left out: Agent 1 (away), Agent 2 (lacks Language: fr).")
         }
     }
 }

@@ -171,4 +171,16 @@ final class HeaderDecodingTests: XCTestCase {
         XCTAssertNil(try mail(["From: a@example.com"]).messageID)
         XCTAssertEqual(try mail(["From: a@example.com"]).references, [])
     }
+
+    /// A7: the language a mail program declares, which routing matches against agents' skills.
+    func testA7ContentLanguageGivesThePrimaryLanguageOfTheFirstTag() throws {
+        let cases: [(String?, String?)] = [
+            ("fr", "fr"), ("fr-CA, en", "fr"), (" DE-de", "de"), ("en;q=0.9", "en"), ("gsw", "gsw"),
+            ("", nil), ("x", nil), ("f1", nil), ("français", nil), ("i-klingon", nil), (nil, nil),
+        ]
+        for (header, expected) in cases {
+            let message = try mail(["From: a@example.com"] + (header.map { ["Content-Language: \($0)"] } ?? []))
+            XCTAssertEqual(message.language, expected, "Content-Language: \(header ?? "(none)")")
+        }
+    }
 }
