@@ -49,6 +49,7 @@ public enum HTTPServer {
         BulkRoutes(desk: desk).register(workspace)
         InboxRoutes(desk: desk, workspace: pages, tickets: tickets).register(workspace)
         LiveRoutes(desk: desk).register(workspace)
+        AvailabilityRoutes(desk: desk).register(workspace)
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
