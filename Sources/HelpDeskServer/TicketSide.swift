@@ -73,6 +73,8 @@ struct TicketSide {
         var activity: [Activity]
         var choices: [Choice]
         var visitor: VisitorLink?
+        /// Why routing gave the ticket its owner (A3-A7), while the owner is still the one it chose.
+        var routing: String?
     }
 
     /// The linked types shown, with how one is found to be added.
@@ -103,6 +105,8 @@ struct TicketSide {
         let teamNames = Dictionary(teams.map { ($0.id, $0.name) }) { first, _ in first }
         let events = try await desk.records.timeline(type: ObjectType.tickets.name, id: record.id, limit: 50, by: caller)
         let chosen = Set(shown.map(\.name))
+        let owner = record.properties[Record.ownerProperty].flatMap { $0.isEmpty ? nil : $0 }
+        let routed = try await desk.routing.explanation(ticketID: record.id, by: caller)
         return View(
             fields: shown.map { Self.field($0, value: record.properties[$0.name] ?? "") },
             shown: shown.map(\.name).joined(separator: ","),
@@ -114,7 +118,9 @@ struct TicketSide {
             },
             choices: SideColumn.choices(in: tickets).map { Choice(name: $0.name, label: $0.label, checked: chosen.contains($0.name)) },
             visitor: conversations.first { $0.contactID == nil && Visitor.id(ofAddress: $0.customerAddress) != nil }
-                .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) })
+                .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) },
+            // Once someone reassigns the ticket, routing's reason no longer explains its owner.
+            routing: routed.flatMap { $0.decision.ownerID == owner ? $0.sentence : nil })
     }
 
     static func field(_ definition: PropertyDefinition, value: String) -> Field {
