@@ -188,3 +188,14 @@ extension WorkspaceRoutes.ViewLink: MustacheParent {
         }
     }
 }
+
+extension RoutingRuleFields.Choice: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "label": label
+        case "checked": checked
+        default: nil
+        }
+    }
+}

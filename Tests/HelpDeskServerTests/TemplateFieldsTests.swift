@@ -42,5 +42,6 @@ final class TemplateFieldsTests: XCTestCase {
         assertAnswersEveryField(TicketSide.Linked(id: "1", name: "n"))
         assertAnswersEveryField(TicketSide.Activity(text: "t", atISO: "i"))
         assertAnswersEveryField(TicketSide.Choice(name: "n", label: "l", checked: true))
+        assertAnswersEveryField(RoutingRuleFields.Choice(value: "v", label: "l", checked: true))
     }
 }
