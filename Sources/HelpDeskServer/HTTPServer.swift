@@ -51,6 +51,7 @@ public enum HTTPServer {
         LiveRoutes(desk: desk).register(workspace)
         AvailabilityRoutes(desk: desk).register(workspace)
         SettingsRoutes(desk: desk, workspace: pages, accounts: accounts).register(workspace)
+        RoutingProfileRoutes(desk: desk, workspace: pages).register(workspace)
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
         ChannelSettingsRoutes(desk: desk, workspace: pages, publicURL: publicURL).register(workspace)

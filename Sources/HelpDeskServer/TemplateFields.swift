@@ -199,3 +199,27 @@ extension RoutingRuleFields.Choice: MustacheParent {
         }
     }
 }
+
+extension RoutingProfileRoutes.SkillField: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "label": label
+        case "typed": typed
+        case "text": text
+        case "options": options
+        default: nil
+        }
+    }
+}
+
+extension RoutingProfileRoutes.CapacityField: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "type": type
+        case "label": label
+        case "value": value
+        default: nil
+        }
+    }
+}

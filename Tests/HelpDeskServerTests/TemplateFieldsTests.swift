@@ -43,5 +43,8 @@ final class TemplateFieldsTests: XCTestCase {
         assertAnswersEveryField(TicketSide.Activity(text: "t", atISO: "i"))
         assertAnswersEveryField(TicketSide.Choice(name: "n", label: "l", checked: true))
         assertAnswersEveryField(RoutingRuleFields.Choice(value: "v", label: "l", checked: true))
+        assertAnswersEveryField(RoutingProfileRoutes.SkillField(name: "n", label: "l", typed: false, text: "t",
+                                                                options: [.init(value: "v", label: "l", checked: true)]))
+        assertAnswersEveryField(RoutingProfileRoutes.CapacityField(type: "t", label: "l", value: "v"))
     }
 }
