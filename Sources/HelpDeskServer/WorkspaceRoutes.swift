@@ -34,7 +34,8 @@ struct WorkspaceRoutes {
         init(_ caller: Caller, desk: HelpDesk) async throws {
             self.init(caller.user)
             if Access.allows(caller.user, .workConversations) {
-                availability = AvailabilityRoutes.Switch(try await desk.routing.profile(userID: caller.user.id, by: caller).status)
+                availability = AvailabilityRoutes.Switch(try await desk.routing.profile(userID: caller.user.id, by: caller).status,
+                                                         back: WorkspacePage.address)
             }
         }
 

@@ -114,6 +114,10 @@ try:
     Select(form.find_element(By.NAME, "distribution")).select_by_value("LOAD_BALANCED")
     press(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     check("the rule is saved (A3, A4)", "The routing of Acme SMS is saved." in notices(), (notices(), alerts()))
+    press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
+    check("the switch pressed on a page that answered a form leads back to the page the form was on",
+          availability()[0] == "Away" and browser.current_url == BASE + "/settings/channels", (availability(), browser.current_url))
+    press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
     browser.get(BASE + "/settings/channels")
     form = routing_form("Acme SMS")
     check("and shown back as saved: the users, load balanced, available agents only, the source matched (A7)",
