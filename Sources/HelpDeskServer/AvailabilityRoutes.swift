@@ -20,7 +20,7 @@ struct AvailabilityRoutes {
             available = status == .available
             state = available ? "Available" : "Away"
             next = (available ? RoutingProfile.Status.away : .available).rawValue
-            action = available ? "Set yourself away" : "Set yourself available"
+            action = available ? "Set away" : "Set available"
             self.back = back
         }
     }

@@ -86,7 +86,7 @@ try:
 
     sign_in(ADMIN)
     check("the header shows the admin available, with a labelled switch (A6)",
-          availability() == ("Available", "Set yourself away"), availability())
+          availability() == ("Available", "Set away"), availability())
     press(browser.find_element(By.LINK_TEXT, "Channels"))
     check("the header switch shows on settings pages too", availability()[0] == "Available")
 
@@ -181,13 +181,13 @@ try:
     # The header switch, from the ticket page: away and back, each time on the same page.
     press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
     check("one click sets the admin away, back on the page it was pressed on",
-          availability() == ("Away", "Set yourself available") and browser.current_url == BASE + f"/tickets/{ticket_id}",
+          availability() == ("Away", "Set available") and browser.current_url == BASE + f"/tickets/{ticket_id}",
           (availability(), browser.current_url))
     browser.get(BASE + "/")
     check("the state stays across pages", availability()[0] == "Away")
     shoot("routing-away.png")
     press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
-    check("and one more sets them available again", availability() == ("Available", "Set yourself away") and browser.current_url == BASE + "/",
+    check("and one more sets them available again", availability() == ("Available", "Set away") and browser.current_url == BASE + "/",
           (availability(), browser.current_url))
     sign_out()
 
