@@ -2,9 +2,9 @@ import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
 
-/// The column beside a ticket's thread (R7): its owner, team, status and the properties the user
-/// chose, each with an input that fits its type; the contacts, companies and deals linked to it,
-/// added and removed there; and its activity timeline.
+/// The column beside a ticket's thread (R7): its owner, with why routing chose them, team, status
+/// and the properties the user chose, each with an input that fits its type; the contacts,
+/// companies and deals linked to it, added and removed there; and its activity timeline.
 struct TicketSide {
     let desk: HelpDesk
 
