@@ -58,6 +58,12 @@ struct TicketSide {
         var checked: Bool
     }
 
+    /// Why routing gave the ticket its owner, or none (A3-A7).
+    struct RoutingNote {
+        var title: String
+        var sentence: String
+    }
+
     /// C8: a chat visitor on the ticket who is no contact yet.
     struct VisitorLink {
         var conversation: String
@@ -73,8 +79,8 @@ struct TicketSide {
         var activity: [Activity]
         var choices: [Choice]
         var visitor: VisitorLink?
-        /// Why routing gave the ticket its owner (A3-A7), while the owner is still the one it chose.
-        var routing: String?
+        /// Why routing gave the ticket its owner, while the owner is still the one it chose.
+        var routing: RoutingNote?
     }
 
     /// The linked types shown, with how one is found to be added.
@@ -120,7 +126,9 @@ struct TicketSide {
             visitor: conversations.first { $0.contactID == nil && Visitor.id(ofAddress: $0.customerAddress) != nil }
                 .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) },
             // Once someone reassigns the ticket, routing's reason no longer explains its owner.
-            routing: routed.flatMap { $0.decision.ownerID == owner ? $0.sentence : nil })
+            routing: routed.flatMap { routed in
+                routed.decision.ownerID != owner ? nil : RoutingNote(title: owner == nil ? "Why unassigned" : "Why this owner", sentence: routed.sentence)
+            })
     }
 
     static func field(_ definition: PropertyDefinition, value: String) -> Field {

@@ -4,7 +4,8 @@ source as a skill) after meeting a refusal in place with what was chosen kept; g
 the skill on the users' routing page, after a refusal of badly typed hours; switches their own
 availability in the header to Away and back, landing on the page they were on; and reads, on the
 ticket a message of the channel opens, why it went to the agent it went to. An agent may switch
-their own availability but not open another's routing profile.
+their own availability but not open or change another's routing profile, nor a channel's rule;
+while the agent with the skill is away, the next message's ticket stays unassigned and says why.
 
 usage: settings_routing.py BASE_URL API_TOKEN ADMIN_EMAIL AGENT_EMAIL OTHER_AGENT_EMAIL PASSWORD SCREENSHOT_DIR
 (the admin has account and help-desk access; both agents help-desk access and a service seat; all PASSWORD)
@@ -16,7 +17,7 @@ import sys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from checks import Pages, accessibility_problems, check, chromium, finish, json_api
+from checks import Pages, accessibility_problems, check, chromium, finish, json_api, request
 
 BASE, TOKEN, ADMIN, AGENT, OTHER, PASSWORD, SHOTS = sys.argv[1:8]
 api = json_api(BASE, TOKEN)
@@ -198,12 +199,32 @@ try:
     browser.get(BASE + f"/settings/users/{bob}/routing")
     check("an agent may not open another user's routing profile", heading() == "Not allowed", heading())
     browser.get(BASE + "/")
-    press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
+    csrf = browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] input[name=csrf]").get_attribute("value")
+    session = {"Cookie": "helpdesk_session=" + browser.get_cookie("helpdesk_session")["value"],
+               "Content-Type": "application/x-www-form-urlencoded"}
+    status, _, _ = request(BASE, "POST", f"/settings/users/{bob}/routing", f"csrf={csrf}&capacity.EMAIL=0".encode(), session)
+    check("nor change it with their own session", status == 403, status)
+    status, _, _ = request(BASE, "POST", f"/settings/channels/{channel.get('id')}/routing",
+                           f"csrf={csrf}&assignment=NOBODY&distribution=RANDOM".encode(), session)
+    check("nor a channel's rule", status == 403, status)
+    status, _, _ = request(BASE, "POST", "/availability", b"csrf=stale&status=AVAILABLE&back=/", session)
+    check("a switch from a page older than the session is refused", status == 403, status)
     sign_out()
+
+    # A message while Ann is away: nobody else has the skill, so it waits, and the ticket says why.
     sign_in(ADMIN)
     browser.get(BASE + f"/settings/users/{ann}/routing")
-    check("the admin reads the agent's own status on their profile",
-          browser.find_element(By.ID, "person-status").text.startswith("Available"))
+    check("the admin reads the agent's own status on their profile", browser.find_element(By.ID, "person-status").text.startswith("Away"))
+    _, message = api("POST", f"/conversations/v3/custom-channels/{channel.get('id')}/messages", {
+        "messageDirection": "INCOMING", "text": "Hello?", "integrationThreadId": "thread-2", "integrationIdempotencyId": "m-2",
+        "senders": [{"name": "Bea", "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "bea@example.org"}}]})
+    _, thread = api("GET", f"/conversations/v3/conversations/threads/{(message or {}).get('conversationsThreadId')}")
+    waiting = (thread or {}).get("associatedTicketId")
+    browser.get(BASE + f"/tickets/{waiting}")
+    why = browser.find_elements(By.ID, "why-owner")
+    sentence = why[0].text if why else ""
+    check("a ticket none of the rule's agents could take stays unassigned and says why (A6)",
+          sentence.startswith("Why unassigned") and "Ann Agent (away)" in sentence and "Bob Agent (lacks" in sentence, sentence)
 finally:
     browser.quit()
 
