@@ -62,8 +62,9 @@ public struct RoutingService: Sendable {
         }
     }
 
-    /// The caller's own switch: available or away (A6).
+    /// The caller's own switch: available or away (A6), for those who work tickets.
     public func setStatus(_ status: RoutingProfile.Status, by caller: Caller) async throws -> RoutingProfile {
+        try caller.check(.workConversations)
         let userID = caller.user.id
         guard Int64(userID) != nil else { throw HelpDeskError.badRequest("Only a user's own account has an availability.") }
         let now = desk.clock()

@@ -78,10 +78,7 @@ struct ChannelSettingsFields {
         forwardTo = sent?["forwardTo"] ?? stored.forwardTo?.joined(separator: ", ") ?? ""
         voicemailGreeting = sent?["voicemailGreeting"] ?? stored.voicemailGreeting ?? ""
         timeZone = sent?["timeZone"] ?? stored.openingHours?.timeZone ?? ""
-        let hours = stored.openingHours?.byName ?? [:]
-        days = OpeningHours.weekdays.map { day in
-            Day(day: day, label: day.prefix(1).uppercased() + day.dropFirst(), ranges: sent?["hours.\(day)"] ?? hours[day]?.joined(separator: ", ") ?? "")
-        }
+        days = Self.days(stored: stored.openingHours, sent: sent)
     }
 
     /// The settings a form sent for a channel of `kind`, only those the kind has: `nil` for a kind
@@ -124,11 +121,7 @@ struct ChannelSettingsFields {
     /// left empty is closed). `nil` when nothing was given, which keeps the stored hours.
     static func openingHours(_ form: SubmittedForm) throws(HelpDeskError) -> OpeningHours? {
         let zone = (form["timeZone"] ?? "").trimmingCharacters(in: .whitespaces)
-        var byName: [String: [String]] = [:]
-        for day in OpeningHours.weekdays {
-            let ranges = (form["hours.\(day)"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if !ranges.isEmpty { byName[day] = ranges }
-        }
+        let byName = ranges(form)
         if zone.isEmpty {
             guard byName.isEmpty else { throw .badRequest("Opening hours need a time zone, an IANA name such as Europe/Paris.") }
             return nil
@@ -137,6 +130,25 @@ struct ChannelSettingsFields {
             return try OpeningHours(timeZone: zone, byName: byName)
         } catch {
             throw .badRequest(error.description)
+        }
+    }
+
+    /// Each day's ranges as typed in its field (`hours.monday`: `09:00-12:30, 14:00-18:00`); days
+    /// left empty are left out.
+    static func ranges(_ form: SubmittedForm) -> [String: [String]] {
+        var byName: [String: [String]] = [:]
+        for day in OpeningHours.weekdays {
+            let ranges = (form["hours.\(day)"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if !ranges.isEmpty { byName[day] = ranges }
+        }
+        return byName
+    }
+
+    /// The weekdays' fields, each filled from what was sent or from the stored ranges.
+    static func days(stored: OpeningHours?, sent: SubmittedForm?) -> [Day] {
+        let hours = stored?.byName ?? [:]
+        return OpeningHours.weekdays.map { day in
+            Day(day: day, label: day.prefix(1).uppercased() + day.dropFirst(), ranges: sent?["hours.\(day)"] ?? hours[day]?.joined(separator: ", ") ?? "")
         }
     }
 }

@@ -48,6 +48,8 @@ struct ChannelSettingsRoutes {
         var nextSteps: [ChannelKindGuide.Step]
         /// A refusal of a change to this channel, shown beside it with the change kept.
         var refusal: String?
+        /// Who its new tickets go to, in a form of its own.
+        var routing: RoutingRuleFields
     }
 
     struct NewChannel {
@@ -88,6 +90,8 @@ struct ChannelSettingsRoutes {
     enum Concern: Equatable {
         case newChannel
         case channel(String)
+        /// A channel's routing rule, whose form is apart from the channel's.
+        case routing(String)
     }
 
     static let path = "/settings/channels"
@@ -123,6 +127,14 @@ struct ChannelSettingsRoutes {
                     createsTickets: Self.createsTickets(form),
                     settings: try ChannelSettingsFields.read(form, kind: channel.kind, creating: false), by: caller)
                 return "\(changed.name) is saved."
+            }
+        }
+        router.post("settings/channels/:channel/routing") { request, context in
+            let id = try context.parameters.require("channel")
+            return try await change(request, context, about: .routing(id)) { caller, form in
+                let channel = try await desk.channels.get(id: id, by: caller)
+                _ = try await desk.routing.setRule(try RoutingRuleFields.read(form), channelID: id, by: caller)
+                return "The routing of \(channel.name) is saved."
             }
         }
         router.post("settings/channels/:channel/disconnect") { request, context in
@@ -184,8 +196,10 @@ struct ChannelSettingsRoutes {
         let order = Dictionary(uniqueKeysWithValues: Channel.Kind.allCases.enumerated().map { ($1, $0) })
         let connected = try await desk.channels.list(by: caller)
             .sorted { (order[$0.kind] ?? 0, $0.name.lowercased(), $0.id) < (order[$1.kind] ?? 0, $1.name.lowercased(), $1.id) }
+        let (users, teams) = (try await desk.people.users(), try await desk.people.teams())
         let shown = connected.map { channel in
             let sent = refused?.concern == .channel(channel.id) ? refused?.form : nil
+            let routingSent = refused?.concern == .routing(channel.id) ? refused?.form : nil
             let guide = ChannelKindGuide(kind: channel.kind)
             return ChannelView(
                 channelID: channel.id, name: channel.name, typedName: sent?["name"] ?? channel.name, kindLabel: guide.label, address: channel.address,
@@ -197,7 +211,9 @@ struct ChannelSettingsRoutes {
                 fields: ChannelSettingsFields(kind: channel.kind, stored: channel.settings, prefix: "channel-\(channel.id)", creating: false,
                                               sent: sent),
                 nextSteps: guide.nextSteps(for: channel, base: publicURL),
-                refusal: sent == nil ? nil : refused?.message)
+                refusal: sent == nil ? nil : refused?.message,
+                routing: RoutingRuleFields(rule: channel.settings.routing ?? .nobody, prefix: "channel-\(channel.id)-routing", users: users,
+                                           teams: teams, tickets: tickets, sent: routingSent, refusal: routingSent == nil ? nil : refused?.message))
         }
         let sent = refused?.concern == .newChannel ? refused?.form : nil
         let guide = ChannelKindGuide(kind: kind)
@@ -210,9 +226,9 @@ struct ChannelSettingsRoutes {
             createsTickets: sent.map { Self.createsTickets($0) } ?? true,
             fields: ChannelSettingsFields(kind: kind, stored: ChannelSettings(), prefix: "new-channel", creating: true, sent: sent),
             refusal: sent == nil ? nil : refused?.message)
-        let placed = shown.contains { $0.refusal != nil } || draft.refusal != nil
+        let placed = shown.contains { $0.refusal != nil || $0.routing.routingRefusal != nil } || draft.refusal != nil
         return WorkspacePage.render("channels", Page(
-            csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil), channels: shown, hasChannels: !shown.isEmpty,
             kinds: ChannelKindGuide.connectable.map { KindLink(value: $0.rawValue.lowercased(), label: ChannelKindGuide(kind: $0).label, current: $0 == kind) },
             draft: draft, notice: notice, error: placed ? nil : refused?.message),

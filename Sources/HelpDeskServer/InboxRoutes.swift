@@ -99,7 +99,7 @@ struct InboxRoutes {
         }
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("inbox", ListPage(
-            csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: WorkspaceView.inbox.rawValue),
             conversations: rows, hasConversations: !rows.isEmpty, next: next?.text))
     }
@@ -116,7 +116,7 @@ struct InboxRoutes {
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("conversation", ConversationPage(
             title: conversation.subject.isEmpty ? "Conversation" : conversation.subject, csrf: csrf, feed: desk.live.head(),
-            user: WorkspaceRoutes.UserView(caller.user), views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
+            user: try await WorkspaceRoutes.UserView(caller, desk: desk), views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             id: conversation.id, subject: conversation.subject.isEmpty ? "(no subject)" : conversation.subject,
             customer: conversation.customerAddress, channel: own?.name ?? "a removed channel", open: conversation.status == .open,
             messages: messages.map { view(of: $0, owners: owners) },

@@ -82,7 +82,7 @@ struct NewTicketRoutes {
             fields.append(field)
         }
         return WorkspacePage.render("new-ticket", Page(
-            csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             subject: form?["subject"] ?? "", statuses: statuses, fields: fields, notice: notice), status: status)
     }

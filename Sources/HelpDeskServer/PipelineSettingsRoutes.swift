@@ -200,7 +200,7 @@ struct PipelineSettingsRoutes {
         let placed = shown.contains { $0.refusal != nil }
         let names = Self.startingStatuses().map(\.label)
         return WorkspacePage.render("pipelines", Page(
-            csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: feed, user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil), pipelines: shown,
             startingStatuses: names.dropLast().joined(separator: ", ") + " and " + (names.last ?? ""),
             error: placed ? nil : error),

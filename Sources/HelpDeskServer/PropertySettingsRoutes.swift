@@ -264,7 +264,7 @@ struct PropertySettingsRoutes {
         // A built-in property has no form to show a refusal beside (its change was sent by hand).
         let placed = rows.contains { $0.refusal != nil && !$0.builtIn } || draft.refusal != nil || formRefusal != nil
         return WorkspacePage.render("properties", Page(
-            csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: try await desk.recordSchema(ObjectType.tickets.name), current: nil),
             type: type.name, singular: type.singularLabel.lowercased(),
             types: Self.types.map { TypeLink(name: $0.name, label: $0.pluralLabel, current: $0 == type) },

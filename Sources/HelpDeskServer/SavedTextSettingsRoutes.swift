@@ -134,7 +134,7 @@ struct SavedTextSettingsRoutes {
         return WorkspacePage.render("saved-texts", Page(
             title: kind.title, atSnippets: kind == .snippets, atTemplates: kind == .templates, path: path, singular: kind.singular,
             hint: kind.hint, placeholder: kind.placeholder, rows: kind == .snippets ? 4 : 8,
-            csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil), items: items,
             hasItems: !items.isEmpty, notice: notice, error: error), status: status)
     }

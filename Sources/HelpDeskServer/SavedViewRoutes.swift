@@ -141,7 +141,7 @@ struct SavedViewRoutes {
         let shown = filled + Array(repeating: ViewConditions.Row(property: "", comparison: .equals, value: ""),
                                    count: max(0, ViewConditions.rows - filled.count))
         let page = Page(
-            title: view == nil ? "New view" : "Change the view", csrf: csrf, feed: desk.live.head(), user: WorkspaceRoutes.UserView(caller.user),
+            title: view == nil ? "New view" : "Change the view", csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: view.map { "saved/\($0.id)" }),
             action: view.map { "/views/saved/\($0.id)/edit" } ?? "/views/new", name: name,
             sharing: [Choice(id: "", title: "Only me", selected: team == nil)]

@@ -85,7 +85,7 @@ struct SearchRoutes {
         }
         return WorkspacePage.render("search", Page(
             title: query.isEmpty ? "Search" : "Search: \(query)", csrf: csrf, feed: desk.live.head(),
-            user: WorkspaceRoutes.UserView(caller.user), views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
+            user: try await WorkspaceRoutes.UserView(caller, desk: desk), views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             query: query, tickets: rows, hasTickets: !rows.isEmpty, contacts: contacts, hasContacts: !contacts.isEmpty,
             searched: !query.isEmpty, notice: notice, next: next, firstPage: after == nil))
     }

@@ -140,7 +140,7 @@ struct SettingsRoutes {
         let senders = try await desk.channels.emailAddresses()
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         return WorkspacePage.render("users", Page(
-            csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(caller.user),
+            csrf: csrf, feed: feed, user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil), users: rows,
             roles: Self.roleLabels.filter { $0.0 != .superAdmin || caller.user.roles.contains(.superAdmin) }
                 .map { RoleOption(id: $0.0.names.first ?? "", label: $0.1, checked: $0.0 == .helpDeskAccess) },

@@ -188,3 +188,38 @@ extension WorkspaceRoutes.ViewLink: MustacheParent {
         }
     }
 }
+
+extension RoutingRuleFields.Choice: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "label": label
+        case "checked": checked
+        default: nil
+        }
+    }
+}
+
+extension RoutingProfileRoutes.SkillField: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "label": label
+        case "typed": typed
+        case "text": text
+        case "options": options
+        default: nil
+        }
+    }
+}
+
+extension RoutingProfileRoutes.CapacityField: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "type": type
+        case "label": label
+        case "value": value
+        default: nil
+        }
+    }
+}

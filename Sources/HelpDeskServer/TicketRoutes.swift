@@ -316,10 +316,9 @@ struct TicketRoutes {
                     .map { Teammate(handle: $0.handle, name: $0.user.displayName ?? $0.user.email) }
                     .sorted { $0.name.lowercased() < $1.name.lowercased() })
         }
-        let user = caller.user
         let templates = try await desk.replyTemplates.list(by: caller)
         return WorkspacePage.render("ticket", Page(
-            title: row.subject, csrf: csrf, feed: feed, user: WorkspaceRoutes.UserView(user),
+            title: row.subject, csrf: csrf, feed: feed, user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             ticket: TicketFacts(id: record.id, subject: row.subject, status: row.status, priority: row.priority.isEmpty ? nil : row.priority,
                                 owner: row.owner),

@@ -2,9 +2,9 @@ import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
 
-/// The column beside a ticket's thread (R7): its owner, team, status and the properties the user
-/// chose, each with an input that fits its type; the contacts, companies and deals linked to it,
-/// added and removed there; and its activity timeline.
+/// The column beside a ticket's thread (R7): its owner, with why routing chose them, team, status
+/// and the properties the user chose, each with an input that fits its type; the contacts,
+/// companies and deals linked to it, added and removed there; and its activity timeline.
 struct TicketSide {
     let desk: HelpDesk
 
@@ -58,6 +58,12 @@ struct TicketSide {
         var checked: Bool
     }
 
+    /// Why routing gave the ticket its owner, or none (A3-A7).
+    struct RoutingNote {
+        var title: String
+        var sentence: String
+    }
+
     /// C8: a chat visitor on the ticket who is no contact yet.
     struct VisitorLink {
         var conversation: String
@@ -73,6 +79,8 @@ struct TicketSide {
         var activity: [Activity]
         var choices: [Choice]
         var visitor: VisitorLink?
+        /// Why routing gave the ticket its owner, while the owner is still the one it chose.
+        var routing: RoutingNote?
     }
 
     /// The linked types shown, with how one is found to be added.
@@ -103,6 +111,8 @@ struct TicketSide {
         let teamNames = Dictionary(teams.map { ($0.id, $0.name) }) { first, _ in first }
         let events = try await desk.records.timeline(type: ObjectType.tickets.name, id: record.id, limit: 50, by: caller)
         let chosen = Set(shown.map(\.name))
+        let owner = record.properties[Record.ownerProperty].flatMap { $0.isEmpty ? nil : $0 }
+        let routed = try await desk.routing.explanation(ticketID: record.id, by: caller)
         return View(
             fields: shown.map { Self.field($0, value: record.properties[$0.name] ?? "") },
             shown: shown.map(\.name).joined(separator: ","),
@@ -114,7 +124,11 @@ struct TicketSide {
             },
             choices: SideColumn.choices(in: tickets).map { Choice(name: $0.name, label: $0.label, checked: chosen.contains($0.name)) },
             visitor: conversations.first { $0.contactID == nil && Visitor.id(ofAddress: $0.customerAddress) != nil }
-                .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) })
+                .map { VisitorLink(conversation: $0.id, address: $0.customerAddress) },
+            // Once someone reassigns the ticket, routing's reason no longer explains its owner.
+            routing: routed.flatMap { routed in
+                routed.decision.ownerID != owner ? nil : RoutingNote(title: owner == nil ? "Why unassigned" : "Why this owner", sentence: routed.sentence)
+            })
     }
 
     static func field(_ definition: PropertyDefinition, value: String) -> Field {

@@ -1,3 +1,4 @@
+import Foundation
 import HelpDeskEngine
 import Hummingbird
 
@@ -9,6 +10,18 @@ enum WorkspacePage {
         default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
         frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'
         """
+
+    /// The address of the page being answered, for forms that come back to it (`WorkspaceSession`).
+    @TaskLocal static var address = "/"
+
+    /// The path and query of `text` when it names a page of this site; only those are kept, so
+    /// that a link made from it never leads elsewhere.
+    static func localPath(_ text: String?) -> String? {
+        guard let text, let url = URLComponents(string: text) else { return nil }
+        let path = url.percentEncodedPath
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return nil }
+        return path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
 
     static func render(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok) -> Response {
         switch WorkspaceTemplates.shared {
@@ -64,15 +77,16 @@ enum WorkspacePage {
     /// A form a signed-in page sent, URL-encoded or with files: read, and checked against the
     /// session's CSRF token (a form from a page older than the session is refused, with a way
     /// `back`). A body is read only for a signed-in session: nobody else may have files buffered.
-    static func submitted(_ request: Request, _ context: HelpDeskRequestContext, back: (href: String, label: String) = ("/", "Go to the workspace"),
+    /// A page the body answers with is at `back`'s address, for the forms that come back to it.
+    static func submitted(_ request: Request, _ context: HelpDeskRequestContext, back: (href: String, label: String)? = nil,
                           _ body: (Caller, String, SubmittedForm) async throws -> Response) async throws -> Response {
         try await signedIn(context) { caller, csrf in
             let form = try await SubmittedForm.read(request)
             guard form["csrf"] == csrf else {
                 return message(status: .forbidden, title: "Request refused",
-                               message: "The page was too old to make this change; reload it and try again.", link: back)
+                               message: "The page was too old to make this change; reload it and try again.", link: back ?? ("/", "Go to the workspace"))
             }
-            return try await body(caller, csrf, form)
+            return try await $address.withValue(back?.href ?? address) { try await body(caller, csrf, form) }
         }
     }
 

@@ -27,6 +27,17 @@ struct WorkspaceRoutes {
         var channels: Bool
         /// Whether the header shows the settings at all.
         var settings: Bool
+        /// The header's available/away switch (A6), for those who work tickets.
+        var availability: AvailabilityRoutes.Switch?
+
+        /// The header of `caller`'s pages, with their availability read fresh: routing reads it too.
+        init(_ caller: Caller, desk: HelpDesk) async throws {
+            self.init(caller.user)
+            if Access.allows(caller.user, .workConversations) {
+                availability = AvailabilityRoutes.Switch(try await desk.routing.profile(userID: caller.user.id, by: caller).status,
+                                                         back: WorkspacePage.address)
+            }
+        }
 
         init(_ user: User) {
             name = user.displayName ?? user.email
@@ -213,7 +224,7 @@ struct WorkspaceRoutes {
         }
         let drafts = source.linkID == WorkspaceView.drafts.rawValue
         return WorkspacePage.render("workspace", Page(
-            title: current.title, csrf: csrf, feed: feed, user: UserView(caller.user), views: links,
+            title: current.title, csrf: csrf, feed: feed, user: try await UserView(caller, desk: desk), views: links,
             view: current, tickets: rows, hasTickets: !rows.isEmpty, next: next, first: after == nil ? nil : path,
             sorts: ListSort.allCases.map { SortOption(id: $0.rawValue, title: $0.title, selected: $0 == sort) }, sortable: !drafts,
             saved: saved,

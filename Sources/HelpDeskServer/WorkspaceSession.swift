@@ -24,7 +24,15 @@ struct WorkspaceSession: RouterMiddleware {
             return WorkspacePage.message(status: .forbidden, title: "Request refused",
                                          message: "This change was sent from another site; make it from the help desk's own pages.")
         }
-        return try await next(request, context)
+        return try await WorkspacePage.$address.withValue(Self.address(of: request)) { try await next(request, context) }
+    }
+
+    /// The page a request shows: its own path for a GET; for a form sent, the page it was sent
+    /// from (a page's own route may name a better one: `WorkspacePage.submitted`), where the
+    /// answer's header switch leads back rather than to the form's action.
+    static func address(of request: Request) -> String {
+        let named = request.method == .get ? request.uri.description : request.headers[.referer]
+        return WorkspacePage.localPath(named) ?? "/"
     }
 
     /// A browser names the page a form was sent from; one from elsewhere is refused.

@@ -199,6 +199,11 @@ final class RoutingTests: XCTestCase {
                 _ = try await desk.routing.profile(userID: setup.admin.user.id, by: agent)
                 XCTFail("an agent reads only their own profile")
             } catch HelpDeskError.forbidden {}
+            let accountant = try await desk.people.createUser(UserDraft(email: "books@example.com", roles: [.accountAccess]))
+            do {
+                _ = try await desk.routing.setStatus(.away, by: Caller(user: accountant, source: "TEST"))
+                XCTFail("only those who work tickets have an availability")
+            } catch HelpDeskError.forbidden {}
             let hours = try OpeningHours(timeZone: "Mars/Olympus", byName: ["monday": ["09:00-17:00"]])
             do {
                 _ = try await desk.routing.setProfile(RoutingProfile(workingHours: hours), userID: agent.user.id, by: setup.admin)

@@ -42,5 +42,9 @@ final class TemplateFieldsTests: XCTestCase {
         assertAnswersEveryField(TicketSide.Linked(id: "1", name: "n"))
         assertAnswersEveryField(TicketSide.Activity(text: "t", atISO: "i"))
         assertAnswersEveryField(TicketSide.Choice(name: "n", label: "l", checked: true))
+        assertAnswersEveryField(RoutingRuleFields.Choice(value: "v", label: "l", checked: true))
+        assertAnswersEveryField(RoutingProfileRoutes.SkillField(name: "n", label: "l", typed: false, text: "t",
+                                                                options: [.init(value: "v", label: "l", checked: true)]))
+        assertAnswersEveryField(RoutingProfileRoutes.CapacityField(type: "t", label: "l", value: "v"))
     }
 }
