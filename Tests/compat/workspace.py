@@ -31,7 +31,7 @@ os.makedirs(SHOTS, exist_ok=True)
 
 browser = chromium()
 # A live update or a navigation may replace what a wait is reading: it reads again.
-wait = WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException])
+wait = WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException, WebDriverException])
 
 
 def heading():
@@ -45,12 +45,19 @@ def fill(values):
         field.send_keys(value)
 
 
+def replaced(error):
+    """Whether an error says the element was replaced (Chromium says it in two ways)."""
+    return isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+
+
 def text_of(selector):
     """The text of an element that a live refresh may replace while it is read."""
     for _ in range(10):
         try:
             return browser.find_element(By.CSS_SELECTOR, selector).text
-        except StaleElementReferenceException:
+        except WebDriverException as error:
+            if not replaced(error):
+                raise
             time.sleep(0.2)
     return browser.find_element(By.CSS_SELECTOR, selector).text
 
@@ -61,7 +68,9 @@ def click(selector):
         try:
             browser.find_element(By.CSS_SELECTOR, selector).click()
             return
-        except StaleElementReferenceException:
+        except WebDriverException as error:
+            if not replaced(error):
+                raise
             time.sleep(0.2)
     browser.find_element(By.CSS_SELECTOR, selector).click()
 
