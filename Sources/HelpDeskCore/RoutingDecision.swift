@@ -161,6 +161,38 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         return decision
     }
 
+    /// A8: who a call rings, in order: the agents the rule names who could take a call now, as the
+    /// distribution would pick them one after the other (the fewest calls first; the rotation from
+    /// after the last agent given one; shuffled). With the availability switch off, those who are
+    /// away or outside their hours follow the others.
+    public static func ringOrder(
+        rule: RoutingRule, agents: [String: Agent], teams: [Team], lastInRotation: String?, using generator: inout some RandomNumberGenerator
+    ) -> [String] {
+        var pool = rule.userIDs
+        for id in rule.teamIDs { pool += teams.first { $0.id == id }?.memberIDs ?? [] }
+        let named = RoutingRule.unique(pool).compactMap { agents[$0] }
+        func order(_ group: [Agent]) -> [String] {
+            switch rule.distribution {
+            case .loadBalanced:
+                func key(_ agent: Agent) -> (Int, Int64) { (agent.load ?? 0, agent.latestAssignment?.millisecondsSince1970 ?? .min) }
+                return group.sorted { key($0) != key($1) ? key($0) < key($1) : rotationOrder($0.user.id, $1.user.id) }.map(\.user.id)
+            case .roundRobin:
+                let rotation = group.map(\.user.id).sorted(by: rotationOrder)
+                let start = lastInRotation.flatMap { last in rotation.firstIndex { rotationOrder(last, $0) } } ?? 0
+                return Array(rotation[start...] + rotation[..<start])
+            case .random:
+                return group.map(\.user.id).shuffled(using: &generator)
+            }
+        }
+        let present = named.filter { $0.candidate(workType: .calls, required: [], availableOnly: true).excluded == nil }
+        guard !rule.availableOnly else { return order(present) }
+        let absent = named.filter { agent in
+            !present.contains { $0.user.id == agent.user.id }
+                && agent.candidate(workType: .calls, required: [], availableOnly: false).excluded == nil
+        }
+        return order(present) + order(absent)
+    }
+
     /// The fixed rotation of round robin: users by id, as numbers.
     static func rotationOrder(_ a: String, _ b: String) -> Bool {
         a.count != b.count ? a.count < b.count : a < b

@@ -13,12 +13,16 @@ public struct RoutingProfile: Sendable, Hashable, Codable {
     public var skills: Set<Skill>
     /// At most this many open tickets of a type at once; no limit for a type not named.
     public var capacity: [WorkType: Int]
+    /// A8: the number a call channel's routing rings for this agent (E.164).
+    public var phone: String?
 
-    public init(status: Status = .available, workingHours: OpeningHours? = nil, skills: Set<Skill> = [], capacity: [WorkType: Int] = [:]) {
+    public init(status: Status = .available, workingHours: OpeningHours? = nil, skills: Set<Skill> = [], capacity: [WorkType: Int] = [:],
+                phone: String? = nil) {
         self.status = status
         self.workingHours = workingHours
         self.skills = skills
         self.capacity = capacity
+        self.phone = phone
     }
 
     /// The largest capacity an admin may set: a limit, not a target.
@@ -42,6 +46,9 @@ extension RoutingProfile {
         }
         for (type, limit) in capacity.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !(0...Self.maxCapacity).contains(limit) {
             problems.append("The capacity for \(type.title) must be between 0 and \(Self.maxCapacity); \(limit) given.")
+        }
+        if let phone, !ChannelSettings.isPhoneNumber(phone) {
+            problems.append("\"\(phone)\" is not a phone number in international form, such as +33123456789.")
         }
         guard problems.isEmpty else { throw RoutingSetupError(problems: problems) }
         return self

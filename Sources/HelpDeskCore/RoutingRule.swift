@@ -76,7 +76,8 @@ public struct RoutingRule: Sendable, Hashable, Codable {
         return rule
     }
 
-    static func unique(_ ids: [String]) -> [String] {
+    /// The ids in their order, each once.
+    public static func unique(_ ids: [String]) -> [String] {
         var seen = Set<String>()
         return ids.filter { seen.insert($0).inserted }
     }

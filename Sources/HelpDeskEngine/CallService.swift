@@ -22,7 +22,17 @@ public struct CallService: Sendable {
     /// A call comes in: it is stored, and put through or sent to voicemail.
     public func incoming(on channel: Channel, callID: String, from caller: String) async throws -> Answer {
         let open = channel.settings.openingHours.map { $0.isOpen(at: desk.clock()) } ?? true
-        let numbers = channel.settings.forwardTo ?? []
+        var numbers = channel.settings.forwardTo ?? []
+        if open, let rule = channel.settings.routing {
+            // A8: the rule's agents first, in the order it would give them the call; the line's
+            // own numbers after them.
+            let routing = TicketRouting(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name), roster: desk.routingRoster,
+                                        now: desk.clock())
+            let agents = try await desk.database.read { session in
+                try await routing.numbersToRing(rule, channelID: channel.id, session: session)
+            }
+            numbers = RoutingRule.unique(agents + numbers)
+        }
         let putThrough = open && !numbers.isEmpty
         let number = ChannelSettings.isPhoneNumber(caller) ? caller : "an unknown number"
         _ = try await desk.channelMessages.receive(CustomerMessage(

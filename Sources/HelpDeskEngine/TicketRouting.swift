@@ -28,17 +28,9 @@ package struct TicketRouting {
     package func decide(_ rule: RoutingRule, ticket: [String: String], channelID: String, contactOwnerID: String?,
                 session: StoreSession) async throws -> RoutingDecision {
         let roster = try await roster.snapshot(session: session)
-        var named = rule.userIDs
-        for id in rule.teamIDs { named += roster.teams.first { $0.id == id }?.memberIDs ?? [] }
-        if rule.assignment == .contactOwner, let owner = contactOwnerID { named.append(owner) }
         var agents: [String: RoutingDecision.Agent] = [:]
         if rule.assignment != .nobody && rule.assignment != .teamOnly {
-            agents.reserveCapacity(named.count)
-            for id in named {
-                guard let user = roster.users[id] else { continue }
-                let profile = roster.profiles[id] ?? RoutingProfile()
-                agents[id] = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
-            }
+            agents = self.agents(named: rule, contactOwnerID: contactOwnerID, roster: roster)
             try await countLoads(of: &agents, rule: rule, ticket: ticket, session: session)
         }
         let last = rule.distribution == .roundRobin && rule.assignment != .nobody && rule.assignment != .teamOnly
@@ -48,11 +40,40 @@ package struct TicketRouting {
                                       lastInRotation: last, using: &generator)
     }
 
-    /// Loads are counted only for agents who pass every other check: they are all a decision
-    /// compares, and counting is the costly part.
+    /// A8: the numbers a call on this channel rings, in order (see `RoutingDecision.ringOrder`):
+    /// those of the agents the rule would give it to.
+    func numbersToRing(_ rule: RoutingRule, channelID: String, session: StoreSession) async throws -> [String] {
+        guard rule.assignment == .usersAndTeams || rule.assignment == .contactOwner else { return [] }
+        let roster = try await roster.snapshot(session: session)
+        var agents = self.agents(named: rule, contactOwnerID: nil, roster: roster)
+        try await countLoads(of: &agents, rule: rule, ticket: ["source_type": Channel.Kind.call.ticketSource], session: session)
+        let last = rule.distribution == .roundRobin ? try await session.lockedRotation(channelID: channelID) : nil
+        var generator = SystemRandomNumberGenerator()
+        return RoutingDecision.ringOrder(rule: rule, agents: agents, teams: roster.teams, lastInRotation: last, using: &generator)
+            .compactMap { roster.profiles[$0]?.phone }
+    }
+
+    /// The agents a rule names, directly, through its teams or as the contact's owner, as they are now.
+    private func agents(named rule: RoutingRule, contactOwnerID: String?, roster: RoutingRoster.Snapshot) -> [String: RoutingDecision.Agent] {
+        var named = rule.userIDs
+        for id in rule.teamIDs { named += roster.teams.first { $0.id == id }?.memberIDs ?? [] }
+        if rule.assignment == .contactOwner, let owner = contactOwnerID { named.append(owner) }
+        var agents: [String: RoutingDecision.Agent] = [:]
+        agents.reserveCapacity(named.count)
+        for id in named {
+            guard let user = roster.users[id] else { continue }
+            let profile = roster.profiles[id] ?? RoutingProfile()
+            agents[id] = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+        }
+        return agents
+    }
+
+    /// Loads are counted only for agents who pass every other check, and only when the
+    /// distribution or a capacity compares them: counting is the costly part.
     private func countLoads(of agents: inout [String: RoutingDecision.Agent], rule: RoutingRule, ticket: [String: String],
                             session: StoreSession) async throws {
         let workType = WorkType(source: ticket["source_type"])
+        guard rule.distribution == .loadBalanced || agents.values.contains(where: { $0.profile.capacity[workType] != nil }) else { return }
         let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
         let counted = agents.values.filter {
             $0.candidate(workType: workType, required: required, availableOnly: rule.availableOnly).excluded == nil

@@ -246,7 +246,7 @@ enum OpenAPIDocument {
         "Skill": object(["property": string, "value": string], required: ["property", "value"]),
         "AgentRouting": object([
             "status": ["type": "string", "enum": RoutingProfile.Status.allCases.map(\.rawValue)],
-            "workingHours": reference("OpeningHours"), "skills": reference("Skill[]"),
+            "workingHours": reference("OpeningHours"), "skills": reference("Skill[]"), "phone": string,
             "capacity": ["type": "object", "additionalProperties": integer,
                          "description": "Open tickets at most, by work type: \(WorkType.allCases.map(\.rawValue).joined(separator: ", "))"],
         ]),

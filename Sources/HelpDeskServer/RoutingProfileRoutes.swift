@@ -30,6 +30,8 @@ struct RoutingProfileRoutes {
         var name: String
         var status: String
         var timeZone: String
+        /// A8: the number calls ring for them, as sent or kept.
+        var phone: String
     }
 
     struct Page {
@@ -95,7 +97,8 @@ struct RoutingProfileRoutes {
         return WorkspacePage.render("routing-profile", Page(
             title: "Routing of \(name)", csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
-            person: Person(id: person.id, name: name, status: profile.status == .available ? "Available" : "Away", timeZone: person.timeZone),
+            person: Person(id: person.id, name: name, status: profile.status == .available ? "Available" : "Away", timeZone: person.timeZone,
+                           phone: sent?["phone"] ?? profile.phone ?? ""),
             skills: skills,
             capacities: Self.capacityLabels.map { type, label in
                 CapacityField(type: type.rawValue, label: label, value: sent?["capacity.\(type.rawValue)"] ?? profile.capacity[type].map(String.init) ?? "")
@@ -132,7 +135,8 @@ struct RoutingProfileRoutes {
                 throw .badRequest(error.description)
             }
         }
-        return RoutingProfile(workingHours: hours, skills: skills, capacity: capacity)
+        let phone = (form["phone"] ?? "").filter { $0 != " " && $0 != "-" && $0 != "." && $0 != "(" && $0 != ")" }
+        return RoutingProfile(workingHours: hours, skills: skills, capacity: capacity, phone: phone.isEmpty ? nil : phone)
     }
 
     static func name(of user: User) -> String {

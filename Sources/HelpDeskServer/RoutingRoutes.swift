@@ -52,12 +52,15 @@ struct RoutingRoutes {
         var skills: [SkillJSON]?
         /// Open tickets at most, by work type (`CALLS`, `MESSAGES`, `EMAIL`).
         var capacity: [String: Int]?
+        /// The number calls ring for this agent (A8).
+        var phone: String?
 
         init(_ profile: RoutingProfile) {
             status = profile.status.rawValue
             workingHours = profile.workingHours.map(ConversationRoutes.OpeningHoursJSON.init)
             skills = profile.skills.sorted().map { SkillJSON(property: $0.property, value: $0.value) }
             capacity = Dictionary(uniqueKeysWithValues: profile.capacity.map { ($0.key.rawValue, $0.value) })
+            phone = profile.phone
         }
 
         func profile() throws -> RoutingProfile {
@@ -70,6 +73,7 @@ struct RoutingRoutes {
                 }
             }
             profile.skills = Set((skills ?? []).map { Skill(property: $0.property, value: $0.value) })
+            profile.phone = phone.flatMap { $0.isEmpty ? nil : $0 }
             for (name, limit) in capacity ?? [:] {
                 guard let type = WorkType(rawValue: name) else {
                     throw APIError.badRequest("capacity is kept by work type: \(WorkType.allCases.map(\.rawValue).joined(separator: ", ")); \"\(name)\" is none.")

@@ -223,4 +223,21 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertEqual(decision.sentence(names), "Routed to U51 by load balancing among 90 agents who could take it: 1 open email or other ticket, "
                        + "the fewest. Left out: 30 away, 180 lacking hs_language: fr.")
     }
+
+    func testA8ACallRingsTheRulesAvailableAgentsInTheOrderTheDistributionWouldPickThem() {
+        let agents = Dictionary(uniqueKeysWithValues: [agent("1", load: 3), agent("2", load: 1), agent("3", status: .away), agent("4", load: 2),
+                                                       agent("5", seat: false)].map { ($0.user.id, $0) })
+        var generator = SystemRandomNumberGenerator()
+        func ring(_ distribution: Distribution, availableOnly: Bool = true, last: String? = nil) -> [String] {
+            RoutingDecision.ringOrder(rule: RoutingRule(assignment: .usersAndTeams, userIDs: ["1", "2", "3", "4", "5"], distribution: distribution,
+                                                        availableOnly: availableOnly),
+                                      agents: agents, teams: [], lastInRotation: last, using: &generator)
+        }
+        XCTAssertEqual(ring(.loadBalanced), ["2", "4", "1"], "fewest calls first; away and unseated agents are not rung")
+        XCTAssertEqual(ring(.roundRobin, last: "2"), ["4", "1", "2"], "the rotation from after the last agent given a call")
+        XCTAssertEqual(Set(ring(.random)), ["1", "2", "4"])
+        XCTAssertEqual(ring(.loadBalanced, availableOnly: false), ["2", "4", "1", "3"], "with the switch off, the away agent rings last")
+        XCTAssertThrowsError(try RoutingProfile(phone: "0612").validated(tickets: tickets))
+        XCTAssertNoThrow(try RoutingProfile(phone: "+33612345678").validated(tickets: tickets))
+    }
 }

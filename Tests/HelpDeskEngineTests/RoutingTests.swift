@@ -238,4 +238,24 @@ final class RoutingTests: XCTestCase {
             XCTAssertEqual(sentence, "Routed to Agent 3, the only agent who could take it. Left out: Agent 1 (away), Agent 2 (lacks Language: fr).")
         }
     }
+
+    func testA8ACallRingsTheAvailableAgentsOfTheRuleBeforeTheLinesNumbers() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 3)
+            let line = try await desk.channels.create(ChannelDraft(kind: .call, address: "+33100000000", settings: ChannelSettings(
+                signingSecret: "secret", forwardTo: ["+33199999999"])), by: setup.admin)
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: setup.agents.map(\.user.id), distribution: .roundRobin),
+                                               channelID: line.id, by: setup.admin)
+            for (n, agent) in setup.agents.enumerated() {
+                _ = try await desk.routing.setProfile(RoutingProfile(phone: "+3361000000\(n)"), userID: agent.user.id, by: setup.admin)
+            }
+            _ = try await desk.routing.setStatus(.away, by: setup.agents[1])
+            let routed = try await desk.channels.get(id: line.id, by: setup.admin)
+            let answer = try await desk.calls.incoming(on: routed, callID: "CA1", from: "+33700000001")
+            XCTAssertEqual(answer, .connect(["+33610000000", "+33610000002", "+33199999999"]))
+            let next = try await desk.calls.incoming(on: routed, callID: "CA2", from: "+33700000002")
+            XCTAssertEqual(next, .connect(["+33610000002", "+33610000000", "+33199999999"]),
+                           "the first call's ticket went to the first agent: the rotation goes on from them")
+        }
+    }
 }

@@ -146,16 +146,18 @@ try:
           and profile.find_element(By.NAME, "capacity.EMAIL").get_attribute("value") == "5"
           and profile.find_element(By.NAME, "hours.monday").get_attribute("value") == "9-17")
     profile.find_element(By.NAME, "hours.monday").clear()
+    profile.find_element(By.NAME, "phone").send_keys("+33 6 12 34 56 78")
     press(profile.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     check("the profile is saved", "The routing profile of Ann Agent is saved." in notices(), (notices(), alerts()))
     browser.get(BASE + f"/settings/users/{ann}/routing")
     profile = browser.find_element(By.ID, "routing-profile")
-    check("and shown back: skills, capacity, no hours (A7)",
+    check("and shown back: skills, capacity, no hours, the phone calls ring (A7, A8)",
           box(profile, "Custom channel").is_selected() and not box(profile, "Email").is_selected()
           and profile.find_element(By.NAME, "skill.hs_language").get_attribute("value") == "de, fr"
           and profile.find_element(By.NAME, "capacity.EMAIL").get_attribute("value") == "5"
           and profile.find_element(By.NAME, "capacity.CALLS").get_attribute("value") == ""
-          and profile.find_element(By.NAME, "hours.monday").get_attribute("value") == "")
+          and profile.find_element(By.NAME, "hours.monday").get_attribute("value") == ""
+          and profile.find_element(By.NAME, "phone").get_attribute("value") == "+33612345678")
     problems_here("a user's routing profile")
     shoot("routing-profile.png")
 
