@@ -71,6 +71,14 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     /// How many of them were left out, by reason.
     public var leftOut: [Exclusion: Int]
 
+    /// Whether the ticket waits for one of the rule's agents to come back or to have room: it went
+    /// to nobody only because those who could take it are away, off or at capacity. Such tickets
+    /// are given out, oldest first, as soon as one of them can take one.
+    public var isWaiting: Bool {
+        guard ownerID == nil, teamID == nil, assignment == .usersAndTeams || assignment == .contactOwner, named > 0 else { return false }
+        return leftOut.keys.contains { [.away, .outsideWorkingHours, .atCapacity].contains($0) }
+    }
+
     /// Beyond this many, `candidates` keeps a sample: a decision is kept with every ticket.
     public static let candidatesKept = 20
 

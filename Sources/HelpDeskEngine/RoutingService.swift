@@ -76,6 +76,62 @@ public struct RoutingService: Sendable {
         }
     }
 
+    /// Gives out the tickets routing left waiting, oldest first, to agents who can take them now
+    /// (back from away, in their hours, with room under their capacity); returns how many went
+    /// out. Each ticket is its own transaction and is checked again under its lock, so servers
+    /// doing this at once give each ticket once.
+    public func assignWaiting() async throws -> Int {
+        let waiting = try await desk.database.read { try await $0.waitingTickets(limit: Self.backlogBatch) }
+        guard !waiting.isEmpty else { return 0 }
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        var assigned = 0
+        for (ticketID, channelID) in waiting where try await assign(waiting: ticketID, channelID: channelID, tickets: tickets) {
+            assigned += 1
+        }
+        return assigned
+    }
+
+    /// The oldest waiting tickets looked at in one pass; the next pass takes the rest.
+    static let backlogBatch = 500
+
+    private func assign(waiting ticketID: String, channelID: String, tickets: RecordSchema) async throws -> Bool {
+        let now = desk.clock()
+        let routing = TicketRouting(tickets: tickets, roster: desk.routingRoster, now: now)
+        return try await desk.database.write { session in
+            let id = try StoreError.rowID(ticketID, of: "records")
+            try await session.lockRecords(ids: [id])
+            let stages = tickets.pipelines.flatMap(\.stages)
+            guard let ticket = try await session.records(type: .tickets, ids: [id]).first, !ticket.archived,
+                  ticket.properties[Record.ownerProperty] == nil,
+                  stages.first(where: { $0.id == ticket.properties["hs_pipeline_stage"] }).map({ !$0.isClosed }) ?? false,
+                  let channel = try await session.channel(id: channelID), !channel.archived,
+                  let rule = channel.settings.routing, rule.assignment == .usersAndTeams || rule.assignment == .contactOwner else {
+                try await session.stopWaiting(ticketID: ticketID)
+                return false
+            }
+            var contactOwner: String?
+            if rule.assignment == .contactOwner,
+               let contact = try await session.conversations(ticketID: ticketID, limit: 1).first?.contactID.flatMap({ Int64($0) }) {
+                contactOwner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
+            }
+            let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channelID, contactOwnerID: contactOwner,
+                                                    session: session)
+            guard let owner = decision.ownerID else { return false }
+            var change = [Record.ownerProperty: owner]
+            if let team = decision.teamID { change[Record.teamProperty] = team }
+            let write: RecordWrite
+            do {
+                write = try RecordWrite.update(ticket.properties, with: change, schema: tickets, now: now)
+            } catch let error as RecordInputError {
+                throw HelpDeskError.invalidInput(error)
+            }
+            try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
+                                          session: session)
+            try await routing.record(decision, ticketID: ticketID, channelID: channelID, session: session)
+            return true
+        }
+    }
+
     /// Why a ticket went where it did: the decision of its channel's rule, told in a sentence too.
     public struct Explanation: Sendable {
         public var decision: RoutingDecision

@@ -371,6 +371,11 @@ enum Migrations {
                 decision TEXT NOT NULL, decided_at {INT} NOT NULL)
             """,
         ],
+        // Tickets routing left waiting for an agent to come back or have room, given out oldest first.
+        [
+            "ALTER TABLE routing_decisions ADD COLUMN waiting {INT} NOT NULL DEFAULT 0",
+            "CREATE INDEX routing_decisions_waiting ON routing_decisions (decided_at, ticket_id) WHERE waiting = 1",
+        ],
     ]
 
     /// The rank of a stored ticket's priority, as `TicketPriority` gives it, from its value in SQL.

@@ -68,11 +68,28 @@ extension StoreSession {
     package func saveRoutingDecision(_ decision: RoutingDecision, ticketID: String, channelID: String, at time: Timestamp) async throws {
         let id = try StoreError.rowID(ticketID, of: "routing_decisions")
         try await sql.raw("""
-            INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at)
-            VALUES (\(bind: id), \(bind: channelID), \(bind: try Self.encoded(decision)), \(bind: time.millisecondsSince1970))
+            INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at, waiting)
+            VALUES (\(bind: id), \(bind: channelID), \(bind: try Self.encoded(decision)), \(bind: time.millisecondsSince1970),
+                    \(bind: decision.isWaiting ? 1 : 0))
             ON CONFLICT (ticket_id) DO UPDATE SET channel_id = excluded.channel_id, decision = excluded.decision,
-                decided_at = excluded.decided_at
+                decided_at = excluded.decided_at, waiting = excluded.waiting
             """).run()
+    }
+
+    /// Tickets routing left waiting (`RoutingDecision.isWaiting`), oldest first; some may have been
+    /// taken or closed since (see `stopWaiting`).
+    package func waitingTickets(limit: Int) async throws -> [(ticketID: String, channelID: String)] {
+        try await sql.raw("""
+            SELECT ticket_id, channel_id FROM routing_decisions WHERE waiting = 1 ORDER BY decided_at, ticket_id LIMIT \(bind: limit)
+            """).all().map { row in
+            (String(try row.decode(column: "ticket_id", as: Int64.self)), try row.decode(column: "channel_id", as: String.self))
+        }
+    }
+
+    /// A ticket no longer waits: someone took it, it was closed, or its channel no longer routes.
+    package func stopWaiting(ticketID: String) async throws {
+        let id = try StoreError.rowID(ticketID, of: "routing_decisions")
+        try await sql.raw("UPDATE routing_decisions SET waiting = 0 WHERE ticket_id = \(bind: id)").run()
     }
 
     /// The latest routing decision for a ticket, with its channel and time.

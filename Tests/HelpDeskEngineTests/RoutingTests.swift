@@ -258,4 +258,43 @@ final class RoutingTests: XCTestCase {
                            "the first call's ticket went to the first agent: the rotation goes on from them")
         }
     }
+
+    func testA6WaitingTicketsGoOutOldestFirstWhenAnAgentComesBackOrHasRoom() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 1) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
+            let agent = setup.agents[0]
+            _ = try await desk.routing.setProfile(RoutingProfile(capacity: [.messages: 2]), userID: agent.user.id, by: setup.admin)
+            _ = try await desk.routing.setStatus(.away, by: agent)
+            var waiting: [String] = []
+            for n in 1...3 {
+                let (ticketID, owner) = try await Self.message(setup, from: "+3360000000\(n)")
+                XCTAssertNil(owner, "the only agent is away: the ticket waits")
+                waiting.append(ticketID)
+            }
+            let none = try await desk.routing.assignWaiting()
+            XCTAssertEqual(none, 0, "nobody came back yet")
+
+            _ = try await desk.routing.setStatus(.available, by: agent)
+            let given = try await desk.routing.assignWaiting()
+            XCTAssertEqual(given, 2, "the agent takes as many as their capacity allows")
+            func owners() async throws -> [String?] {
+                let read = try await desk.records.read(type: "tickets", ids: waiting, options: ReadOptions(properties: ["hubspot_owner_id"]),
+                                                       by: setup.admin)
+                let byID = Dictionary(uniqueKeysWithValues: read.map { ($0.record.id, $0.record.properties["hubspot_owner_id"]) })
+                return waiting.map { byID[$0] ?? nil }
+            }
+            let afterReturn = try await owners()
+            XCTAssertEqual(afterReturn, [agent.user.id, agent.user.id, nil], "oldest first")
+
+            _ = try await desk.records.update(type: "tickets", [(waiting[0], ["hs_pipeline_stage": "4"])], by: setup.admin)
+            let more = try await desk.routing.assignWaiting()
+            XCTAssertEqual(more, 1, "closing a ticket makes room for the last one")
+            let afterClose = try await owners()
+            XCTAssertEqual(afterClose[2], agent.user.id)
+            let sentence = try await desk.routing.explanation(ticketID: waiting[2], by: setup.admin)?.sentence
+            XCTAssertEqual(sentence, "Routed to Agent 1, the only agent who could take it.")
+            let again = try await desk.routing.assignWaiting()
+            XCTAssertEqual(again, 0, "nothing waits any more")
+        }
+    }
 }

@@ -17,7 +17,7 @@ import sys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from checks import Pages, accessibility_problems, check, chromium, finish, json_api, request
+from checks import Pages, accessibility_problems, check, chromium, eventually, finish, json_api, request
 
 BASE, TOKEN, ADMIN, AGENT, OTHER, PASSWORD, SHOTS = sys.argv[1:8]
 api = json_api(BASE, TOKEN)
@@ -227,6 +227,21 @@ try:
     sentence = why[0].text if why else ""
     check("a ticket none of the rule's agents could take stays unassigned and says why (A6)",
           sentence.startswith("Why unassigned") and "Ann Agent (away)" in sentence and "Bob Agent (lacks" in sentence, sentence)
+    sign_out()
+
+    # Ann comes back: the ticket that waited for her goes to her, without anyone touching it.
+    sign_in(AGENT)
+    press(browser.find_element(By.CSS_SELECTOR, "form.availability button"))
+
+    def owner_of_waiting():
+        _, ticket = api("GET", f"/crm/v3/objects/tickets/{waiting}?properties=hubspot_owner_id")
+        return ((ticket or {}).get("properties") or {}).get("hubspot_owner_id")
+    check("a waiting ticket goes to the agent as soon as they are back", eventually(lambda: owner_of_waiting() == ann, 10),
+          owner_of_waiting())
+    browser.get(BASE + f"/tickets/{waiting}")
+    why = browser.find_elements(By.ID, "why-owner")
+    check("and says why", why and why[0].text.startswith("Why this owner") and "Ann Agent" in why[0].text,
+          why[0].text if why else "")
 finally:
     browser.quit()
 
