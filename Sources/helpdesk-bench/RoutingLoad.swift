@@ -129,35 +129,9 @@ enum RoutingLoad {
     /// calls mixed, in five languages.
     static func seed(_ desk: HelpDesk, agents: [String], from start: Int, to total: Int, caller: Caller) async throws {
         let sources = ["EMAIL", "EMAIL", "CHAT", "EMAIL", "PHONE"]
-        let started = ContinuousClock.now
-        let batch = 500
-        var next = start
-        var reported = start
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            func add() {
-                let first = next
-                let last = min(total, first + batch)
-                next = last
-                group.addTask {
-                    let inputs = (first..<last).map { n in
-                        RecordInput(properties: [
-                            "subject": "Ticket \(n)", "hs_pipeline": "0", "hs_pipeline_stage": n % 20 == 0 ? String(n / 20 % 3 + 1) : "4",
-                            "source_type": sources[n % sources.count], "hs_language": languages[n / 7 % 5],
-                            "hubspot_owner_id": agents[n * 7919 % agents.count],
-                        ])
-                    }
-                    _ = try await desk.records.create(type: "tickets", inputs, by: caller)
-                }
-            }
-            for _ in 0..<3 where next < total { add() }
-            while try await group.next() != nil {
-                if next < total { add() }
-                if next - reported >= 100_000 || (next == total && reported < total) {
-                    reported = next
-                    let rate = Double(next - start) * 1000 / milliseconds(started.duration(to: .now))
-                    print("  seeded \(next) tickets (\(Int(rate)) per second)")
-                }
-            }
+        try await TicketSeeding.store(desk, from: start, to: total, by: caller, reportEvery: 100_000) { n in
+            ["subject": "Ticket \(n)", "hs_pipeline": "0", "hs_pipeline_stage": n % 20 == 0 ? String(n / 20 % 3 + 1) : "4",
+             "source_type": sources[n % sources.count], "hs_language": languages[n / 7 % 5], "hubspot_owner_id": agents[n * 7919 % agents.count]]
         }
     }
 }

@@ -92,40 +92,17 @@ enum WorkspaceLoad {
         let topics = ["Printer jammed", "Invoice missing", "Cannot log in", "Refund request", "Delivery late", "Password reset",
                       "Broken screen", "Wrong size", "Billing address", "Account locked", "Order cancelled", "Slow website"]
         let priorities = ["LOW", "MEDIUM", "HIGH", "URGENT"]
-        let started = ContinuousClock.now
-        let batch = 500
-        var next = start
-        var reported = start
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            func add() {
-                let first = next
-                let last = min(total, first + batch)
-                next = last
-                let agents = agents
-                group.addTask {
-                    let inputs = (first..<last).map { n -> RecordInput in
-                        var properties = [
-                            "subject": "\(topics[n % topics.count]) \(n)",
-                            "content": "Order \(n * 7919 % 100_000): the customer writes about invoice \(n % 9973) and item \(n % 613).",
-                            "hs_pipeline": "0",
-                            "hs_pipeline_stage": n % 20 == 0 ? String(n / 20 % 3 + 1) : "4",
-                            "hs_ticket_priority": priorities[n % 4],
-                        ]
-                        if n % 20 != 0 || n / 20 % 4 != 0 { properties["hubspot_owner_id"] = agents[n % agents.count] }
-                        return RecordInput(properties: properties)
-                    }
-                    _ = try await desk.records.create(type: "tickets", inputs, by: caller)
-                }
-            }
-            for _ in 0..<3 where next < total { add() }
-            while try await group.next() != nil {
-                if next < total { add() }
-                if next - reported >= 50_000 || next == total {
-                    reported = next
-                    let rate = Double(next - start) * 1000 / milliseconds(started.duration(to: .now))
-                    print("  seeded \(next) tickets (\(Int(rate)) per second)")
-                }
-            }
+        let owners = agents
+        try await TicketSeeding.store(desk, from: start, to: total, by: caller, reportEvery: 50_000) { n in
+            var properties = [
+                "subject": "\(topics[n % topics.count]) \(n)",
+                "content": "Order \(n * 7919 % 100_000): the customer writes about invoice \(n % 9973) and item \(n % 613).",
+                "hs_pipeline": "0",
+                "hs_pipeline_stage": n % 20 == 0 ? String(n / 20 % 3 + 1) : "4",
+                "hs_ticket_priority": priorities[n % 4],
+            ]
+            if n % 20 != 0 || n / 20 % 4 != 0 { properties["hubspot_owner_id"] = owners[n % owners.count] }
+            return properties
         }
     }
 
