@@ -22,15 +22,32 @@ public struct RoutingRule: Sendable, Hashable, Codable {
     public var availableOnly: Bool
     /// A7: ticket properties whose values the agent must have as skills.
     public var skillProperties: [String]
+    /// When a ticket reopens and its owner could not take a new one now (away, off, no seat...),
+    /// it is routed again; with nobody to take it, it waits unassigned.
+    public var rerouteReopened: Bool
 
     public init(assignment: Assignment = .nobody, userIDs: [String] = [], teamIDs: [String] = [],
-                distribution: Distribution = .loadBalanced, availableOnly: Bool = true, skillProperties: [String] = []) {
+                distribution: Distribution = .loadBalanced, availableOnly: Bool = true, skillProperties: [String] = [],
+                rerouteReopened: Bool = false) {
         self.assignment = assignment
         self.userIDs = userIDs
         self.teamIDs = teamIDs
         self.distribution = distribution
         self.availableOnly = availableOnly
         self.skillProperties = skillProperties
+        self.rerouteReopened = rerouteReopened
+    }
+
+    /// Reads a stored rule; settings added since it was kept take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(assignment: try values.decode(Assignment.self, forKey: .assignment),
+                  userIDs: try values.decodeIfPresent([String].self, forKey: .userIDs) ?? [],
+                  teamIDs: try values.decodeIfPresent([String].self, forKey: .teamIDs) ?? [],
+                  distribution: try values.decodeIfPresent(Distribution.self, forKey: .distribution) ?? .loadBalanced,
+                  availableOnly: try values.decodeIfPresent(Bool.self, forKey: .availableOnly) ?? true,
+                  skillProperties: try values.decodeIfPresent([String].self, forKey: .skillProperties) ?? [],
+                  rerouteReopened: try values.decodeIfPresent(Bool.self, forKey: .rerouteReopened) ?? false)
     }
 
     /// A channel's rule until an admin sets one (A1).

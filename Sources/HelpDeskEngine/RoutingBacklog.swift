@@ -4,8 +4,8 @@ import ServiceLifecycle
 /// Gives out the tickets routing left waiting (`RoutingService.assignWaiting`) as soon as an
 /// agent may take one: when someone comes back or changes their profile, when a ticket closes or
 /// changes owner (room under a capacity), when a channel's rule changes; and every minute, since
-/// working hours begin without any event. Several servers may all run it: each ticket is given
-/// out once, under its lock.
+/// working hours begin without any event. Also routes again the reopened tickets whose rule says
+/// so. Several servers may all run it: each ticket is given out once, under its lock.
 public struct RoutingBacklog: Service, Sendable {
     let desk: HelpDesk
     let interval: Duration
@@ -18,6 +18,7 @@ public struct RoutingBacklog: Service, Sendable {
     public func run() async throws {
         let follower = FeedFollower(database: desk.database, kinds: [.configurationChanged, .stageEntered, .propertyChanged, .archived],
                                     logger: desk.logger) { events in
+            await reroute(events)
             if events.contains(where: Self.mayFreeAnAgent) { await assign() }
         }
         try? await cancelWhenGracefulShutdown {
@@ -39,6 +40,22 @@ public struct RoutingBacklog: Service, Sendable {
         case .stageEntered, .archived: event.objectType == ObjectType.tickets.id
         case .propertyChanged: event.objectType == ObjectType.tickets.id && event.property == Record.ownerProperty
         default: false
+        }
+    }
+
+    /// Tickets that went from a closed status to an open one are routed again where their rule says so.
+    func reroute(_ events: [FeedEvent]) async {
+        do {
+            let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+            let stages = Dictionary(tickets.pipelines.flatMap(\.stages).map { ($0.id, $0.isClosed) }) { first, _ in first }
+            for event in events where event.kind == .propertyChanged && event.objectType == ObjectType.tickets.id
+                && event.property == ObjectType.tickets.stageProperty {
+                guard let ticketID = event.recordID, let old = event.oldValue, stages[old] == true,
+                      let new = event.newValue, stages[new] == false else { continue }
+                _ = try await desk.routing.rerouteReopened(ticketID: ticketID)
+            }
+        } catch {
+            desk.logger.error("Could not route reopened tickets again: \(error)")
         }
     }
 

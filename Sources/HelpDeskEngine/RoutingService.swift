@@ -132,6 +132,49 @@ public struct RoutingService: Sendable {
         }
     }
 
+    /// A ticket reopened: when its channel's rule says so and its owner could not take a ticket now,
+    /// it is routed again, to someone who can or to nobody (it then waits). Returns whether its
+    /// owner changed.
+    public func rerouteReopened(ticketID: String) async throws -> Bool {
+        let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+        let now = desk.clock()
+        let routing = TicketRouting(tickets: tickets, roster: desk.routingRoster, now: now)
+        return try await desk.database.write { session in
+            let id = try StoreError.rowID(ticketID, of: "records")
+            try await session.lockRecords(ids: [id])
+            guard let ticket = try await session.records(type: .tickets, ids: [id]).first, !ticket.archived,
+                  let owner = ticket.properties[Record.ownerProperty],
+                  let conversation = try await session.conversations(ticketID: ticketID, limit: 1).first,
+                  let channel = try await session.channel(id: conversation.channelID), let rule = channel.settings.routing, rule.rerouteReopened
+            else { return false }
+            let roster = try await desk.routingRoster.snapshot(session: session)
+            if let user = roster.users[owner] {
+                let profile = roster.profiles[owner] ?? RoutingProfile()
+                let agent = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+                guard agent.candidate(workType: WorkType(source: ticket.properties["source_type"]), required: [], availableOnly: true).excluded != nil
+                else { return false }
+            }
+            var contactOwner: String?
+            if rule.assignment == .contactOwner, let contact = conversation.contactID.flatMap({ Int64($0) }) {
+                contactOwner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
+            }
+            let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channel.id, contactOwnerID: contactOwner,
+                                                    session: session)
+            var change = [Record.ownerProperty: decision.ownerID ?? ""]
+            if let team = decision.teamID { change[Record.teamProperty] = team }
+            let write: RecordWrite
+            do {
+                write = try RecordWrite.update(ticket.properties, with: change, schema: tickets, now: now)
+            } catch let error as RecordInputError {
+                throw HelpDeskError.invalidInput(error)
+            }
+            try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
+                                          session: session)
+            try await routing.record(decision, ticketID: ticketID, channelID: channel.id, session: session)
+            return decision.ownerID != owner
+        }
+    }
+
     /// Why a ticket went where it did: the decision of its channel's rule, told in a sentence too.
     public struct Explanation: Sendable {
         public var decision: RoutingDecision

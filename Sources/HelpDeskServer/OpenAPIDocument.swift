@@ -241,7 +241,7 @@ enum OpenAPIDocument {
             "assignment": ["type": "string", "enum": RoutingRule.Assignment.allCases.map(\.rawValue)],
             "userIds": array(string), "teamIds": array(string),
             "distribution": ["type": "string", "enum": Distribution.allCases.map(\.rawValue)],
-            "availableOnly": boolean, "skillProperties": array(string),
+            "availableOnly": boolean, "skillProperties": array(string), "rerouteReopened": boolean,
         ], required: ["assignment"]),
         "Skill": object(["property": string, "value": string], required: ["property", "value"]),
         "AgentRouting": object([

@@ -15,6 +15,7 @@ struct RoutingRoutes {
         var distribution: String?
         var availableOnly: Bool?
         var skillProperties: [String]?
+        var rerouteReopened: Bool?
 
         init(_ rule: RoutingRule) {
             assignment = rule.assignment.rawValue
@@ -23,6 +24,7 @@ struct RoutingRoutes {
             distribution = rule.distribution.rawValue
             availableOnly = rule.availableOnly
             skillProperties = rule.skillProperties
+            rerouteReopened = rule.rerouteReopened
         }
 
         func rule() throws -> RoutingRule {
@@ -37,7 +39,8 @@ struct RoutingRoutes {
                 distribution = known
             }
             return RoutingRule(assignment: kind, userIDs: userIds ?? [], teamIDs: teamIds ?? [], distribution: distribution,
-                               availableOnly: availableOnly ?? true, skillProperties: skillProperties ?? [])
+                               availableOnly: availableOnly ?? true, skillProperties: skillProperties ?? [],
+                               rerouteReopened: rerouteReopened ?? false)
         }
     }
 

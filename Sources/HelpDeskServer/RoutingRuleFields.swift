@@ -21,6 +21,7 @@ struct RoutingRuleFields {
     var hasTeams: Bool
     var distributions: [Choice]
     var availableOnly: Bool
+    var rerouteReopened: Bool
     var skills: [Choice]
     /// A refusal of this rule, shown in the form with what was sent kept. Named apart from the
     /// channel's own refusal, which the template would otherwise reach when this one is empty.
@@ -66,6 +67,7 @@ struct RoutingRuleFields {
         let distribution = sent.map { $0["distribution"] ?? "" } ?? rule.distribution.rawValue
         distributions = Self.distributionLabels.map { Choice(value: $0.0.rawValue, label: $0.1, checked: $0.0.rawValue == distribution) }
         availableOnly = sent.map(Self.availableOnly) ?? rule.availableOnly
+        rerouteReopened = sent.map(Self.rerouteReopened) ?? rule.rerouteReopened
         let skillProperties = Set(sent?.all("skill") ?? rule.skillProperties)
         skills = Self.skillProperties(tickets).map { Choice(value: $0.name, label: $0.label, checked: skillProperties.contains($0.name)) }
     }
@@ -79,7 +81,12 @@ struct RoutingRuleFields {
             throw .badRequest("Choose how tickets are shared among the users.")
         }
         return RoutingRule(assignment: assignment, userIDs: form.all("user"), teamIDs: form.all("team"), distribution: distribution,
-                           availableOnly: availableOnly(form), skillProperties: form.all("skill"))
+                           availableOnly: availableOnly(form), skillProperties: form.all("skill"), rerouteReopened: rerouteReopened(form))
+    }
+
+    /// Whether the "route reopened tickets again" box is ticked (named per form, as the one above).
+    static func rerouteReopened(_ form: SubmittedForm) -> Bool {
+        form.pairs.contains { $0.0.hasPrefix("rerouteReopened.") }
     }
 
     /// Whether the "only available agents" box is ticked; an unticked box is not sent. Its name

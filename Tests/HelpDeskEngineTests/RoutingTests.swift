@@ -297,4 +297,44 @@ final class RoutingTests: XCTestCase {
             XCTAssertEqual(again, 0, "nothing waits any more")
         }
     }
+
+    func testA6AReopenedTicketWhoseOwnerIsAwayIsRoutedAgainWhenTheRuleSaysSo() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 2) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids, rerouteReopened: true) }
+            let (first, second) = (setup.agents[0], setup.agents[1])
+            let (ticketID, owner) = try await Self.message(setup, from: "+33600000001")
+            XCTAssertEqual(owner, first.user.id)
+            func ownerNow() async throws -> String? {
+                try await desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(properties: ["hubspot_owner_id"]),
+                                            by: setup.admin).first?.record.properties["hubspot_owner_id"]
+            }
+            _ = try await desk.records.update(type: "tickets", [(ticketID, ["hs_pipeline_stage": "4"])], by: setup.admin)
+            _ = try await desk.records.update(type: "tickets", [(ticketID, ["hs_pipeline_stage": "1"])], by: setup.admin)
+            let kept = try await desk.routing.rerouteReopened(ticketID: ticketID)
+            XCTAssertFalse(kept, "an owner who is here keeps the reopened ticket")
+
+            _ = try await desk.routing.setStatus(.away, by: first)
+            let moved = try await desk.routing.rerouteReopened(ticketID: ticketID)
+            XCTAssertTrue(moved)
+            let secondOwner = try await ownerNow()
+            XCTAssertEqual(secondOwner, second.user.id, "the owner is away: it goes to who is here")
+
+            _ = try await desk.routing.setStatus(.away, by: second)
+            _ = try await desk.routing.rerouteReopened(ticketID: ticketID)
+            let nobody = try await ownerNow()
+            XCTAssertNil(nobody, "with everyone away it waits, unassigned")
+            _ = try await desk.routing.setStatus(.available, by: first)
+            let given = try await desk.routing.assignWaiting()
+            XCTAssertEqual(given, 1)
+            let back = try await ownerNow()
+            XCTAssertEqual(back, first.user.id, "and goes out as soon as someone is back")
+
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: [first.user.id, second.user.id]),
+                                               channelID: setup.channel.id, by: setup.admin)
+            _ = try await desk.routing.setStatus(.away, by: first)
+            _ = try await desk.routing.setStatus(.available, by: second)
+            let untouched = try await desk.routing.rerouteReopened(ticketID: ticketID)
+            XCTAssertFalse(untouched, "a rule without the switch leaves reopened tickets with their owner")
+        }
+    }
 }

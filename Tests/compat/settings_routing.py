@@ -112,6 +112,7 @@ try:
     # The rule: Ann and Bob, load balanced, only available agents, matching the ticket's source.
     box(form, "Ann Agent").click()
     box(form, "Bob Agent").click()
+    box(form, "Route reopened tickets again").click()
     Select(form.find_element(By.NAME, "distribution")).select_by_value("LOAD_BALANCED")
     press(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     check("the rule is saved (A3, A4)", "The routing of Acme SMS is saved." in notices(), (notices(), alerts()))
@@ -125,6 +126,7 @@ try:
           box(form, "Specific users and teams").is_selected() and box(form, "Ann Agent").is_selected()
           and box(form, "Bob Agent").is_selected() and box(form, "Assign only to available agents").is_selected()
           and box(form, "Source").is_selected() and not box(form, "Category").is_selected()
+          and box(form, "Route reopened tickets again").is_selected()
           and Select(form.find_element(By.NAME, "distribution")).first_selected_option.get_attribute("value") == "LOAD_BALANCED")
     shoot("routing-rule.png", form)
 
