@@ -15,14 +15,29 @@ public struct RoutingProfile: Sendable, Hashable, Codable {
     public var capacity: [WorkType: Int]
     /// A8: the number a call channel's routing rings for this agent (E.164).
     public var phone: String?
+    /// A6: available only while their primary team's office hours, else the help desk's, are open
+    /// (their own working hours then do not count).
+    public var followsOfficeHours: Bool
 
     public init(status: Status = .available, workingHours: OpeningHours? = nil, skills: Set<Skill> = [], capacity: [WorkType: Int] = [:],
-                phone: String? = nil) {
+                phone: String? = nil, followsOfficeHours: Bool = false) {
         self.status = status
         self.workingHours = workingHours
         self.skills = skills
         self.capacity = capacity
         self.phone = phone
+        self.followsOfficeHours = followsOfficeHours
+    }
+
+    /// Reads a stored profile; settings added since it was kept take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(status: try values.decodeIfPresent(Status.self, forKey: .status) ?? .available,
+                  workingHours: try values.decodeIfPresent(OpeningHours.self, forKey: .workingHours),
+                  skills: try values.decodeIfPresent(Set<Skill>.self, forKey: .skills) ?? [],
+                  capacity: try values.decodeIfPresent([WorkType: Int].self, forKey: .capacity) ?? [:],
+                  phone: try values.decodeIfPresent(String.self, forKey: .phone),
+                  followsOfficeHours: try values.decodeIfPresent(Bool.self, forKey: .followsOfficeHours) ?? false)
     }
 
     /// The largest capacity an admin may set: a limit, not a target.

@@ -12,6 +12,26 @@ final class RoutingRoster: Sendable {
         var users: [String: User]
         var profiles: [String: RoutingProfile]
         var teams: [Team]
+        var officeHours: OfficeHours?
+        var teamOfficeHours: [String: OfficeHours]
+
+        /// A6: whether an agent is at work at a moment: in their primary team's office hours (else
+        /// the help desk's) when they follow them, else in their own working hours; at any time
+        /// when the hours they follow are not set.
+        func isAtWork(_ user: User, _ profile: RoutingProfile, at time: Timestamp) -> Bool {
+            if profile.followsOfficeHours {
+                let office = user.primaryTeamID.flatMap { teamOfficeHours[$0] } ?? officeHours
+                return office?.isOpen(at: time) ?? true
+            }
+            return profile.workingHours?.isOpen(at: time) ?? true
+        }
+
+        /// An agent as routing weighs them at a moment.
+        func agent(_ id: String, at time: Timestamp) -> RoutingDecision.Agent? {
+            guard let user = users[id] else { return nil }
+            let profile = profiles[id] ?? RoutingProfile()
+            return RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: isAtWork(user, profile, at: time))
+        }
     }
 
     private struct State {
@@ -33,8 +53,10 @@ final class RoutingRoster: Sendable {
         let (kept, generation) = state.withLockedValue { ($0.snapshot, $0.generation) }
         if let kept { return kept }
         let users = try await session.users()
+        let office = try await session.officeHours()
         let read = Snapshot(users: Dictionary(users.map { ($0.id, $0) }) { first, _ in first },
-                            profiles: try await session.routingProfiles(), teams: try await session.teams())
+                            profiles: try await session.routingProfiles(), teams: try await session.teams(),
+                            officeHours: office.helpDesk, teamOfficeHours: office.teams)
         state.withLockedValue { state in
             if state.generation == generation { state.snapshot = read }
         }

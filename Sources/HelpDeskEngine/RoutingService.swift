@@ -62,6 +62,29 @@ public struct RoutingService: Sendable {
         }
     }
 
+    /// A6: the help desk's office hours and each team's own, for those who work tickets or manage users.
+    public func officeHours(by caller: Caller) async throws -> (helpDesk: OfficeHours?, teams: [String: OfficeHours]) {
+        if !Access.allows(caller.user, .manageUsers) { try caller.check(.workConversations) }
+        return try await desk.database.read { try await $0.officeHours() }
+    }
+
+    /// Sets the office hours of a team, or of the help desk without one; `nil` removes them (a
+    /// team's then follow the help desk's).
+    public func setOfficeHours(_ hours: OfficeHours?, teamID: String?, by caller: Caller) async throws {
+        try caller.check(.manageUsers)
+        if let zone = hours?.hours.timeZone, TimeZone(identifier: zone) == nil {
+            throw HelpDeskError.badRequest(OpeningHoursError.unknownTimeZone(zone).description)
+        }
+        let now = desk.clock()
+        _ = try await desk.configure(.routing, by: caller, item: { _ in teamID ?? "office-hours" }) { session in
+            if let teamID, try await !session.teams().contains(where: { $0.id == teamID }) {
+                throw HelpDeskError.notFound("Team \(teamID) does not exist.")
+            }
+            try await session.saveOfficeHours(hours, teamID: teamID, now: now)
+            return true
+        }
+    }
+
     /// The caller's own switch: available or away (A6), for those who work tickets.
     public func setStatus(_ status: RoutingProfile.Status, by caller: Caller) async throws -> RoutingProfile {
         try caller.check(.workConversations)
@@ -148,9 +171,7 @@ public struct RoutingService: Sendable {
                   let channel = try await session.channel(id: conversation.channelID), let rule = channel.settings.routing, rule.rerouteReopened
             else { return false }
             let roster = try await desk.routingRoster.snapshot(session: session)
-            if let user = roster.users[owner] {
-                let profile = roster.profiles[owner] ?? RoutingProfile()
-                let agent = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+            if let agent = roster.agent(owner, at: now) {
                 guard agent.candidate(workType: WorkType(source: ticket.properties["source_type"]), required: [], availableOnly: true).excluded != nil
                 else { return false }
             }

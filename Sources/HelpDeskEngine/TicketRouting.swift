@@ -61,9 +61,7 @@ package struct TicketRouting {
         var agents: [String: RoutingDecision.Agent] = [:]
         agents.reserveCapacity(named.count)
         for id in named {
-            guard let user = roster.users[id] else { continue }
-            let profile = roster.profiles[id] ?? RoutingProfile()
-            agents[id] = RoutingDecision.Agent(user: user, profile: profile, withinWorkingHours: profile.workingHours?.isOpen(at: now) ?? true)
+            if let agent = roster.agent(id, at: now) { agents[id] = agent }
         }
         return agents
     }

@@ -246,10 +246,12 @@ enum OpenAPIDocument {
         "Skill": object(["property": string, "value": string], required: ["property", "value"]),
         "AgentRouting": object([
             "status": ["type": "string", "enum": RoutingProfile.Status.allCases.map(\.rawValue)],
-            "workingHours": reference("OpeningHours"), "skills": reference("Skill[]"), "phone": string,
+            "workingHours": reference("OpeningHours"), "skills": reference("Skill[]"), "phone": string, "followsOfficeHours": boolean,
             "capacity": ["type": "object", "additionalProperties": integer,
                          "description": "Open tickets at most, by work type: \(WorkType.allCases.map(\.rawValue).joined(separator: ", "))"],
         ]),
+        "OfficeHours": object(["hours": reference("OpeningHours"), "holidays": array(["type": "string", "format": "date"])],
+                              required: ["hours"]),
         "AvailabilityInput": object(["status": ["type": "string", "enum": RoutingProfile.Status.allCases.map(\.rawValue)]],
                                     required: ["status"]),
         "RoutingDecision": object([
@@ -428,6 +430,7 @@ enum OpenAPIDocument {
             "RoutingRule": ["assignment": "USERS_AND_TEAMS", "userIds": [String](), "teamIds": [String](), "distribution": "ROUND_ROBIN"],
             "AgentRouting": ["skills": [["property": "hs_language", "value": "fr"]], "capacity": ["EMAIL": 20]],
             "AvailabilityInput": ["status": "AWAY"],
+            "OfficeHours": ["hours": ["timeZone": "Europe/Paris", "monday": ["09:00-17:00"]], "holidays": ["2026-12-25"]],
             "CallWebhook": ["CallSid": "CA0123456789abcdef", "From": "+33123456789", "To": "+33987654321"],
             "WhatsAppWebhook": ["object": "whatsapp_business_account", "entry": [Any]()],
         ]

@@ -32,6 +32,8 @@ struct RoutingProfileRoutes {
         var timeZone: String
         /// A8: the number calls ring for them, as sent or kept.
         var phone: String
+        /// A6: at work in their team's or the help desk's office hours rather than their own.
+        var followsOfficeHours: Bool
     }
 
     struct Page {
@@ -98,7 +100,8 @@ struct RoutingProfileRoutes {
             title: "Routing of \(name)", csrf: csrf, feed: desk.live.head(), user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
             person: Person(id: person.id, name: name, status: profile.status == .available ? "Available" : "Away", timeZone: person.timeZone,
-                           phone: sent?["phone"] ?? profile.phone ?? ""),
+                           phone: sent?["phone"] ?? profile.phone ?? "",
+                           followsOfficeHours: sent.map { $0["followsOfficeHours"] != nil } ?? profile.followsOfficeHours),
             skills: skills,
             capacities: Self.capacityLabels.map { type, label in
                 CapacityField(type: type.rawValue, label: label, value: sent?["capacity.\(type.rawValue)"] ?? profile.capacity[type].map(String.init) ?? "")
@@ -136,7 +139,8 @@ struct RoutingProfileRoutes {
             }
         }
         let phone = (form["phone"] ?? "").filter { $0 != " " && $0 != "-" && $0 != "." && $0 != "(" && $0 != ")" }
-        return RoutingProfile(workingHours: hours, skills: skills, capacity: capacity, phone: phone.isEmpty ? nil : phone)
+        return RoutingProfile(workingHours: hours, skills: skills, capacity: capacity, phone: phone.isEmpty ? nil : phone,
+                              followsOfficeHours: form["followsOfficeHours"] != nil)
     }
 
     static func name(of user: User) -> String {

@@ -57,6 +57,8 @@ struct RoutingRoutes {
         var capacity: [String: Int]?
         /// The number calls ring for this agent (A8).
         var phone: String?
+        /// Available only in their primary team's office hours, else the help desk's (A6).
+        var followsOfficeHours: Bool?
 
         init(_ profile: RoutingProfile) {
             status = profile.status.rawValue
@@ -64,6 +66,7 @@ struct RoutingRoutes {
             skills = profile.skills.sorted().map { SkillJSON(property: $0.property, value: $0.value) }
             capacity = Dictionary(uniqueKeysWithValues: profile.capacity.map { ($0.key.rawValue, $0.value) })
             phone = profile.phone
+            followsOfficeHours = profile.followsOfficeHours
         }
 
         func profile() throws -> RoutingProfile {
@@ -77,6 +80,7 @@ struct RoutingRoutes {
             }
             profile.skills = Set((skills ?? []).map { Skill(property: $0.property, value: $0.value) })
             profile.phone = phone.flatMap { $0.isEmpty ? nil : $0 }
+            profile.followsOfficeHours = followsOfficeHours ?? false
             for (name, limit) in capacity ?? [:] {
                 guard let type = WorkType(rawValue: name) else {
                     throw APIError.badRequest("capacity is kept by work type: \(WorkType.allCases.map(\.rawValue).joined(separator: ", ")); \"\(name)\" is none.")
@@ -84,6 +88,27 @@ struct RoutingRoutes {
                 profile.capacity[type] = limit
             }
             return profile
+        }
+    }
+
+    /// Office hours as the API carries them: the weekly hours and the holidays.
+    struct OfficeHoursJSON: Codable {
+        var hours: ConversationRoutes.OpeningHoursJSON
+        var holidays: [String]?
+
+        init(_ office: OfficeHours) {
+            hours = ConversationRoutes.OpeningHoursJSON(office.hours)
+            holidays = office.holidays
+        }
+
+        func officeHours() throws -> OfficeHours {
+            do {
+                return try OfficeHours(hours: try OpeningHours(timeZone: hours.timeZone, byName: hours.days), holidays: holidays ?? [])
+            } catch let error as OpeningHoursError {
+                throw APIError.badRequest(error.description)
+            } catch let error as OfficeHoursError {
+                throw APIError.badRequest(error.description)
+            }
         }
     }
 
@@ -173,6 +198,33 @@ struct RoutingRoutes {
                 throw APIError.badRequest("status must be AVAILABLE or AWAY.")
             }
             return try JSONBody.response(AgentJSON(try await desk.routing.setStatus(status, by: try context.requireCaller())))
+        }
+        section.add(.get, "office-hours", "getOfficeHours", "The help desk's office hours and holidays; 404 when none are set",
+                    response: "OfficeHours") { _, context in
+            guard let office = try await desk.routing.officeHours(by: try context.requireCaller()).helpDesk else {
+                throw APIError.notFound("The help desk has no office hours: agents who follow them are available at any time.")
+            }
+            return try JSONBody.response(OfficeHoursJSON(office))
+        }
+        section.add(.put, "office-hours", "setOfficeHours", "Set the help desk's office hours and holidays",
+                    request: "OfficeHours", response: "OfficeHours") { request, context in
+            let office = try await JSONBody.decode(OfficeHoursJSON.self, from: request).officeHours()
+            try await desk.routing.setOfficeHours(office, teamID: nil, by: try context.requireCaller())
+            return try JSONBody.response(OfficeHoursJSON(office))
+        }
+        section.add(.get, "teams/:teamId/office-hours", "getTeamOfficeHours", "A team's own office hours; 404 when it follows the help desk's",
+                    response: "OfficeHours") { _, context in
+            let team = try context.parameters.require("teamId")
+            guard let office = try await desk.routing.officeHours(by: try context.requireCaller()).teams[team] else {
+                throw APIError.notFound("Team \(team) has no office hours of its own: its members follow the help desk's.")
+            }
+            return try JSONBody.response(OfficeHoursJSON(office))
+        }
+        section.add(.put, "teams/:teamId/office-hours", "setTeamOfficeHours", "Set a team's own office hours and holidays",
+                    request: "OfficeHours", response: "OfficeHours") { request, context in
+            let office = try await JSONBody.decode(OfficeHoursJSON.self, from: request).officeHours()
+            try await desk.routing.setOfficeHours(office, teamID: try context.parameters.require("teamId"), by: try context.requireCaller())
+            return try JSONBody.response(OfficeHoursJSON(office))
         }
         section.add(.get, "tickets/:ticketId", "getRoutingDecision", "Why a ticket went where it did: its channel rule's decision",
                     response: "RoutingDecision") { _, context in

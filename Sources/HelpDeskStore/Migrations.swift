@@ -376,6 +376,13 @@ enum Migrations {
             "ALTER TABLE routing_decisions ADD COLUMN waiting {INT} NOT NULL DEFAULT 0",
             "CREATE INDEX routing_decisions_waiting ON routing_decisions (decided_at, ticket_id) WHERE waiting = 1",
         ],
+        // A6: a team's office hours and holidays (the help desk's are an account setting).
+        [
+            """
+            CREATE TABLE team_office_hours (
+                team_id {INT} PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE, hours TEXT NOT NULL, updated_at {INT} NOT NULL)
+            """,
+        ],
     ]
 
     /// The rank of a stored ticket's priority, as `TicketPriority` gives it, from its value in SQL.

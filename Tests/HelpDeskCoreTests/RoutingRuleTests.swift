@@ -240,4 +240,17 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertThrowsError(try RoutingProfile(phone: "0612").validated(tickets: tickets))
         XCTAssertNoThrow(try RoutingProfile(phone: "+33612345678").validated(tickets: tickets))
     }
+
+    func testA6OfficeHoursCloseOnTheirHolidays() throws {
+        let week = try OpeningHours(timeZone: "Europe/Paris", byName: ["monday": ["09:00-17:00"]])
+        let office = try OfficeHours(hours: week, holidays: ["2026-12-28", "2026-06-01", "2026-06-01"])
+        XCTAssertEqual(office.holidays, ["2026-06-01", "2026-12-28"], "kept once each, in order")
+        XCTAssertTrue(office.isOpen(date: "2026-06-08", weekday: 1, minute: 10 * 60))
+        XCTAssertFalse(office.isOpen(date: "2026-06-01", weekday: 1, minute: 10 * 60), "a holiday is closed all day")
+        XCTAssertFalse(office.isOpen(date: "2026-06-09", weekday: 2, minute: 10 * 60))
+        for bad in ["2026-02-29", "2026-13-01", "26-06-01", "2026-6-1", "tomorrow", ""] {
+            XCTAssertThrowsError(try OfficeHours(hours: week, holidays: [bad]), bad)
+        }
+        XCTAssertNoThrow(try OfficeHours(hours: week, holidays: ["2028-02-29"]), "a leap day")
+    }
 }

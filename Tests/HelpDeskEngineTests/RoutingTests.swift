@@ -337,4 +337,32 @@ final class RoutingTests: XCTestCase {
             XCTAssertFalse(untouched, "a rule without the switch leaves reopened tickets with their owner")
         }
     }
+
+    func testA6AgentsWhoFollowOfficeHoursAreAvailableOnlyWhileTheirTeamsOrTheHelpDesksAreOpen() async throws {
+        // Monday 1 June 2026, 10:00 in Paris (08:00 UTC).
+        try await TestDatabases.each(clock: { Timestamp(millisecondsSince1970: 1_780_300_800_000) }) { desk in
+            let setup = try await setUp(desk, agents: 2) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
+            let (paris, night) = (setup.agents[0], setup.agents[1])
+            let team = try await desk.people.createTeam(name: "Night shift", memberEmails: ["agent2@example.com"])
+            _ = try await desk.people.change(id: night.user.id, UserChange(teams: (team.id, [])), by: setup.admin)
+            for agent in setup.agents {
+                _ = try await desk.routing.setProfile(RoutingProfile(followsOfficeHours: true), userID: agent.user.id, by: setup.admin)
+            }
+            let days = try OpeningHours(timeZone: "Europe/Paris", byName: ["monday": ["09:00-17:00"]])
+            let nights = try OpeningHours(timeZone: "Europe/Paris", byName: ["monday": ["20:00-24:00"]])
+            try await desk.routing.setOfficeHours(try OfficeHours(hours: days), teamID: nil, by: setup.admin)
+            try await desk.routing.setOfficeHours(try OfficeHours(hours: nights), teamID: team.id, by: setup.admin)
+            let (first, owner) = try await Self.message(setup, from: "+33600000001")
+            XCTAssertEqual(owner, paris.user.id, "the help desk is open; the night team's own hours are not")
+            let why = try await desk.routing.explanation(ticketID: first, by: setup.admin)?.sentence
+            XCTAssertEqual(why, "Routed to Agent 1, the only agent who could take it. Left out: Agent 2 (outside working hours).")
+
+            try await desk.routing.setOfficeHours(try OfficeHours(hours: days, holidays: ["2026-06-01"]), teamID: nil, by: setup.admin)
+            let (_, holiday) = try await Self.message(setup, from: "+33600000002")
+            XCTAssertNil(holiday, "on a holiday of the help desk nobody who follows its hours is at work")
+            let office = try await desk.routing.officeHours(by: paris)
+            XCTAssertEqual(office.helpDesk?.holidays, ["2026-06-01"])
+            XCTAssertEqual(office.teams[team.id]?.hours, nights)
+        }
+    }
 }

@@ -70,6 +70,18 @@ check("the routing decision says who, among whom, and why the others were left o
       and [c.get("excluded") for c in decision.get("candidates", [])] == ["AWAY", None]
       and decision["sentence"].startswith("Routed to ") and "(away)" in decision["sentence"], (status, decision))
 
+status, none = api("GET", "/routing/v1/office-hours")
+check("A6 the help desk has no office hours until set", status == 404, (status, none))
+status, office = api("PUT", "/routing/v1/office-hours", {"hours": {"timeZone": "Europe/Paris", "monday": ["09:00-17:00"]},
+                                                          "holidays": ["2026-12-25", "2026-01-01"]})
+check("A6 office hours with holidays are set", status == 200 and office["holidays"] == ["2026-01-01", "2026-12-25"], (status, office))
+status, refused = api("PUT", "/routing/v1/office-hours", {"hours": {"timeZone": "Europe/Paris"}, "holidays": ["Christmas"]})
+check("a holiday that is not a date is refused", status == 400 and "Christmas" in refused["message"], (status, refused))
+status, refused = api("PUT", "/routing/v1/teams/424242/office-hours", {"hours": {"timeZone": "UTC"}})
+check("a team that does not exist has no office hours to set", status == 404, (status, refused))
+status, refused = api("PUT", "/routing/v1/office-hours", {"hours": {"timeZone": "UTC"}}, token_override=AGENT)
+check("agents may not set office hours", status == 403, (status, refused))
+
 status, manual = api("POST", "/crm/v3/objects/tickets", {"properties": {"subject": "By hand", "hs_pipeline": "0", "hs_pipeline_stage": "1"}})
 status, none = api("GET", f"/routing/v1/tickets/{manual.get('id')}")
 check("a ticket no rule decided has no routing decision", status == 404 and "not routed" in none["message"], (status, none))

@@ -149,6 +149,7 @@ try:
           and profile.find_element(By.NAME, "hours.monday").get_attribute("value") == "9-17")
     profile.find_element(By.NAME, "hours.monday").clear()
     profile.find_element(By.NAME, "phone").send_keys("+33 6 12 34 56 78")
+    box(profile, "Follows office hours").click()
     press(profile.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     check("the profile is saved", "The routing profile of Ann Agent is saved." in notices(), (notices(), alerts()))
     browser.get(BASE + f"/settings/users/{ann}/routing")
@@ -159,7 +160,8 @@ try:
           and profile.find_element(By.NAME, "capacity.EMAIL").get_attribute("value") == "5"
           and profile.find_element(By.NAME, "capacity.CALLS").get_attribute("value") == ""
           and profile.find_element(By.NAME, "hours.monday").get_attribute("value") == ""
-          and profile.find_element(By.NAME, "phone").get_attribute("value") == "+33612345678")
+          and profile.find_element(By.NAME, "phone").get_attribute("value") == "+33612345678"
+          and box(profile, "Follows office hours").is_selected())
     problems_here("a user's routing profile")
     shoot("routing-profile.png")
 
