@@ -55,6 +55,7 @@ public enum HTTPServer {
         PipelineSettingsRoutes(desk: desk, workspace: pages).register(workspace)
         PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
         ChannelSettingsRoutes(desk: desk, workspace: pages, publicURL: publicURL).register(workspace)
+        OfficeHoursRoutes(desk: desk, workspace: pages).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,

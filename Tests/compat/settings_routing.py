@@ -165,6 +165,29 @@ try:
     problems_here("a user's routing profile")
     shoot("routing-profile.png")
 
+    # Office hours: open every day, closed on a holiday; a date that is not one is refused in place.
+    browser.get(BASE + "/settings/users")
+    browser.find_element(By.LINK_TEXT, "Office hours and holidays").click()
+    check("office hours open from the users page", heading() == "Office hours", heading())
+    office = browser.find_element(By.ID, "help-desk")
+    office.find_element(By.NAME, "timeZone").clear()
+    office.find_element(By.NAME, "timeZone").send_keys("Europe/Paris")
+    for day in ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]:
+        office.find_element(By.NAME, f"hours.{day}").send_keys("00:00-24:00")
+    office.find_element(By.NAME, "holidays").send_keys("2030-12-25, Christmas")
+    press(office.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    office = browser.find_element(By.ID, "help-desk")
+    check("a holiday that is not a date is refused in its form, with what was typed kept",
+          "Christmas" in " ".join(alerts()) and office.find_element(By.NAME, "hours.sunday").get_attribute("value") == "00:00-24:00",
+          alerts())
+    office.find_element(By.NAME, "holidays").clear()
+    office.find_element(By.NAME, "holidays").send_keys("2030-12-25")
+    press(office.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    _, saved = api("GET", "/routing/v1/office-hours")
+    check("the help desk's office hours and holidays are saved (A6)",
+          (saved or {}).get("holidays") == ["2030-12-25"] and (saved or {}).get("hours", {}).get("timeZone") == "Europe/Paris", saved)
+    problems_here("the office hours page")
+
     # A message on the channel: routed to Ann, the only one with the skill.
     status, message = api("POST", f"/conversations/v3/custom-channels/{channel.get('id')}/messages", {
         "messageDirection": "INCOMING", "text": "Where is my parcel?", "integrationThreadId": "thread-1", "integrationIdempotencyId": "m-1",
