@@ -108,16 +108,38 @@ public struct RoutingService: Sendable {
         guard !waiting.isEmpty else { return 0 }
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         var assigned = 0
-        for (ticketID, channelID) in waiting where try await assign(waiting: ticketID, channelID: channelID, tickets: tickets) {
-            assigned += 1
+        var missed = 0
+        for (ticketID, channelID) in waiting {
+            switch try await assign(waiting: ticketID, channelID: channelID, tickets: tickets) {
+            case .given:
+                assigned += 1
+                missed = 0
+            case .noLongerWaiting:
+                continue
+            case .stillWaiting:
+                missed += 1
+                // Many in a row found nobody: the agents who came back, if any, are full or lack
+                // what these tickets need. A night's backlog is not weighed again on every event.
+                if missed == Self.backlogMisses { break }
+            }
         }
         return assigned
     }
 
     /// The oldest waiting tickets looked at in one pass; the next pass takes the rest.
     static let backlogBatch = 500
+    /// Tickets in a row that found nobody, after which a pass stops.
+    static let backlogMisses = 25
 
-    private func assign(waiting ticketID: String, channelID: String, tickets: RecordSchema) async throws -> Bool {
+    /// What became of one waiting ticket in a pass.
+    private enum Backlog {
+        case given
+        case stillWaiting
+        /// Taken by someone, closed, or its channel no longer routes: it leaves the backlog.
+        case noLongerWaiting
+    }
+
+    private func assign(waiting ticketID: String, channelID: String, tickets: RecordSchema) async throws -> Backlog {
         let now = desk.clock()
         let routing = TicketRouting(tickets: tickets, roster: desk.routingRoster, now: now)
         return try await desk.database.write { session in
@@ -130,7 +152,7 @@ public struct RoutingService: Sendable {
                   let channel = try await session.channel(id: channelID), !channel.archived,
                   let rule = channel.settings.routing, rule.assignment == .usersAndTeams || rule.assignment == .contactOwner else {
                 try await session.stopWaiting(ticketID: ticketID)
-                return false
+                return .noLongerWaiting
             }
             var contactOwner: String?
             if rule.assignment == .contactOwner,
@@ -139,7 +161,7 @@ public struct RoutingService: Sendable {
             }
             let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channelID, contactOwnerID: contactOwner,
                                                     session: session)
-            guard let owner = decision.ownerID else { return false }
+            guard let owner = decision.ownerID else { return .stillWaiting }
             var change = [Record.ownerProperty: owner]
             if let team = decision.teamID { change[Record.teamProperty] = team }
             let write: RecordWrite
@@ -151,7 +173,7 @@ public struct RoutingService: Sendable {
             try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
                                           session: session)
             try await routing.record(decision, ticketID: ticketID, channelID: channelID, session: session)
-            return true
+            return .given
         }
     }
 
