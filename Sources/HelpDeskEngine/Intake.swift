@@ -62,17 +62,9 @@ struct Intake {
                 } ?? []
                 let routing = TicketRouting(tickets: tickets, roster: roster, now: now)
                 let channel = incoming.channel
-                var decision: RoutingDecision?
-                if let rule = channel.settings.routing {
-                    var owner: String?
-                    if rule.assignment == .contactOwner, case .existing(let known, _) = plan.contact, let numeric = Int64(known) {
-                        owner = try await session.records(type: .contacts, ids: [numeric]).first?.properties[Record.ownerProperty]
-                    }
-                    decision = try await routing.decide(rule, ticket: properties, channelID: channel.id, contactOwnerID: owner,
-                                                        session: session)
-                    if let owner = decision?.ownerID { properties[Record.ownerProperty] = owner }
-                    if let team = decision?.teamID { properties[Record.teamProperty] = team }
-                }
+                var known: String?
+                if case .existing(let id, _) = plan.contact { known = id }
+                let decision = try await routing.route(&properties, on: channel, contactID: known, session: session)
                 let (records, created) = try await Self.create(properties, schema: tickets, links: links, by: caller, now: now, session: session)
                 ticketID = records.first?.id
                 events += created

@@ -91,7 +91,9 @@ public struct LiveChat: Sendable {
                                         kind: .messageSent, property: "conversation", newValue: answered.id, actor: "system",
                                         source: "CHATBOT", occurredAt: now))
                 if case .handOff = reply {
-                    events += try await Self.handOff(&chat, channel: channel, tickets: tickets, now: now, session: session)
+                    // The visitor asked for people: the chat's rule gives the ticket its owner.
+                    events += try await Self.handOff(&chat, channel: channel, tickets: tickets, now: now,
+                                                     routing: TicketRouting(tickets: tickets, roster: intake.roster, now: now), session: session)
                 }
             }
             try session.append(events)
@@ -188,9 +190,10 @@ public struct LiveChat: Sendable {
         desk.chatBell.stopListening(to: visitor.address, token: token)
     }
 
-    /// The chatbot steps aside: people take the chat, and it gets its ticket (C2).
+    /// The chatbot steps aside: people take the chat, and it gets its ticket (C2), routed by the
+    /// channel's rule when `routing` is given (A3: a chatflow switches assignment on).
     static func handOff(_ chat: inout Conversation, channel: Channel, tickets: RecordSchema, now: Timestamp,
-                        session: StoreSession) async throws -> [FeedEvent] {
+                        routing: TicketRouting? = nil, session: StoreSession) async throws -> [FeedEvent] {
         guard chat.withBot else { return [] }
         chat.withBot = false
         let transcript = try await session.messages(conversationID: chat.id).filter { $0.direction != .comment }
@@ -198,7 +201,8 @@ public struct LiveChat: Sendable {
         var events: [FeedEvent] = []
         let handedOver = IncomingMessage(channel: channel, source: "CHAT", sender: IncomingMessage.Sender(address: chat.customerAddress),
                                          subject: chat.subject, text: transcript, threading: .customer)
-        if chat.ticketID == nil, let properties = IntakePlan.ticketProperties(for: handedOver, tickets: tickets) {
+        if chat.ticketID == nil, var properties = IntakePlan.ticketProperties(for: handedOver, tickets: tickets) {
+            let decision = try await routing?.route(&properties, on: channel, contactID: chat.contactID, session: session)
             let links = chat.contactID.flatMap { Int64($0) }.map {
                 [RecordService.Link(type: .contacts, id: $0, association: .defaultType(from: ObjectType.tickets.id, to: ObjectType.contacts.id))]
             } ?? []
@@ -206,6 +210,9 @@ public struct LiveChat: Sendable {
                                                              now: now, session: session)
             chat.ticketID = records.first?.id
             events = created
+            if let decision, let ticketID = chat.ticketID {
+                try await routing?.record(decision, ticketID: ticketID, channelID: channel.id, session: session)
+            }
         }
         try await session.updateConversation(chat)
         return events

@@ -40,6 +40,22 @@ package struct TicketRouting {
                                       lastInRotation: last, using: &generator)
     }
 
+    /// Gives a new ticket's properties the owner and team the channel's rule decides, if it has
+    /// one; `contactID` is the ticket's contact, whose owner a contact-owner rule prefers. The
+    /// decision is kept with `record` once the ticket exists.
+    func route(_ properties: inout [String: String], on channel: Channel, contactID: String?,
+               session: StoreSession) async throws -> RoutingDecision? {
+        guard let rule = channel.settings.routing else { return nil }
+        var owner: String?
+        if rule.assignment == .contactOwner, let contact = contactID.flatMap({ Int64($0) }) {
+            owner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
+        }
+        let decision = try await decide(rule, ticket: properties, channelID: channel.id, contactOwnerID: owner, session: session)
+        if let owner = decision.ownerID { properties[Record.ownerProperty] = owner }
+        if let team = decision.teamID { properties[Record.teamProperty] = team }
+        return decision
+    }
+
     /// A8: the numbers a call on this channel rings, in order (see `RoutingDecision.ringOrder`):
     /// those of the agents the rule would give it to.
     func numbersToRing(_ rule: RoutingRule, channelID: String, session: StoreSession) async throws -> [String] {

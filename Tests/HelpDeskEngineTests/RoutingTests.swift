@@ -365,4 +365,29 @@ final class RoutingTests: XCTestCase {
             XCTAssertEqual(office.teams[team.id]?.hours, nights)
         }
     }
+
+    func testA3AChatflowHandingOverGivesTheTicketToTheRulesAgents() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 1)
+            let bot = Chatbot(rules: [.init(keywords: ["refund"], answer: "Refunds take five days.")])
+            let created = try await desk.channels.create(ChannelDraft(kind: .chat, address: "website", settings: ChannelSettings(chatbot: bot)),
+                                                         by: setup.admin)
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: [setup.agents[0].user.id]),
+                                               channelID: created.id, by: setup.admin)
+            let channel = try await desk.channels.get(id: created.id, by: setup.admin)
+            let found = try await desk.liveChat.visitor(token: LiveChat.newToken())
+            let visitor = try XCTUnwrap(found)
+            try await desk.liveChat.say("How long for a refund?", visitor: visitor, on: channel)
+            let (botChat, _) = try await desk.liveChat.transcript(for: visitor, on: channel)
+            XCTAssertNil(botChat?.ticketID, "no ticket, so nothing to route, while the bot answers")
+            try await desk.liveChat.say("I want a human", visitor: visitor, on: channel)
+            let (chat, _) = try await desk.liveChat.transcript(for: visitor, on: channel)
+            let ticketID = try XCTUnwrap(chat?.ticketID)
+            let ticket = try await desk.records.read(type: "tickets", ids: [ticketID], options: ReadOptions(properties: ["hubspot_owner_id"]),
+                                                     by: setup.admin)
+            XCTAssertEqual(ticket.first?.record.properties["hubspot_owner_id"], setup.agents[0].user.id)
+            let why = try await desk.routing.explanation(ticketID: ticketID, by: setup.admin)
+            XCTAssertEqual(why?.decision.workType, .messages)
+        }
+    }
 }
