@@ -79,6 +79,12 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         return leftOut.keys.contains { [.away, .outsideWorkingHours, .atCapacity].contains($0) }
     }
 
+    /// What a waiting ticket waits for: an agent of its rule free for its work type, with its skills.
+    /// Tickets that wait for the same thing find nobody together, so one try tells for all.
+    public var waitingFor: String {
+        ([workType.rawValue] + requiredSkills.map(\.description).sorted()).joined(separator: " ")
+    }
+
     /// Beyond this many, `candidates` keeps a sample: a decision is kept with every ticket.
     public static let candidatesKept = 20
 

@@ -76,6 +76,9 @@ public struct RoutingRule: Sendable, Hashable, Codable {
         for name in rule.skillProperties where tickets.properties[name] == nil {
             problems.append("Tickets have no property \"\(name)\" to match skills on.")
         }
+        if rule.rerouteReopened && (rule.assignment == .nobody || rule.assignment == .teamOnly) {
+            problems.append("Routing reopened tickets again needs agents to give them to: choose specific users and teams or the contact's owner.")
+        }
         switch rule.assignment {
         case .nobody, .contactOwner:
             break

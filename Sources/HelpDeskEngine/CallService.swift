@@ -28,10 +28,15 @@ public struct CallService: Sendable {
             // own numbers after them.
             let routing = TicketRouting(tickets: try await desk.catalog.schema(for: ObjectType.tickets.name), roster: desk.routingRoster,
                                         now: desk.clock())
-            let agents = try await desk.database.read { session in
-                try await routing.numbersToRing(rule, channelID: channel.id, session: session)
+            do {
+                let agents = try await desk.database.read { session in
+                    try await routing.numbersToRing(rule, channelID: channel.id, session: session)
+                }
+                numbers = RoutingRule.unique(agents + numbers)
+            } catch {
+                // The caller is on the line: the line's own numbers ring rather than nothing.
+                desk.logger.error("Could not read who the call rings; ringing the line's numbers: \(error)")
             }
-            numbers = RoutingRule.unique(agents + numbers)
         }
         let putThrough = open && !numbers.isEmpty
         let number = ChannelSettings.isPhoneNumber(caller) ? caller : "an unknown number"

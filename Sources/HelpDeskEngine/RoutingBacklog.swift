@@ -1,4 +1,5 @@
 import HelpDeskCore
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// Gives out the tickets routing left waiting (`RoutingService.assignWaiting`) as soon as an
@@ -9,6 +10,9 @@ import ServiceLifecycle
 public struct RoutingBacklog: Service, Sendable {
     let desk: HelpDesk
     let interval: Duration
+    /// Whether a pass is under way on this server: an event during it needs no pass of its own,
+    /// the one running (or the minute's next) sees what it freed.
+    private let passing = NIOLockedValueBox(false)
 
     public init(desk: HelpDesk, interval: Duration = .seconds(60)) {
         self.desk = desk
@@ -19,7 +23,9 @@ public struct RoutingBacklog: Service, Sendable {
         let follower = FeedFollower(database: desk.database, kinds: [.configurationChanged, .stageEntered, .propertyChanged, .archived],
                                     logger: desk.logger) { events in
             await reroute(events)
-            if events.contains(where: Self.mayFreeAnAgent) { await assign() }
+            let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
+            let closed = Set(tickets.pipelines.flatMap(\.stages).filter(\.isClosed).map(\.id))
+            if events.contains(where: { Self.mayFreeAnAgent($0, closedStages: closed) }) { await assign() }
         }
         try? await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -34,11 +40,15 @@ public struct RoutingBacklog: Service, Sendable {
         }
     }
 
-    static func mayFreeAnAgent(_ event: FeedEvent) -> Bool {
+    /// Whether an event may let an agent take a waiting ticket: someone's status, profile, team or
+    /// a channel's rule changed; a ticket closed, was archived or left its owner.
+    static func mayFreeAnAgent(_ event: FeedEvent, closedStages: Set<String>) -> Bool {
         switch event.kind {
         case .configurationChanged: [.routing, .users, .teams, .channels].contains(event.area)
-        case .stageEntered, .archived: event.objectType == ObjectType.tickets.id
-        case .propertyChanged: event.objectType == ObjectType.tickets.id && event.property == Record.ownerProperty
+        case .stageEntered: event.objectType == ObjectType.tickets.id && closedStages.contains(event.newValue ?? "")
+        case .archived: event.objectType == ObjectType.tickets.id
+        case .propertyChanged:
+            event.objectType == ObjectType.tickets.id && event.property == Record.ownerProperty && !(event.oldValue ?? "").isEmpty
         default: false
         }
     }
@@ -60,6 +70,11 @@ public struct RoutingBacklog: Service, Sendable {
     }
 
     func assign() async {
+        guard passing.withLockedValue({ running in
+            defer { running = true }
+            return !running
+        }) else { return }
+        defer { passing.withLockedValue { $0 = false } }
         do {
             let assigned = try await desk.routing.assignWaiting()
             if assigned > 0 { desk.logger.info("Routing gave out \(assigned) waiting tickets") }

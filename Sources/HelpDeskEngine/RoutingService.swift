@@ -100,36 +100,37 @@ public struct RoutingService: Sendable {
     }
 
     /// Gives out the tickets routing left waiting, oldest first, to agents who can take them now
-    /// (back from away, in their hours, with room under their capacity); returns how many went
-    /// out. Each ticket is its own transaction and is checked again under its lock, so servers
-    /// doing this at once give each ticket once.
+    /// (back from away, at work, with room under their capacity); returns how many went out.
+    /// Each ticket is its own transaction and is checked again under its lock, so servers doing
+    /// this at once give each ticket once. Once a ticket finds nobody, the others that wait for the
+    /// same (channel, work type, skills) are passed over until the next pass, so a backlog that
+    /// nobody can take yet costs one try per kind, and never holds back the tickets behind it.
     public func assignWaiting() async throws -> Int {
-        let waiting = try await desk.database.read { try await $0.waitingTickets(limit: Self.backlogBatch) }
-        guard !waiting.isEmpty else { return 0 }
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         var assigned = 0
-        var missed = 0
-        for (ticketID, channelID) in waiting {
-            switch try await assign(waiting: ticketID, channelID: channelID, tickets: tickets) {
-            case .given:
-                assigned += 1
-                missed = 0
-            case .noLongerWaiting:
-                continue
-            case .stillWaiting:
-                missed += 1
-                // Many in a row found nobody: the agents who came back, if any, are full or lack
-                // what these tickets need. A night's backlog is not weighed again on every event.
-                if missed == Self.backlogMisses { break }
+        var nobodyFor = Set<String>()
+        var after: StoreSession.WaitingTicket?
+        while true {
+            let page = try await desk.database.read { [after] in try await $0.waitingTickets(after: after, limit: Self.backlogPage) }
+            for waiting in page where !nobodyFor.contains(waiting.waitingFor) {
+                do {
+                    switch try await assign(waiting: waiting.ticketID, channelID: waiting.channelID, tickets: tickets) {
+                    case .given: assigned += 1
+                    case .noLongerWaiting: break
+                    case .stillWaiting: nobodyFor.insert(waiting.waitingFor)
+                    }
+                } catch {
+                    // One ticket that cannot be handled now must not stop the others behind it.
+                    desk.logger.error("Could not give out waiting ticket \(waiting.ticketID): \(error)")
+                }
             }
+            guard page.count == Self.backlogPage, let last = page.last else { return assigned }
+            after = last
         }
-        return assigned
     }
 
-    /// The oldest waiting tickets looked at in one pass; the next pass takes the rest.
-    static let backlogBatch = 500
-    /// Tickets in a row that found nobody, after which a pass stops.
-    static let backlogMisses = 25
+    /// Waiting tickets read at a time.
+    static let backlogPage = 500
 
     /// What became of one waiting ticket in a pass.
     private enum Backlog {
@@ -161,7 +162,15 @@ public struct RoutingService: Sendable {
             }
             let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channelID, contactOwnerID: contactOwner,
                                                     session: session)
-            guard let owner = decision.ownerID else { return .stillWaiting }
+            guard let owner = decision.ownerID else {
+                guard decision.isWaiting else {
+                    // Nobody the rule names could ever take it as things stand (no seat, no skill):
+                    // it leaves the backlog, with the decision that says why.
+                    try await routing.record(decision, ticketID: ticketID, channelID: channelID, session: session)
+                    return .noLongerWaiting
+                }
+                return .stillWaiting
+            }
             var change = [Record.ownerProperty: owner]
             if let team = decision.teamID { change[Record.teamProperty] = team }
             let write: RecordWrite
@@ -194,7 +203,8 @@ public struct RoutingService: Sendable {
             else { return false }
             let roster = try await desk.routingRoster.snapshot(session: session)
             if let agent = roster.agent(owner, at: now) {
-                guard agent.candidate(workType: WorkType(source: ticket.properties["source_type"]), required: [], availableOnly: true).excluded != nil
+                guard agent.candidate(workType: WorkType(source: ticket.properties["source_type"]), required: [],
+                                      availableOnly: rule.availableOnly).excluded != nil
                 else { return false }
             }
             var contactOwner: String?

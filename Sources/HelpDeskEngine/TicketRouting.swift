@@ -63,7 +63,7 @@ package struct TicketRouting {
         let roster = try await roster.snapshot(session: session)
         var agents = self.agents(named: rule, contactOwnerID: nil, roster: roster)
         try await countLoads(of: &agents, rule: rule, ticket: ["source_type": Channel.Kind.call.ticketSource], session: session)
-        let last = rule.distribution == .roundRobin ? try await session.lockedRotation(channelID: channelID) : nil
+        let last = rule.distribution == .roundRobin ? try await session.rotation(channelID: channelID) : nil
         var generator = SystemRandomNumberGenerator()
         return RoutingDecision.ringOrder(rule: rule, agents: agents, teams: roster.teams, lastInRotation: last, using: &generator)
             .compactMap { roster.profiles[$0]?.phone }

@@ -374,6 +374,7 @@ enum Migrations {
         // Tickets routing left waiting for an agent to come back or have room, given out oldest first.
         [
             "ALTER TABLE routing_decisions ADD COLUMN waiting {INT} NOT NULL DEFAULT 0",
+            "ALTER TABLE routing_decisions ADD COLUMN waiting_for TEXT",
             "CREATE INDEX routing_decisions_waiting ON routing_decisions (decided_at, ticket_id) WHERE waiting = 1",
         ],
         // A6: a team's office hours and holidays (the help desk's are an account setting).

@@ -98,6 +98,13 @@ extension StoreSession {
             .decode(column: "last_user_id", as: String.self)
     }
 
+    /// The agent a channel's round robin gave its last ticket, as committed (no lock: for who a
+    /// call rings, not for who gets a ticket).
+    package func rotation(channelID: String) async throws -> String? {
+        try await sql.raw("SELECT last_user_id FROM routing_rotations WHERE channel_id = \(bind: channelID)").first()?
+            .decode(column: "last_user_id", as: String.self)
+    }
+
     package func advanceRotation(channelID: String, to userID: String, now: Timestamp) async throws {
         try await sql.raw("""
             INSERT INTO routing_rotations (channel_id, last_user_id, updated_at) VALUES (\(bind: channelID), \(bind: userID), \(bind: now.millisecondsSince1970))
@@ -108,21 +115,36 @@ extension StoreSession {
     package func saveRoutingDecision(_ decision: RoutingDecision, ticketID: String, channelID: String, at time: Timestamp) async throws {
         let id = try StoreError.rowID(ticketID, of: "routing_decisions")
         try await sql.raw("""
-            INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at, waiting)
+            INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at, waiting, waiting_for)
             VALUES (\(bind: id), \(bind: channelID), \(bind: try Self.encoded(decision)), \(bind: time.millisecondsSince1970),
-                    \(bind: decision.isWaiting ? 1 : 0))
+                    \(bind: decision.isWaiting ? 1 : 0), \(bind: decision.isWaiting ? channelID + " " + decision.waitingFor : nil))
             ON CONFLICT (ticket_id) DO UPDATE SET channel_id = excluded.channel_id, decision = excluded.decision,
-                decided_at = excluded.decided_at, waiting = excluded.waiting
+                decided_at = excluded.decided_at, waiting = excluded.waiting, waiting_for = excluded.waiting_for
             """).run()
     }
 
-    /// Tickets routing left waiting (`RoutingDecision.isWaiting`), oldest first; some may have been
-    /// taken or closed since (see `stopWaiting`).
-    package func waitingTickets(limit: Int) async throws -> [(ticketID: String, channelID: String)] {
-        try await sql.raw("""
-            SELECT ticket_id, channel_id FROM routing_decisions WHERE waiting = 1 ORDER BY decided_at, ticket_id LIMIT \(bind: limit)
-            """).all().map { row in
-            (String(try row.decode(column: "ticket_id", as: Int64.self)), try row.decode(column: "channel_id", as: String.self))
+    /// A ticket routing left waiting, with what it waits for (its channel, work type and skills:
+    /// tickets that wait for the same find nobody together).
+    package struct WaitingTicket: Sendable {
+        package var ticketID: String
+        package var channelID: String
+        package var waitingFor: String
+        package var decidedAt: Int64
+    }
+
+    /// Tickets routing left waiting (`RoutingDecision.isWaiting`), oldest first, after `after`
+    /// (the last one of the previous page); some may have been taken or closed since.
+    package func waitingTickets(after: WaitingTicket?, limit: Int) async throws -> [WaitingTicket] {
+        var query: SQLQueryString = "SELECT ticket_id, channel_id, waiting_for, decided_at FROM routing_decisions WHERE waiting = 1"
+        if let after, let id = Int64(after.ticketID) {
+            query += " AND (decided_at > \(bind: after.decidedAt) OR (decided_at = \(bind: after.decidedAt) AND ticket_id > \(bind: id)))"
+        }
+        query += " ORDER BY decided_at, ticket_id LIMIT \(bind: limit)"
+        return try await sql.raw(query).all().map { row in
+            WaitingTicket(ticketID: String(try row.decode(column: "ticket_id", as: Int64.self)),
+                          channelID: try row.decode(column: "channel_id", as: String.self),
+                          waitingFor: try row.decode(column: "waiting_for", as: String?.self) ?? "",
+                          decidedAt: try row.decode(column: "decided_at", as: Int64.self))
         }
     }
 

@@ -390,4 +390,33 @@ final class RoutingTests: XCTestCase {
             XCTAssertEqual(why?.decision.workType, .messages)
         }
     }
+
+    func testA6ABacklogNobodyCanTakeYetDoesNotHoldBackTheTicketsBehindIt() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk, agents: 2) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: [ids[0]]) }
+            let (first, second) = (setup.agents[0], setup.agents[1])
+            let other = try await desk.channels.create(ChannelDraft(kind: .custom, address: "other"), by: setup.admin)
+            _ = try await desk.routing.setRule(RoutingRule(assignment: .usersAndTeams, userIDs: [second.user.id]), channelID: other.id,
+                                               by: setup.admin)
+            _ = try await desk.routing.setStatus(.away, by: first)
+            _ = try await desk.routing.setStatus(.away, by: second)
+            var waiting: [String] = []
+            for n in 0..<30 { waiting.append(try await Self.message(setup, from: "+336100000\(n < 10 ? "0" : "")\(n)").ticketID) }
+            let late = try await desk.channelMessages.publish(CustomerMessage(customerAddress: "+33620000000", text: "Hello"),
+                                                              channelID: other.id, by: setup.admin).receipt.ticketID
+            _ = try await desk.routing.setStatus(.available, by: second)
+            let given = try await desk.routing.assignWaiting()
+            XCTAssertEqual(given, 1, "the thirty older tickets wait for the first agent; the one behind them goes out")
+            let ticket = try await desk.records.read(type: "tickets", ids: [try XCTUnwrap(late)], options: ReadOptions(properties: ["hubspot_owner_id"]),
+                                                     by: setup.admin)
+            XCTAssertEqual(ticket.first?.record.properties["hubspot_owner_id"], second.user.id)
+
+            try await desk.people.deactivate(id: first.user.id, by: setup.admin)
+            let none = try await desk.routing.assignWaiting()
+            XCTAssertEqual(none, 0)
+            let why = try await desk.routing.explanation(ticketID: waiting[0], by: setup.admin)?.sentence
+            XCTAssertEqual(why, "Left unassigned: none of the rule's agents could take it. Left out: Agent 1 (deactivated).",
+                           "with its only agent gone, the ticket no longer waits, and says why")
+        }
+    }
 }
