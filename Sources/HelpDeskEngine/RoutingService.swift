@@ -155,11 +155,8 @@ public struct RoutingService: Sendable {
                 try await session.stopWaiting(ticketID: ticketID)
                 return .noLongerWaiting
             }
-            var contactOwner: String?
-            if rule.assignment == .contactOwner,
-               let contact = try await session.conversations(ticketID: ticketID, limit: 1).first?.contactID.flatMap({ Int64($0) }) {
-                contactOwner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
-            }
+            let contact = rule.assignment == .contactOwner ? try await session.conversations(ticketID: ticketID, limit: 1).first?.contactID : nil
+            let contactOwner = try await routing.contactOwner(rule, contactID: contact, session: session)
             let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channelID, contactOwnerID: contactOwner,
                                                     session: session)
             guard let owner = decision.ownerID else {
@@ -171,17 +168,7 @@ public struct RoutingService: Sendable {
                 }
                 return .stillWaiting
             }
-            var change = [Record.ownerProperty: owner]
-            if let team = decision.teamID { change[Record.teamProperty] = team }
-            let write: RecordWrite
-            do {
-                write = try RecordWrite.update(ticket.properties, with: change, schema: tickets, now: now)
-            } catch let error as RecordInputError {
-                throw HelpDeskError.invalidInput(error)
-            }
-            try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
-                                          session: session)
-            try await routing.record(decision, ticketID: ticketID, channelID: channelID, session: session)
+            try await routing.give(ticket, decision, channelID: channelID, session: session)
             return .given
         }
     }
@@ -207,23 +194,10 @@ public struct RoutingService: Sendable {
                                       availableOnly: rule.availableOnly).excluded != nil
                 else { return false }
             }
-            var contactOwner: String?
-            if rule.assignment == .contactOwner, let contact = conversation.contactID.flatMap({ Int64($0) }) {
-                contactOwner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
-            }
+            let contactOwner = try await routing.contactOwner(rule, contactID: conversation.contactID, session: session)
             let decision = try await routing.decide(rule, ticket: ticket.properties, channelID: channel.id, contactOwnerID: contactOwner,
                                                     session: session)
-            var change = [Record.ownerProperty: decision.ownerID ?? ""]
-            if let team = decision.teamID { change[Record.teamProperty] = team }
-            let write: RecordWrite
-            do {
-                write = try RecordWrite.update(ticket.properties, with: change, schema: tickets, now: now)
-            } catch let error as RecordInputError {
-                throw HelpDeskError.invalidInput(error)
-            }
-            try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
-                                          session: session)
-            try await routing.record(decision, ticketID: ticketID, channelID: channel.id, session: session)
+            try await routing.give(ticket, decision, channelID: channel.id, session: session)
             return decision.ownerID != owner
         }
     }

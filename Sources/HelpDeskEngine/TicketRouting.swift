@@ -46,14 +46,33 @@ package struct TicketRouting {
     func route(_ properties: inout [String: String], on channel: Channel, contactID: String?,
                session: StoreSession) async throws -> RoutingDecision? {
         guard let rule = channel.settings.routing else { return nil }
-        var owner: String?
-        if rule.assignment == .contactOwner, let contact = contactID.flatMap({ Int64($0) }) {
-            owner = try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
-        }
+        let owner = try await contactOwner(rule, contactID: contactID, session: session)
         let decision = try await decide(rule, ticket: properties, channelID: channel.id, contactOwnerID: owner, session: session)
         if let owner = decision.ownerID { properties[Record.ownerProperty] = owner }
         if let team = decision.teamID { properties[Record.teamProperty] = team }
         return decision
+    }
+
+    /// The owner of a ticket's contact, when the rule prefers it.
+    func contactOwner(_ rule: RoutingRule, contactID: String?, session: StoreSession) async throws -> String? {
+        guard rule.assignment == .contactOwner, let contact = contactID.flatMap({ Int64($0) }) else { return nil }
+        return try await session.records(type: .contacts, ids: [contact]).first?.properties[Record.ownerProperty]
+    }
+
+    /// Gives an existing ticket the owner (none when the decision has none) and team a decision
+    /// names, with the change's events, and keeps the decision.
+    func give(_ ticket: Record, _ decision: RoutingDecision, channelID: String, session: StoreSession) async throws {
+        var change = [Record.ownerProperty: decision.ownerID ?? ""]
+        if let team = decision.teamID { change[Record.teamProperty] = team }
+        let write: RecordWrite
+        do {
+            write = try RecordWrite.update(ticket.properties, with: change, schema: tickets, now: now)
+        } catch {
+            throw HelpDeskError.invalidInput(error)
+        }
+        try await RecordService.apply([(ticket, write)], schema: tickets, actor: Caller.systemUserID, source: "ROUTING", now: now,
+                                      session: session)
+        try await record(decision, ticketID: ticket.id, channelID: channelID, session: session)
     }
 
     /// A8: the numbers a call on this channel rings, in order (see `RoutingDecision.ringOrder`):
