@@ -24,6 +24,8 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         public var missingSkills: [Skill]?
         /// With `atCapacity`: their limit for this work type.
         public var capacity: Int?
+        /// With `atCapacity`: all their open tickets of the work type, whenever assigned.
+        public var openTickets: Int?
 
         public init(userID: String, load: Int? = nil, excluded: Exclusion? = nil) {
             self.userID = userID
@@ -40,6 +42,9 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         public var withinWorkingHours: Bool
         /// See `Candidate.load`: `nil` until counted.
         public var load: Int?
+        /// All their open tickets of the work type, whenever assigned: what a capacity limits.
+        /// `nil` until counted (then `load` stands in).
+        public var openTickets: Int?
         /// When the latest of their open tickets of the work type was assigned: among equal loads,
         /// the agent who waited longest goes first.
         public var latestAssignment: Timestamp?
@@ -234,9 +239,10 @@ extension RoutingDecision.Agent {
         } else if !missing.isEmpty {
             found.excluded = .missingSkills
             found.missingSkills = missing
-        } else if let capacity, let load, load >= capacity {
+        } else if let capacity, let open = openTickets ?? load, open >= capacity {
             found.excluded = .atCapacity
             found.capacity = capacity
+            found.openTickets = open
         }
         return found
     }

@@ -75,7 +75,7 @@ extension RoutingDecision {
         case .away?: "away"
         case .outsideWorkingHours?: "outside working hours"
         case .missingSkills?: "lacks " + (candidate.missingSkills ?? []).map(names.skill).joined(separator: " and ")
-        case .atCapacity?: "at capacity, \(candidate.load ?? 0) of \(candidate.capacity ?? 0) \(workType.title)"
+        case .atCapacity?: "at capacity, \(candidate.openTickets ?? candidate.load ?? 0) of \(candidate.capacity ?? 0) \(workType.title)"
         case nil: ""
         }
     }

@@ -5,9 +5,24 @@ public struct Skill: Sendable, Hashable, Codable, Comparable, CustomStringConver
     public var property: String
     public var value: String
 
+    /// A language is kept as its primary subtag in lower case (`FR`, `fr-CA` → `fr`), as mail's
+    /// Content-Language gives it, so that an agent's "French" skill meets every French ticket.
     public init(property: String, value: String) {
         self.property = property
-        self.value = value
+        self.value = property == Self.languageProperty ? Self.primaryLanguage(value) : value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(property: try container.decode(String.self, forKey: .property), value: try container.decode(String.self, forKey: .value))
+    }
+
+    /// The ticket property that holds its language.
+    public static let languageProperty = "hs_language"
+
+    static func primaryLanguage(_ tag: String) -> String {
+        let primary = tag.prefix { $0 != "-" && $0 != "_" }
+        return primary.isEmpty ? tag : primary.lowercased()
     }
 
     /// Reads `property=value`.

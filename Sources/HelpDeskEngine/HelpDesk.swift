@@ -158,6 +158,7 @@ public final class HelpDesk: Sendable {
             where try await session.pipelines(objectType: pipeline.objectType, includeArchived: true).isEmpty {
                 try await session.savePipeline(pipeline)
             }
+            try await session.syncOpenTicketStages()
         }
     }
 }

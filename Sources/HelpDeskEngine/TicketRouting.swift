@@ -21,8 +21,9 @@ package struct TicketRouting {
         self.init(tickets: tickets, roster: desk.routingRoster, now: now)
     }
 
-    /// A5: a ticket counts toward its owner's load for this long after they got it.
-    static let loadWindowMilliseconds: Int64 = 30 * 24 * 60 * 60 * 1000
+    /// A5: a ticket counts toward its owner's load for 30 days after the day they got it (UTC
+    /// days: the counts the store keeps are per day).
+    static let loadWindowDays: Int64 = 30
 
     /// The decision for a new ticket with these properties on this channel.
     package func decide(_ rule: RoutingRule, ticket: [String: String], channelID: String, contactOwnerID: String?,
@@ -111,12 +112,11 @@ package struct TicketRouting {
         let counted = agents.values.filter {
             $0.candidate(workType: workType, required: required, availableOnly: rule.availableOnly).excluded == nil
         }.map(\.user.id)
-        let openStages = tickets.pipelines.flatMap(\.stages).filter { !$0.isClosed }.map(\.id)
-        let loads = try await session.routingLoads(
-            userIDs: counted, workType: workType, openStages: openStages,
-            since: Timestamp(millisecondsSince1970: now.millisecondsSince1970 - Self.loadWindowMilliseconds))
+        let today = now.millisecondsSince1970 / (24 * 60 * 60 * 1000)
+        let loads = try await session.routingLoads(userIDs: counted, workType: workType, firstDay: today - Self.loadWindowDays)
         for id in counted {
-            agents[id]?.load = loads[id]?.count ?? 0
+            agents[id]?.load = loads[id]?.recent ?? 0
+            agents[id]?.openTickets = loads[id]?.open ?? 0
             agents[id]?.latestAssignment = loads[id]?.latest
         }
     }

@@ -259,7 +259,7 @@ enum OpenAPIDocument {
             "assignment": string, "distribution": string, "workType": string, "availableOnly": boolean,
             "requiredSkills": reference("Skill[]"), "contactOwnerId": string,
             "candidates": array(object(["userId": string, "load": integer, "excluded": string, "missingSkills": reference("Skill[]"),
-                                        "capacity": integer], required: ["userId"])),
+                                        "capacity": integer, "openTickets": integer], required: ["userId"])),
             "named": integer, "leftOut": ["type": "object", "additionalProperties": integer],
         ], required: ["ticketId", "channelId", "decidedAt", "sentence", "assignment", "workType", "availableOnly", "requiredSkills",
                       "candidates", "named", "leftOut"]),

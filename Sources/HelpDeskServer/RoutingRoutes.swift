@@ -123,6 +123,7 @@ struct RoutingRoutes {
             var excluded: String?
             var missingSkills: [AgentJSON.SkillJSON]?
             var capacity: Int?
+            var openTickets: Int?
         }
 
         var ticketId: String
@@ -161,7 +162,7 @@ struct RoutingRoutes {
             leftOut = Dictionary(uniqueKeysWithValues: decision.leftOut.map { ($0.key.rawValue, $0.value) })
             candidates = decision.candidates.map {
                 CandidateJSON(userId: $0.userID, load: $0.load, excluded: $0.excluded?.rawValue, missingSkills: $0.missingSkills.map(skills),
-                              capacity: $0.capacity)
+                              capacity: $0.capacity, openTickets: $0.openTickets)
             }
         }
     }

@@ -21,6 +21,7 @@ extension StoreSession {
             VALUES (\(bind: pipeline.objectType), \(bind: pipeline.id), \(bind: json), \(bind: pipeline.archived ? 1 : 0))
             ON CONFLICT (object_type, id) DO UPDATE SET definition = excluded.definition, archived = excluded.archived
             """).run()
+        if pipeline.objectType == ObjectType.tickets.id { try await syncOpenTicketStages() }
     }
 
     package func customObjectTypes(includeArchived: Bool = false) async throws -> [ObjectType] {

@@ -384,7 +384,57 @@ enum Migrations {
                 team_id {INT} PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE, hours TEXT NOT NULL, updated_at {INT} NOT NULL)
             """,
         ],
+        // A5: each agent's open tickets counted as they change, per work type and day of
+        // assignment, so a decision reads one row per agent and day instead of their tickets.
+        // Which statuses are open is copied from the ticket pipelines (`syncOpenTicketStages`),
+        // which also fills the counts the first time.
+        [
+            "CREATE TABLE open_ticket_stages (stage TEXT PRIMARY KEY)",
+            """
+            CREATE TABLE agent_loads (
+                owner_id TEXT NOT NULL, work_type TEXT NOT NULL, assigned_day {INT} NOT NULL, open_tickets {INT} NOT NULL,
+                latest_assigned_at {INT} NOT NULL, PRIMARY KEY (owner_id, work_type, assigned_day)) {WITHOUTROWID}
+            """,
+            "{LOADFUNCTION}",
+            "{LOADINSERT}",
+            "{LOADUPDATE}",
+            "{LOADDELETE}",
+        ],
     ]
+
+    /// What the load triggers say of a row, as `old` or `new`: whether it counts, and its bucket.
+    private static func loadCounts(_ row: String) -> String {
+        """
+        \(row).owner_id IS NOT NULL AND \(row).work_type IS NOT NULL AND \(row).archived = 0
+            AND \(row).stage IN (SELECT stage FROM open_ticket_stages)
+        """
+    }
+
+    private static func loadAdd(_ row: String, dialect: Database.Dialect) -> String {
+        let latest = dialect == .sqlite ? "MAX" : "GREATEST"
+        return """
+            INSERT INTO agent_loads (owner_id, work_type, assigned_day, open_tickets, latest_assigned_at)
+            SELECT \(row).owner_id, \(row).work_type, COALESCE(\(row).assigned_at, 0) / 86400000, 1, COALESCE(\(row).assigned_at, 0)
+            WHERE \(loadCounts(row))
+            ON CONFLICT (owner_id, work_type, assigned_day) DO UPDATE SET open_tickets = agent_loads.open_tickets + 1,
+                latest_assigned_at = \(latest)(agent_loads.latest_assigned_at, excluded.latest_assigned_at);
+            """
+    }
+
+    private static func loadRemove(_ row: String) -> String {
+        let bucket = """
+            owner_id = \(row).owner_id AND work_type = \(row).work_type AND assigned_day = COALESCE(\(row).assigned_at, 0) / 86400000
+            """
+        return """
+            UPDATE agent_loads SET open_tickets = open_tickets - 1 WHERE \(bucket) AND \(loadCounts(row));
+            DELETE FROM agent_loads WHERE \(bucket) AND open_tickets <= 0;
+            """
+    }
+
+    private static let loadColumnsChanged = """
+        old.owner_id IS NOT new.owner_id OR old.work_type IS NOT new.work_type OR old.archived <> new.archived
+            OR old.stage IS NOT new.stage OR old.assigned_at IS NOT new.assigned_at
+        """
 
     /// The rank of a stored ticket's priority, as `TicketPriority` gives it, from its value in SQL.
     static func rankOfPriority(_ value: String) -> String {
@@ -435,6 +485,13 @@ enum Migrations {
                         INSERT INTO record_search (rowid, search_text) VALUES (new.id, new.search_text);
                     END
                     """,
+                "{LOADFUNCTION}": "",
+                "{LOADINSERT}": "CREATE TRIGGER records_load_insert AFTER INSERT ON records BEGIN \(loadAdd("new", dialect: .sqlite)) END",
+                "{LOADUPDATE}": """
+                    CREATE TRIGGER records_load_update AFTER UPDATE OF owner_id, work_type, archived, stage, assigned_at ON records
+                    WHEN \(loadColumnsChanged) BEGIN \(loadRemove("old")) \(loadAdd("new", dialect: .sqlite)) END
+                    """,
+                "{LOADDELETE}": "CREATE TRIGGER records_load_delete AFTER DELETE ON records BEGIN \(loadRemove("old")) END",
             ]
         case .postgres:
             words = [
@@ -447,6 +504,21 @@ enum Migrations {
                 "{SEARCHINDEX}": "CREATE INDEX records_search ON records USING GIN (search_vector)",
                 "{SEARCHINSERT}": "", "{SEARCHUPDATE}": "",
                 "{PEOPLESEARCHINDEX}": "", "{PEOPLESEARCHINSERT}": "", "{PEOPLESEARCHUPDATE}": "", "{PEOPLESEARCHFILL}": "",
+                "{LOADFUNCTION}": """
+                    CREATE FUNCTION records_count_load() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP <> 'INSERT' THEN \(loadRemove("OLD")) END IF;
+                        IF TG_OP <> 'DELETE' THEN \(loadAdd("NEW", dialect: .postgres)) END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                "{LOADINSERT}": "CREATE TRIGGER records_load_insert AFTER INSERT ON records FOR EACH ROW EXECUTE FUNCTION records_count_load()",
+                "{LOADUPDATE}": """
+                    CREATE TRIGGER records_load_update AFTER UPDATE OF owner_id, work_type, archived, stage, assigned_at ON records
+                    FOR EACH ROW WHEN (\(loadColumnsChanged.replacingOccurrences(of: " IS NOT ", with: " IS DISTINCT FROM ")))
+                    EXECUTE FUNCTION records_count_load()
+                    """,
+                "{LOADDELETE}": "CREATE TRIGGER records_load_delete AFTER DELETE ON records FOR EACH ROW EXECUTE FUNCTION records_count_load()",
             ]
         }
         var result = statement

@@ -70,24 +70,58 @@ extension StoreSession {
 
     static let officeHoursSetting = "office_hours"
 
-    /// A5: each user's open tickets of a work type assigned to them since a moment, with when the
-    /// latest of them was assigned. Users with none are left out.
-    package func routingLoads(userIDs: [String], workType: WorkType, openStages: [String], since: Timestamp) async throws
-        -> [String: (count: Int, latest: Timestamp)] {
-        guard !userIDs.isEmpty, !openStages.isEmpty else { return [:] }
+    /// An agent's open tickets of one work type, as routing weighs them (A5 and capacity).
+    package struct AgentLoad: Sendable {
+        /// Those assigned to them on or after the day the load window starts.
+        package var recent: Int
+        /// All of them, whenever assigned: what a capacity limits.
+        package var open: Int
+        /// When the latest of them was assigned.
+        package var latest: Timestamp
+    }
+
+    /// Each user's open tickets of a work type, from the counts the database keeps as tickets
+    /// change; `recent` counts those assigned on or after `firstDay` (days since 1970, UTC).
+    /// Users with none are left out.
+    package func routingLoads(userIDs: [String], workType: WorkType, firstDay: Int64) async throws -> [String: AgentLoad] {
+        guard !userIDs.isEmpty else { return [:] }
         let rows = try await sql.raw("""
-            SELECT owner_id, COUNT(*) AS n, MAX(assigned_at) AS latest FROM records
-            WHERE owner_id IN (\(binds: userIDs)) AND work_type = \(bind: workType.rawValue) AND archived = 0
-                AND stage IN (\(binds: openStages)) AND assigned_at >= \(bind: since.millisecondsSince1970)
+            SELECT owner_id, CAST(SUM(open_tickets) AS BIGINT) AS open,
+                CAST(SUM(CASE WHEN assigned_day >= \(bind: firstDay) THEN open_tickets ELSE 0 END) AS BIGINT) AS recent,
+                MAX(latest_assigned_at) AS latest
+            FROM agent_loads WHERE work_type = \(bind: workType.rawValue) AND owner_id IN (\(binds: userIDs))
             GROUP BY owner_id
             """).all()
-        var loads: [String: (count: Int, latest: Timestamp)] = [:]
+        var loads: [String: AgentLoad] = [:]
+        loads.reserveCapacity(rows.count)
         for row in rows {
-            loads[try row.decode(column: "owner_id", as: String.self)] = (
-                try row.decode(column: "n", as: Int.self),
-                Timestamp(millisecondsSince1970: try row.decode(column: "latest", as: Int64.self)))
+            loads[try row.decode(column: "owner_id", as: String.self)] = AgentLoad(
+                recent: try row.decode(column: "recent", as: Int.self), open: try row.decode(column: "open", as: Int.self),
+                latest: Timestamp(millisecondsSince1970: try row.decode(column: "latest", as: Int64.self)))
         }
         return loads
+    }
+
+    /// Tells the load counts which ticket statuses are open (those of ticket pipelines in use
+    /// that are not closed); when that changed (a status added, closed or reopened, and on the
+    /// first start) counts every agent's tickets again.
+    package func syncOpenTicketStages() async throws {
+        try await lock("open-ticket-stages")
+        let stages = Set(try await pipelines(objectType: ObjectType.tickets.id).flatMap(\.stages).filter { !$0.isClosed }.map(\.id))
+        let stored = Set(try await sql.raw("SELECT stage FROM open_ticket_stages").all()
+            .map { try $0.decode(column: "stage", as: String.self) })
+        guard stored != stages else { return }
+        try await sql.raw("DELETE FROM open_ticket_stages").run()
+        for stage in stages.sorted() {
+            try await sql.raw("INSERT INTO open_ticket_stages (stage) VALUES (\(bind: stage))").run()
+        }
+        try await sql.raw("DELETE FROM agent_loads").run()
+        try await sql.raw("""
+            INSERT INTO agent_loads (owner_id, work_type, assigned_day, open_tickets, latest_assigned_at)
+            SELECT owner_id, work_type, COALESCE(assigned_at, 0) / 86400000, COUNT(*), MAX(COALESCE(assigned_at, 0)) FROM records
+            WHERE owner_id IS NOT NULL AND work_type IS NOT NULL AND archived = 0 AND stage IN (SELECT stage FROM open_ticket_stages)
+            GROUP BY owner_id, work_type, COALESCE(assigned_at, 0) / 86400000
+            """).run()
     }
 
     /// The agent a channel's round robin gave its last ticket, locked until the transaction ends

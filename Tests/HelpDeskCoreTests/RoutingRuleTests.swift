@@ -1,3 +1,4 @@
+import Foundation
 import HelpDeskCore
 import XCTest
 
@@ -151,6 +152,17 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertEqual(decide(rule, ticket: [:], agents: [agent("3")]).ownerID, "3", "a ticket without those properties needs no skill")
     }
 
+    func testA7LanguageSkillsMatchWhateverTheirCaseOrRegion() throws {
+        let rule = RoutingRule(assignment: .usersAndTeams, userIDs: ["1", "2"], skillProperties: ["hs_language"])
+        let typed = try JSONDecoder().decode(Skill.self, from: Data(#"{"property": "hs_language", "value": "FR"}"#.utf8))
+        let decision = decide(rule, ticket: ["source_type": "EMAIL", "hs_language": "fr-CA"], agents: [
+            agent("1", load: 4, skills: [typed]), agent("2", load: 0, skills: [Skill(property: "hs_language", value: "de")]),
+        ])
+        XCTAssertEqual(decision.ownerID, "1", "FR, as an admin typed it, speaks a Canadian customer's French")
+        XCTAssertEqual(decision.requiredSkills, [Skill(property: "hs_language", value: "fr")])
+        XCTAssertEqual(Skill(property: "hs_ticket_category", value: "Billing").value, "Billing", "other values are kept as given")
+    }
+
     func testA9OnlySeatedAgentsWithHelpDeskAccessAreCandidates() {
         let rule = RoutingRule(assignment: .usersAndTeams, userIDs: ["1", "2", "3", "4", "5"])
         let decision = decide(rule, agents: [
@@ -168,6 +180,11 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertTrue(decision.sentence(names).hasSuffix("Left out: U1 (at capacity, 3 of 3 email and other tickets)."), decision.sentence(names))
         XCTAssertNil(agent("1", load: nil, capacity: [.email: 0]).candidate(workType: .email, required: [], availableOnly: true).excluded,
                      "capacity is checked once the load is counted")
+        var veteran = agent("1", load: 1, capacity: [.email: 3])
+        veteran.openTickets = 3
+        let full = veteran.candidate(workType: .email, required: [], availableOnly: true)
+        XCTAssertEqual(full.excluded, .atCapacity, "a capacity limits every open ticket, also those assigned over 30 days ago")
+        XCTAssertEqual(full.openTickets, 3)
     }
 
     func testA3RulesAreCheckedAgainstUsersTeamsAndProperties() throws {

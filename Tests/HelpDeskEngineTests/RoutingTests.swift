@@ -129,6 +129,36 @@ final class RoutingTests: XCTestCase {
         }
     }
 
+    func testA5LoadFollowsTheStatusesThePipelineCallsOpenAndCapacityCountsEveryOpenTicket() async throws {
+        let clock = Clock()
+        try await TestDatabases.each(clock: { clock.read() }) { desk in
+            let setup = try await setUp(desk, agents: 2) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
+            let (one, two) = (setup.agents[0].user.id, setup.agents[1].user.id)
+            func chats(_ count: Int, owner: String, stage: String) async throws {
+                _ = try await desk.records.create(type: "tickets", (0..<count).map { n in
+                    RecordInput(properties: ["subject": "Chat \(n)", "hs_pipeline": "0", "hs_pipeline_stage": stage,
+                                             "source_type": "CHAT", "hubspot_owner_id": owner])
+                }, by: setup.admin)
+            }
+            try await chats(3, owner: one, stage: "1")
+            clock.advance(days: 31)
+            try await chats(2, owner: two, stage: "2")
+            _ = try await desk.routing.setProfile(RoutingProfile(capacity: [.messages: 3]), userID: one, by: setup.admin)
+            let (first, owner) = try await Self.message(setup, from: "+33600000011")
+            XCTAssertEqual(owner, two, "agent 1's three old chats are out of the 30 days, yet fill a capacity of three")
+            let decision = try await desk.routing.explanation(ticketID: first, by: setup.admin)?.decision
+            XCTAssertEqual(decision?.candidates.map(\.excluded), [.atCapacity, nil])
+            XCTAssertEqual(decision?.candidates.first?.openTickets, 3)
+
+            _ = try await desk.routing.setProfile(RoutingProfile(), userID: one, by: setup.admin)
+            _ = try await desk.pipelines.updateStage(type: "tickets", pipelineID: "0", stageID: "2", label: nil, displayOrder: nil,
+                                                     metadata: ["ticketState": "CLOSED"], replace: false, by: setup.admin)
+            let (second, _) = try await Self.message(setup, from: "+33600000012")
+            let loads = try await desk.routing.explanation(ticketID: second, by: setup.admin)?.decision.candidates.map(\.load)
+            XCTAssertEqual(loads, [0, 1], "once status 2 closes tickets, agent 2's two chats in it no longer count")
+        }
+    }
+
     func testA4RoundRobinGivesEveryAgentTheSameCountWhenTicketsArriveTogetherOnTwoServers() async throws {
         try await TestDatabases.eachLocation { location in
             let first = try await HelpDesk.open(location, logger: TestDatabases.logger)
