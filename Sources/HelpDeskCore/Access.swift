@@ -15,6 +15,8 @@ public enum Access {
         case readOwners
         /// Reading and answering conversations: the inbox and tickets' threads.
         case workConversations
+        /// Choosing how everyone is notified until they choose themselves (A10).
+        case setNotificationDefaults
     }
 
     /// Whether `check` lets the user do it, for showing or hiding what they may not use.
@@ -51,6 +53,8 @@ public enum Access {
             }
         case .readOwners:
             return
+        case .setNotificationDefaults:
+            throw AccessDenied(reason: "Setting everyone's notification defaults needs super admin, which \(user.email) does not have.")
         }
     }
 

@@ -35,7 +35,7 @@ public enum ActivityLine {
             return "The conversation was \(new == "CLOSED" ? "closed" : "reopened")"
         case .conversationTrashed: return "\(actor) moved a conversation to the trash"
         case .conversationRestored: return "\(actor) restored a conversation"
-        case .configurationChanged: return nil
+        case .configurationChanged, .notified: return nil
         }
     }
 

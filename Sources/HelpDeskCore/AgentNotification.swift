@@ -1,8 +1,22 @@
-/// A notice for one agent, with where to go: they were mentioned in a comment (R6); later also
-/// assignments and automation's notifications.
+/// A notice for one agent, with where to go (A10): they were mentioned in a comment (R6), a
+/// ticket was assigned to them, a new ticket waits unassigned in their team, a customer replied
+/// on their ticket.
 public struct AgentNotification: Sendable, Hashable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
         case mention = "MENTION"
+        case assigned = "ASSIGNED"
+        case unassignedInTeam = "NEW_UNASSIGNED_IN_TEAM"
+        case customerReply = "CUSTOMER_REPLY"
+
+        /// What a user chooses about, in their words.
+        public var title: String {
+            switch self {
+            case .mention: "Someone mentions me in a comment"
+            case .assigned: "A ticket is assigned to me"
+            case .unassignedInTeam: "A new ticket waits unassigned in one of my teams"
+            case .customerReply: "A customer replies on one of my tickets"
+            }
+        }
     }
 
     public var id: String

@@ -11,7 +11,8 @@ public struct FeedEvent: Sendable, Hashable {
         case restored = "record.restored"
         case associated = "association.added"
         case dissociated = "association.removed"
-        /// A customer's message arrived in a conversation; `newValue` is its id.
+        /// A customer's message arrived in a conversation; `newValue` is its id, `oldValue` is
+        /// `FeedEvent.openedTicket` when the message opened its ticket.
         case messageReceived = "message.received"
         /// An agent sent a message from a conversation; `newValue` is its id.
         case messageSent = "message.sent"
@@ -23,7 +24,12 @@ public struct FeedEvent: Sendable, Hashable {
         case conversationRestored = "conversation.restored"
         /// The account's configuration changed: `property` names the `Area`, `newValue` the item.
         case configurationChanged = "configuration.changed"
+        /// A user was notified (A10): `property` is their id, `newValue` the notification's.
+        case notified = "notification.created"
     }
+
+    /// See `Kind.messageReceived`.
+    public static let openedTicket = "opened-ticket"
 
     /// What part of the configuration a `configurationChanged` event is about.
     public enum Area: String, Sendable, CaseIterable {

@@ -85,12 +85,12 @@ struct Intake {
             subject: incoming.channel.kind == .chat ? conversation.subject : incoming.subject, text: incoming.text,
             html: incoming.html, messageID: incoming.messageID, inReplyTo: incoming.answers.first, isForward: incoming.isForward,
             repliesToForward: found.answersForward, automatic: incoming.automatic, authorID: nil, createdAt: now), attachments: attachments)
+        let openedTicket = opening?.ticket != nil ? conversation.ticketID : nil
         events.append(FeedEvent(
             recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
-            kind: .messageReceived, property: "conversation", newValue: message.id, actor: caller.user.id, source: incoming.source,
-            occurredAt: now))
+            kind: .messageReceived, property: "conversation", oldValue: openedTicket == nil ? nil : FeedEvent.openedTicket,
+            newValue: message.id, actor: caller.user.id, source: incoming.source, occurredAt: now))
         try session.append(events)
-        let openedTicket = opening?.ticket != nil ? conversation.ticketID : nil
         if let template = opening?.acknowledgement, let ticketID = openedTicket {
             try await Acknowledgement.send(template, answering: incoming, ticketID: ticketID, conversation: conversation, now: now,
                                            session: session, logger: logger)

@@ -29,7 +29,7 @@ public struct LiveUpdates: Sendable {
     static let pause: Duration = .milliseconds(100)
     static let kinds: [FeedEvent.Kind] = [
         .created, .propertyChanged, .stageEntered, .archived, .restored, .messageReceived, .messageSent,
-        .conversationOpened, .conversationChanged, .conversationTrashed, .conversationRestored,
+        .conversationOpened, .conversationChanged, .conversationTrashed, .conversationRestored, .notified,
     ]
 
     /// The feed's position now: where a page that just loaded starts.
@@ -99,7 +99,10 @@ public struct LiveUpdates: Sendable {
             }
         }
         let me = caller.user
-        var updates: [Update] = []
+        // A notification is its user's alone (A10).
+        var updates = events.filter { $0.kind == .notified && $0.property == me.id }.map {
+            Update(position: $0.position, kind: $0.kind.rawValue, ticketID: nil, conversationID: nil)
+        }
         for event in ticketEvents {
             if let ticket = event.recordID {
                 // A ticket taken from the user (or their team) is out of their sight now, but their
@@ -121,6 +124,6 @@ public struct LiveUpdates: Sendable {
             updates.append(Update(position: event.position, kind: event.kind.rawValue, ticketID: event.recordID,
                                   conversationID: event.conversationID.map(String.init)))
         }
-        return updates
+        return updates.sorted { $0.position < $1.position }
     }
 }

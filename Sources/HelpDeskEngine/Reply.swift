@@ -292,10 +292,10 @@ extension ConversationService {
                 senderName: author.displayName,
                 to: [], cc: [], subject: "", text: trimmed, html: nil, messageID: nil, inReplyTo: nil, isForward: false,
                 automatic: nil, authorID: author.id, createdAt: now), attachments: attachments)
-            try await session.insertNotifications(mentioned.map {
+            try await NotificationService.deliver(mentioned.map {
                 AgentNotification(id: "", userID: $0.id, kind: .mention, conversationID: conversation.id, messageID: stored.id,
                                   ticketID: conversation.ticketID, actorID: author.id, text: String(trimmed.prefix(280)), createdAt: now)
-            })
+            }, session: session)
             return stored
         }
     }

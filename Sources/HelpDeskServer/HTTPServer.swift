@@ -56,6 +56,7 @@ public enum HTTPServer {
         PropertySettingsRoutes(desk: desk, workspace: pages).register(workspace)
         ChannelSettingsRoutes(desk: desk, workspace: pages, publicURL: publicURL).register(workspace)
         OfficeHoursRoutes(desk: desk, workspace: pages).register(workspace)
+        NotificationPages(desk: desk, workspace: pages).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,
@@ -70,6 +71,7 @@ public enum HTTPServer {
         AssociationRoutes(desk: desk).register(section("crm/v4/objects", "Associations"))
         ConversationRoutes(desk: desk).register(section("conversations/v3/conversations", "Conversations"))
         NotificationRoutes(desk: desk).register(section("notifications/v1/notifications", "Notifications", checksAccess: false))
+        NotificationRoutes(desk: desk).registerPreferences(section("notifications/v1/preferences", "Notifications", checksAccess: false))
         forms.register(admin: section("marketing/v3/forms", "Forms"))
         webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
         UserRoutes(desk: desk, accounts: accounts).register(section("settings/v3/users", "Users"))

@@ -2,7 +2,8 @@ import HelpDeskCore
 import HelpDeskEngine
 import Hummingbird
 
-/// `/notifications/v1/notifications`: the calling agent's own notifications (mentions, R6).
+/// `/notifications/v1/notifications`: the calling agent's own notifications (A10, R6), and
+/// `/notifications/v1/preferences`: how each kind reaches them.
 struct NotificationRoutes {
     let desk: HelpDesk
 
@@ -48,6 +49,67 @@ struct NotificationRoutes {
     struct ReadInput: Decodable {
         /// The notifications to mark read; all of the caller's when absent.
         var ids: [String]?
+    }
+
+    /// Where one kind of notification goes.
+    struct DeliveryJSON: Codable {
+        var workspace: Bool
+        var email: Bool
+    }
+
+    struct SettingsJSON: Encodable {
+        /// The kinds the caller chose.
+        var own: [String: DeliveryJSON]
+        /// The help desk's defaults, for the kinds a super admin chose.
+        var defaults: [String: DeliveryJSON]
+        /// What applies to the caller now, for every kind.
+        var effective: [String: DeliveryJSON]
+
+        init(_ settings: NotificationService.Settings) {
+            func json(_ preferences: NotificationPreferences) -> [String: DeliveryJSON] {
+                Dictionary(uniqueKeysWithValues: preferences.kinds.map { ($0.key.rawValue, DeliveryJSON(workspace: $0.value.workspace, email: $0.value.email)) })
+            }
+            own = json(settings.own)
+            defaults = json(settings.defaults)
+            effective = Dictionary(uniqueKeysWithValues: AgentNotification.Kind.allCases.map { kind in
+                let delivery = settings.delivery(of: kind)
+                return (kind.rawValue, DeliveryJSON(workspace: delivery.workspace, email: delivery.email))
+            })
+        }
+    }
+
+    static func preferences(from body: [String: DeliveryJSON]) throws -> NotificationPreferences {
+        var kinds: [AgentNotification.Kind: NotificationPreferences.Delivery] = [:]
+        for (name, delivery) in body {
+            guard let kind = AgentNotification.Kind(rawValue: name) else {
+                throw APIError.badRequest("\"\(name)\" is not a kind of notification; the kinds are "
+                                          + AgentNotification.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            kinds[kind] = NotificationPreferences.Delivery(workspace: delivery.workspace, email: delivery.email)
+        }
+        return NotificationPreferences(kinds)
+    }
+
+    /// `/notifications/v1/preferences` (A10): how each kind reaches the caller, and the defaults.
+    func registerPreferences(_ section: RouteBook.Section) {
+        section.add(.get, "", "getNotificationPreferences",
+                    "How each kind of notification reaches you: your choices, the help desk's defaults, and what applies",
+                    response: "NotificationSettings") { _, context in
+            try JSONBody.response(SettingsJSON(try await desk.notifications.settings(by: try context.requireCaller())))
+        }
+        section.add(.put, "", "setNotificationPreferences", "Replace your own choices; kinds left out follow the defaults",
+                    request: "NotificationPreferences", response: "NotificationSettings") { request, context in
+            let body = try await JSONBody.decode([String: DeliveryJSON].self, from: request)
+            return try JSONBody.response(SettingsJSON(try await desk.notifications.setOwn(try Self.preferences(from: body),
+                                                                                          by: try context.requireCaller())))
+        }
+        section.add(.put, "defaults", "setNotificationDefaults",
+                    "Replace the defaults of everyone for the kinds they have not chosen (super admins)",
+                    request: "NotificationPreferences", response: "NotificationSettings") { request, context in
+            let body = try await JSONBody.decode([String: DeliveryJSON].self, from: request)
+            return try JSONBody.response(SettingsJSON(try await desk.notifications.setDefaults(try Self.preferences(from: body),
+                                                                                               by: try context.requireCaller())))
+        }
     }
 
     func register(_ section: RouteBook.Section) {

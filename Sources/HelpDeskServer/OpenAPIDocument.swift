@@ -358,12 +358,19 @@ enum OpenAPIDocument {
         ]),
         "TicketInput": object(["properties": stringMap]),
         "Notification": object([
-            "id": string, "type": ["type": "string", "enum": ["MENTION"]], "text": string, "createdAt": dateTime,
+            "id": string, "type": ["type": "string", "enum": AgentNotification.Kind.allCases.map(\.rawValue)], "text": string, "createdAt": dateTime,
             "readAt": dateTime, "read": boolean, "actorId": string, "conversationsThreadId": string, "messageId": string,
             "ticketId": string, "link": string,
         ], required: ["id", "type", "text", "createdAt", "read"]),
         "NotificationPage": object(["results": reference("Notification[]"), "paging": paging], required: ["results"]),
         "ReadInput": object(["ids": array(string)]),
+        "NotificationDelivery": object(["workspace": boolean, "email": boolean], required: ["workspace", "email"]),
+        "NotificationPreferences": [
+            "type": "object", "additionalProperties": false,
+            "properties": Dictionary(uniqueKeysWithValues: AgentNotification.Kind.allCases.map { ($0.rawValue, reference("NotificationDelivery")) }),
+        ],
+        "NotificationSettings": object(["own": reference("NotificationPreferences"), "defaults": reference("NotificationPreferences"),
+                                        "effective": reference("NotificationPreferences")], required: ["own", "defaults", "effective"]),
         "ReadResult": object(["updated": integer], required: ["updated"]),
         "AssociationSpec": object(["associationCategory": string, "associationTypeId": integer], required: ["associationTypeId"]),
         "DefaultAssociationResponse": object([
@@ -430,6 +437,7 @@ enum OpenAPIDocument {
             "RoutingRule": ["assignment": "USERS_AND_TEAMS", "userIds": [String](), "teamIds": [String](), "distribution": "ROUND_ROBIN"],
             "AgentRouting": ["skills": [["property": "hs_language", "value": "fr"]], "capacity": ["EMAIL": 20]],
             "AvailabilityInput": ["status": "AWAY"],
+            "NotificationPreferences": ["ASSIGNED": ["workspace": true, "email": false]],
             "OfficeHours": ["hours": ["timeZone": "Europe/Paris", "monday": ["09:00-17:00"]], "holidays": ["2026-12-25"]],
             "CallWebhook": ["CallSid": "CA0123456789abcdef", "From": "+33123456789", "To": "+33987654321"],
             "WhatsAppWebhook": ["object": "whatsapp_business_account", "entry": [Any]()],

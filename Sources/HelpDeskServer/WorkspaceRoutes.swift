@@ -29,10 +29,14 @@ struct WorkspaceRoutes {
         var settings: Bool
         /// The header's available/away switch (A6), for those who work tickets.
         var availability: AvailabilityRoutes.Switch?
+        /// The header's link to the notifications, with how many are unread ("99+" past 99).
+        var unread: String?
 
         /// The header of `caller`'s pages, with their availability read fresh: routing reads it too.
         init(_ caller: Caller, desk: HelpDesk) async throws {
             self.init(caller.user)
+            let count = try await desk.notifications.unreadCount(cap: 100, by: caller)
+            unread = count == 0 ? nil : count > 99 ? "99+" : String(count)
             if Access.allows(caller.user, .workConversations) {
                 availability = AvailabilityRoutes.Switch(try await desk.routing.profile(userID: caller.user.id, by: caller).status,
                                                          back: WorkspacePage.address)

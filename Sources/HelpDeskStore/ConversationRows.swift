@@ -269,13 +269,13 @@ extension StoreSession {
         return stored
     }
 
-    /// A conversation's messages in the order they were stored.
     /// One message, without its attachments' list.
     package func message(id: String) async throws -> ConversationMessage? {
         guard let numeric = Int64(id) else { return nil }
         return try await sql.raw("SELECT * FROM messages WHERE id = \(bind: numeric)").first().map(Self.message)
     }
 
+    /// A conversation's messages in the order they were stored.
     package func messages(conversationID: String, afterID: Int64 = 0, limit: Int = 500) async throws -> [ConversationMessage] {
         guard let conversation = Int64(conversationID) else { return [] }
         let rows = try await sql.raw("""

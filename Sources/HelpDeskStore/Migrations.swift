@@ -400,6 +400,15 @@ enum Migrations {
             "{LOADUPDATE}",
             "{LOADDELETE}",
         ],
+        // A10: notifications each user chose to see in the workspace, to get by mail, or both;
+        // the mail goes out in batches, at most one per user in a while.
+        [
+            "ALTER TABLE notifications ADD COLUMN shown {INT} NOT NULL DEFAULT 1",
+            "ALTER TABLE notifications ADD COLUMN email_due {INT} NOT NULL DEFAULT 0",
+            "CREATE INDEX notifications_unread ON notifications (user_id, id) WHERE read_at IS NULL AND shown = 1",
+            "CREATE INDEX notifications_email_due ON notifications (user_id, id) WHERE email_due = 1",
+            "CREATE TABLE notification_mail (user_id TEXT PRIMARY KEY, last_sent_at {INT} NOT NULL)",
+        ],
     ]
 
     /// What the load triggers say of a row, as `old` or `new`: whether it counts, and its bucket.
