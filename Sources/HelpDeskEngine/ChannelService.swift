@@ -102,17 +102,33 @@ public struct ChannelService: Sendable {
             channel.settings = merged
         }
         let changed = channel
-        try await desk.configure(.channels, by: caller, item: { _ in changed.id }) { try await $0.updateChannel(changed) }
-        return channel
+        return try await desk.configure(.channels, by: caller, item: { _ in changed.id }) { session in
+            // The routing rule is set apart (RoutingService.setRule): the stored one stays.
+            try await Self.save(id, session: session) { stored in
+                let rule = stored.settings.routing
+                stored = changed
+                stored.settings.routing = rule
+            }
+        }
+    }
+
+    /// Changes a channel as it is stored now, under its lock, and saves it: its settings and its
+    /// routing rule are changed from different forms, and neither change may undo the other.
+    static func save(_ id: String, session: StoreSession, _ change: (inout Channel) -> Void) async throws -> Channel {
+        try await session.lock("channel:\(id)")
+        guard var stored = try await session.channel(id: id) else { throw HelpDeskError.notFound("Channel \(id) does not exist.") }
+        change(&stored)
+        try await session.updateChannel(stored)
+        return stored
     }
 
     /// Disconnects a channel: its address no longer takes mail; its conversations stay.
     public func archive(id: String, by caller: Caller) async throws {
         try caller.check(.configureChannels)
-        var channel = try await get(id: id, by: caller)
-        channel.archived = true
-        let archived = channel
-        try await desk.configure(.channels, by: caller, item: { _ in archived.id }) { try await $0.updateChannel(archived) }
+        _ = try await get(id: id, by: caller)
+        _ = try await desk.configure(.channels, by: caller, item: { _ in id }) { session in
+            try await Self.save(id, session: session) { $0.archived = true }
+        }
     }
 
     /// Channels are read by those who work conversations, and by those who configure them: an

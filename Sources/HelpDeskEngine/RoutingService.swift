@@ -15,7 +15,7 @@ public struct RoutingService: Sendable {
     /// Sets the rule of a channel's new tickets, after checking the users, teams and properties it names.
     public func setRule(_ rule: RoutingRule, channelID: String, by caller: Caller) async throws -> RoutingRule {
         try caller.check(.configureChannels)
-        var channel = try await desk.channels.get(id: channelID, by: caller)
+        _ = try await desk.channels.get(id: channelID, by: caller)
         let tickets = try await desk.recordSchema(ObjectType.tickets.name)
         let checked: RoutingRule
         do {
@@ -24,9 +24,9 @@ public struct RoutingService: Sendable {
         } catch let error as RoutingSetupError {
             throw HelpDeskError.badRequest(error.description)
         }
-        channel.settings.routing = checked
-        let changed = channel
-        try await desk.configure(.channels, by: caller, item: { _ in changed.id }) { try await $0.updateChannel(changed) }
+        _ = try await desk.configure(.channels, by: caller, item: { _ in channelID }) { session in
+            try await ChannelService.save(channelID, session: session) { $0.settings.routing = checked }
+        }
         return checked
     }
 
@@ -55,6 +55,8 @@ public struct RoutingService: Sendable {
         let now = desk.clock()
         return try await desk.configure(.routing, by: caller, item: { _ in userID }) { session in
             guard let id = Int64(userID), try await session.user(id: id) != nil else { throw HelpDeskError.notFound("User \(userID) does not exist.") }
+            // The agent's own switch writes the same row: whichever comes second reads the first's.
+            try await session.lock("agent-routing:\(userID)")
             var kept = checked
             kept.status = try await session.routingProfiles(userIDs: [userID])[userID]?.status ?? .available
             try await session.saveRoutingProfile(kept, userID: userID, now: now)
@@ -92,6 +94,7 @@ public struct RoutingService: Sendable {
         guard Int64(userID) != nil else { throw HelpDeskError.badRequest("Only a user's own account has an availability.") }
         let now = desk.clock()
         return try await desk.configure(.routing, by: caller, item: { _ in userID }) { session in
+            try await session.lock("agent-routing:\(userID)")
             var profile = try await session.routingProfiles(userIDs: [userID])[userID] ?? RoutingProfile()
             profile.status = status
             try await session.saveRoutingProfile(profile, userID: userID, now: now)

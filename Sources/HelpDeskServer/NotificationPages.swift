@@ -146,7 +146,7 @@ struct NotificationPages {
         let own = AgentNotification.Kind.allCases.map { kind in
             let fallback = NotificationPreferences.delivery(of: kind, user: nil, defaults: current.defaults)
             let chosen = current.own.kinds[kind].map(Self.value(of:)) ?? Self.followDefault
-            let defaultLabel = "As the help desk's default (\(Self.ways.first { $0.delivery == fallback }?.label.lowercased() ?? "in the workspace"))"
+            let defaultLabel = "Default: \(Self.ways.first { $0.delivery == fallback }?.label.lowercased() ?? "in the workspace")"
             return KindField(name: kind.rawValue, label: kind.title,
                              choices: [Choice(value: Self.followDefault, label: defaultLabel, selected: chosen == Self.followDefault)]
                                  + Self.ways.map { Choice(value: $0.value, label: $0.label, selected: chosen == $0.value) })
