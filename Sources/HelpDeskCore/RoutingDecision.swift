@@ -140,13 +140,13 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         let chosen: Candidate
         switch rule.distribution {
         case .loadBalanced:
-            chosen = eligible.min { a, b in
-                if a.load != b.load { return (a.load ?? 0) < (b.load ?? 0) }
-                let waitedA = agents[a.userID]?.latestAssignment?.millisecondsSince1970 ?? .min
-                let waitedB = agents[b.userID]?.latestAssignment?.millisecondsSince1970 ?? .min
-                if waitedA != waitedB { return waitedA < waitedB }
-                return rotationOrder(a.userID, b.userID)
-            }!
+            // Each agent's latest assignment read once: a comparison must not look agents up.
+            let weighed = eligible.map { ($0, agents[$0.userID]?.latestAssignment?.millisecondsSince1970 ?? .min) }
+            chosen = weighed.min { a, b in
+                if a.0.load != b.0.load { return (a.0.load ?? 0) < (b.0.load ?? 0) }
+                if a.1 != b.1 { return a.1 < b.1 }
+                return rotationOrder(a.0.userID, b.0.userID)
+            }!.0
         case .roundRobin:
             let rotation = eligible.sorted { rotationOrder($0.userID, $1.userID) }
             chosen = lastInRotation.flatMap { last in rotation.first { rotationOrder(last, $0.userID) } } ?? rotation[0]

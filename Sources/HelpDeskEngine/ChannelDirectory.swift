@@ -2,13 +2,15 @@ import HelpDeskCore
 import HelpDeskStore
 import NIOConcurrencyHelpers
 
-/// The live email channels by address, asked for every recipient of every incoming message.
-/// Kept in memory until a channel changes (here, or on another server as the feed tells); an
-/// unknown address is looked up again each time, so that a channel connected by another process
-/// takes mail at once.
+/// The channels as every incoming message asks for them: email channels by address, for each
+/// recipient of each mail, and every channel by id, for the edges that receive messages for one
+/// (custom channels, chat, calls, WhatsApp). Kept in memory until a channel changes (here, or on
+/// another server as the feed tells); an unknown address or id is looked up again each time, so
+/// that a channel connected by another process takes messages at once.
 final class ChannelDirectory: Sendable {
     private struct State {
         var byAddress: [String: Channel]?
+        var byID: [String: Channel]?
         /// Raised by `forget`, so that a read begun before a change is not kept.
         var generation = 0
     }
@@ -39,9 +41,22 @@ final class ChannelDirectory: Sendable {
         return byAddress[address]
     }
 
+    /// A live channel by id.
+    func channel(id: String) async throws -> Channel? {
+        let (known, generation) = state.withLockedValue { ($0.byID?[id], $0.generation) }
+        if let known { return known }
+        let channels = try await database.read { try await $0.channels() }
+        let byID = Dictionary(channels.map { ($0.id, $0) }) { first, _ in first }
+        state.withLockedValue { state in
+            if state.generation == generation { state.byID = byID }
+        }
+        return byID[id]
+    }
+
     func forget() {
         state.withLockedValue { state in
             state.byAddress = nil
+            state.byID = nil
             state.generation += 1
         }
     }

@@ -50,7 +50,7 @@ public struct ChannelMessages: Sendable {
 
     /// A live channel of one of these kinds, for the edge that received a message for it.
     public func channel(id: String, kinds: Set<Channel.Kind>) async throws -> Channel? {
-        guard let channel = try await desk.database.read({ try await $0.channel(id: id) }), !channel.archived,
+        guard let channel = try await desk.channelDirectory.channel(id: id), !channel.archived,
               kinds.contains(channel.kind) else { return nil }
         return channel
     }

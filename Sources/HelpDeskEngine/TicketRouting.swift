@@ -32,7 +32,7 @@ package struct TicketRouting {
         var agents: [String: RoutingDecision.Agent] = [:]
         if rule.assignment != .nobody && rule.assignment != .teamOnly {
             agents = self.agents(named: rule, contactOwnerID: contactOwnerID, roster: roster)
-            try await countLoads(of: &agents, rule: rule, ticket: ticket, session: session)
+            try await countLoads(of: &agents, rule: rule, ticket: ticket, locking: true, session: session)
         }
         let last = rule.distribution == .roundRobin && rule.assignment != .nobody && rule.assignment != .teamOnly
             ? try await session.lockedRotation(channelID: channelID) : nil
@@ -82,7 +82,8 @@ package struct TicketRouting {
         guard rule.assignment == .usersAndTeams || rule.assignment == .contactOwner else { return [] }
         let roster = try await roster.snapshot(session: session)
         var agents = self.agents(named: rule, contactOwnerID: nil, roster: roster)
-        try await countLoads(of: &agents, rule: rule, ticket: ["source_type": Channel.Kind.call.ticketSource], session: session)
+        try await countLoads(of: &agents, rule: rule, ticket: ["source_type": Channel.Kind.call.ticketSource], locking: false,
+                             session: session)
         let last = rule.distribution == .roundRobin ? try await session.rotation(channelID: channelID) : nil
         var generator = SystemRandomNumberGenerator()
         return RoutingDecision.ringOrder(rule: rule, agents: agents, teams: roster.teams, lastInRotation: last, using: &generator)
@@ -103,15 +104,19 @@ package struct TicketRouting {
     }
 
     /// Loads are counted only for agents who pass every other check, and only when the
-    /// distribution or a capacity compares them: counting is the costly part.
+    /// distribution or a capacity compares them: counting is the costly part. `locking` when a
+    /// ticket is to be given on what is counted.
     private func countLoads(of agents: inout [String: RoutingDecision.Agent], rule: RoutingRule, ticket: [String: String],
-                            session: StoreSession) async throws {
+                            locking: Bool, session: StoreSession) async throws {
         let workType = WorkType(source: ticket["source_type"])
         guard rule.distribution == .loadBalanced || agents.values.contains(where: { $0.profile.capacity[workType] != nil }) else { return }
         let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
         let counted = agents.values.filter {
             $0.candidate(workType: workType, required: required, availableOnly: rule.availableOnly).excluded == nil
         }.map(\.user.id)
+        // Held to the commit, as round robin's place is: two servers counting at once would both
+        // see an agent's last free slot, or both the same fewest load.
+        if locking { try await session.lock("routing-loads") }
         let today = now.millisecondsSince1970 / (24 * 60 * 60 * 1000)
         let loads = try await session.routingLoads(userIDs: counted, workType: workType, firstDay: today - Self.loadWindowDays)
         Self.set(loads, of: counted, in: &agents)

@@ -110,7 +110,7 @@ extension StoreSession {
         let id = try StoreError.rowID(ticketID, of: "routing_decisions")
         try await sql.raw("""
             INSERT INTO routing_decisions (ticket_id, channel_id, decision, decided_at, waiting, waiting_for)
-            VALUES (\(bind: id), \(bind: channelID), \(bind: try Self.encoded(decision)), \(bind: time.millisecondsSince1970),
+            VALUES (\(bind: id), \(bind: channelID), \(bind: decision.json), \(bind: time.millisecondsSince1970),
                     \(bind: decision.isWaiting ? 1 : 0), \(bind: decision.isWaiting ? channelID + " " + decision.waitingFor : nil))
             ON CONFLICT (ticket_id) DO UPDATE SET channel_id = excluded.channel_id, decision = excluded.decision,
                 decided_at = excluded.decided_at, waiting = excluded.waiting, waiting_for = excluded.waiting_for

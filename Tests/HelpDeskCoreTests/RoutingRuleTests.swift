@@ -163,6 +163,23 @@ final class RoutingRuleTests: XCTestCase {
         XCTAssertEqual(Skill(property: "hs_ticket_category", value: "Billing").value, "Billing", "other values are kept as given")
     }
 
+    func testTheDecisionIsStoredAsJSONThatReadsBackTheSame() throws {
+        let french = Skill(property: "hs_language", value: "fr")
+        let rule = RoutingRule(assignment: .contactOwner, userIDs: ["1", "2", "3", "4"], teamIDs: ["7"], skillProperties: ["hs_language"])
+        var full = agent("3", load: 2, capacity: [.email: 2], latest: 9)
+        full.profile.skills = [french]
+        let decision = decide(rule, ticket: ["source_type": "EMAIL", "hs_language": "fr"], contactOwner: "9", agents: [
+            agent("1", load: 0, skills: [french], latest: 4), agent("2", status: .away), full, agent("4", load: 1, skills: [french]),
+        ])
+        XCTAssertEqual(decision.ownerID, "1")
+        XCTAssertEqual(try JSONDecoder().decode(RoutingDecision.self, from: Data(decision.json.utf8)), decision)
+        let plain = decide(RoutingRule(assignment: .nobody), agents: [])
+        XCTAssertEqual(try JSONDecoder().decode(RoutingDecision.self, from: Data(plain.json.utf8)), plain)
+        var quoted = plain
+        quoted.ownerID = "a \"quoted\"\nid"
+        XCTAssertEqual(try JSONDecoder().decode(RoutingDecision.self, from: Data(quoted.json.utf8)), quoted)
+    }
+
     func testA9OnlySeatedAgentsWithHelpDeskAccessAreCandidates() {
         let rule = RoutingRule(assignment: .usersAndTeams, userIDs: ["1", "2", "3", "4", "5"])
         let decision = decide(rule, agents: [

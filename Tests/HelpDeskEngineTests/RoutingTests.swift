@@ -182,6 +182,31 @@ final class RoutingTests: XCTestCase {
         }
     }
 
+    func testA4LoadBalancingAndCapacityHoldWhenTicketsArriveTogetherOnTwoServers() async throws {
+        try await TestDatabases.eachLocation { location in
+            let first = try await HelpDesk.open(location, logger: TestDatabases.logger)
+            let setup = try await setUp(first, agents: 3) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
+            for agent in setup.agents {
+                _ = try await first.routing.setProfile(RoutingProfile(capacity: [.messages: 3]), userID: agent.user.id, by: setup.admin)
+            }
+            let shared: Bool = if case .postgres = location { true } else { false }
+            let second = shared ? try await HelpDesk.open(location, logger: TestDatabases.logger) : first
+            let owners = try await withThrowingTaskGroup(of: String?.self) { group in
+                for n in 0..<12 {
+                    group.addTask {
+                        try await Self.message(setup, from: "+336000002\(n < 10 ? "0" : "")\(n)", desk: n % 2 == 0 ? first : second).owner
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1 ?? "nobody", default: 0] += 1 }
+            }
+            var expected = Dictionary(uniqueKeysWithValues: setup.agents.map { ($0.user.id, 3) })
+            expected["nobody"] = 3
+            XCTAssertEqual(owners, expected, "each agent fills their three slots and no more; the rest wait")
+            if shared { await second.close() }
+            await first.close()
+        }
+    }
+
     func testA3TeamOnlyAndTheContactsOwner() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk, agents: 2)
