@@ -102,6 +102,18 @@ public enum IntakePlan: Sendable, Hashable {
                        acknowledgement: acknowledgement)
     }
 
+    /// W1: whatever a pipeline's switches say, a customer's mail in an existing thread of a
+    /// CLOSED ticket moves the ticket to the first OPEN status of its pipeline. Never for machine
+    /// mail, a forward or an answer to one, nor mail from one of the help desk's own users (a
+    /// reply from a personal inbox). The status to move to, or `nil` to leave the ticket as it is.
+    public static func reopeningStatus(for message: IncomingMessage, answersForward: Bool, fromAUser: Bool,
+                                       ticket: [String: String], tickets: RecordSchema) -> String? {
+        guard case .mail = message.threading, message.automatic == nil, !message.isForward, !answersForward, !fromAUser,
+              tickets.ticketState(of: ticket) == .closed,
+              let pipeline = ticket["hs_pipeline"].flatMap(tickets.pipeline) else { return nil }
+        return pipeline.firstOpenStage?.id
+    }
+
     /// The properties of the ticket a conversation on this channel opens (C2): in the channel's
     /// pipeline, at its first OPEN status, with the message's subject and text unless the sender
     /// gave them. `nil` while the channel's switch is off (C1).

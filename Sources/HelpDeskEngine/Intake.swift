@@ -48,6 +48,8 @@ struct Intake {
                 _ = try await ConversationService.bringBack(thread, by: caller, at: now, session: session)
             }
             conversation = try await session.touchConversation(id: thread.id, at: now) ?? thread
+            conversation = try await reopenClosedTicket(of: conversation, for: incoming, answersForward: found.answersForward,
+                                                        by: caller, session: session)
             contactID = conversation.contactID
         case .open:
             let contact = try await self.contact(keys: incoming.contactKeys, session: session)
@@ -96,6 +98,37 @@ struct Intake {
                                            session: session, logger: logger)
         }
         return Outcome(conversation: conversation, message: message, contactID: contactID, openedTicket: openedTicket)
+    }
+
+    /// W1: a customer's mail in a thread of a CLOSED ticket moves the ticket to its pipeline's
+    /// first OPEN status (see `IntakePlan.reopeningStatus`), and reopens the thread it came on,
+    /// whichever other threads the ticket has. A status the ticket cannot take without properties
+    /// it lacks (P3) leaves it closed, with a warning: the mail is stored all the same.
+    private func reopenClosedTicket(of conversation: Conversation, for incoming: IncomingMessage, answersForward: Bool,
+                                    by caller: Caller, session: StoreSession) async throws -> Conversation {
+        guard case .mail = incoming.threading, incoming.automatic == nil, let ticketID = conversation.ticketID.flatMap({ Int64($0) })
+        else { return conversation }
+        try await session.lockRecords(ids: [ticketID])
+        guard let ticket = try await session.records(type: .tickets, ids: [ticketID]).first else { return conversation }
+        let sender = incoming.sender.address
+        let fromAUser = try await roster.snapshot(session: session).users.values.contains { Channel.normalizedAddress($0.email) == sender }
+        guard let stage = IntakePlan.reopeningStatus(for: incoming, answersForward: answersForward, fromAUser: fromAUser,
+                                                     ticket: ticket.properties, tickets: tickets) else { return conversation }
+        do {
+            let write = try RecordWrite.update(ticket.properties, with: ["hs_pipeline_stage": stage], schema: tickets, now: now)
+            try await RecordService.apply([(ticket, write)], schema: tickets, actor: caller.user.id, source: incoming.source, now: now,
+                                          session: session)
+        } catch let error as RecordInputError {
+            logger.warning("Ticket \(ticketID) stays closed after the customer's reply: \(error.message)")
+            return conversation
+        }
+        guard let current = try await session.conversation(id: conversation.id), current.status == .closed else {
+            return try await session.conversation(id: conversation.id) ?? conversation
+        }
+        let reopened = ConversationCascade.statusSet(.open, on: current, at: now)
+        try await session.updateConversation(reopened)
+        try session.append(ConversationService.changes(from: current, to: reopened, by: caller, at: now))
+        return reopened
     }
 
     private func findings(for incoming: IncomingMessage, session: StoreSession) async throws

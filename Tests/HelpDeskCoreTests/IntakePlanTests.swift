@@ -26,6 +26,23 @@ final class IntakePlanTests: XCTestCase {
                      trashedAt: trashed ? now : nil)
     }
 
+    func testW1ACustomersMailInAThreadOfAClosedTicketReopensItAtTheFirstOpenStatusWhateverTheSwitches() {
+        let closed = ["hs_pipeline": "0", "hs_pipeline_stage": "4"]
+        let reply = message(threading: .mail(inReplyTo: ["m1@example.org"], references: [], ticketToken: nil))
+        func status(_ message: IncomingMessage, ticket: [String: String] = closed, answersForward: Bool = false, fromAUser: Bool = false) -> String? {
+            IntakePlan.reopeningStatus(for: message, answersForward: answersForward, fromAUser: fromAUser, ticket: ticket, tickets: tickets)
+        }
+        XCTAssertEqual(status(reply), "1", "the first OPEN status of the default pipeline")
+        XCTAssertNil(status(reply, ticket: ["hs_pipeline": "0", "hs_pipeline_stage": "2"]), "an open ticket keeps its status")
+        var forward = reply
+        forward.isForward = true
+        XCTAssertNil(status(forward), "never for a forwarded mail")
+        XCTAssertNil(status(reply, answersForward: true), "nor for an answer to a forwarded mail")
+        XCTAssertNil(status(reply, fromAUser: true), "nor for a reply from a user's personal inbox")
+        XCTAssertNil(status(message(threading: reply.threading, automatic: .autoReply)), "nor for an automatic reply")
+        XCTAssertNil(status(message(.custom, threading: .service(threadID: "t"))), "W1 is about email")
+    }
+
     func testC2AMessageDeliveredTwiceIsADuplicateWhateverItsThread() {
         let found = IntakePlan.Findings(storedCopy: "9", thread: conversation())
         XCTAssertEqual(IntakePlan.thread(for: message(), found: found), .duplicate(conversationID: "9"))
