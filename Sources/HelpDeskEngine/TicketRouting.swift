@@ -109,21 +109,23 @@ package struct TicketRouting {
     private func countLoads(of agents: inout [String: RoutingDecision.Agent], rule: RoutingRule, ticket: [String: String],
                             locking: Bool, session: StoreSession) async throws {
         let workType = WorkType(source: ticket["source_type"])
-        guard rule.distribution == .loadBalanced || agents.values.contains(where: { $0.profile.capacity[workType] != nil }) else { return }
+        let limited = agents.values.contains { $0.profile.capacity[workType] != nil }
+        guard rule.distribution == .loadBalanced || limited else { return }
         let required = Skill.required(by: ticket, skillProperties: rule.skillProperties)
         let counted = agents.values.filter {
             $0.candidate(workType: workType, required: required, availableOnly: rule.availableOnly).excluded == nil
         }.map(\.user.id)
-        // Held to the commit, as round robin's place is: two servers counting at once would both
-        // see an agent's last free slot, or both the same fewest load.
-        if locking { try await session.lock("routing-loads") }
+        // A capacity is a limit: held to the commit, as round robin's place is, so that two servers
+        // never both give away an agent's last free slot. Without one, load balancing stays a
+        // balance that servers keep in parallel, since the lock makes routed tickets wait in turn.
+        if locking && limited { try await session.lock("routing-capacity") }
         let today = now.millisecondsSince1970 / (24 * 60 * 60 * 1000)
         let loads = try await session.routingLoads(userIDs: counted, workType: workType, firstDay: today - Self.loadWindowDays)
         Self.set(loads, of: counted, in: &agents)
     }
 
-    /// Written in place, through the dictionary's values: an agent is a large value, and a
-    /// thousand copies of each made a decision among a thousand agents twice as slow.
+    /// Written in place, through the dictionary's values: an agent is a large value, and copying
+    /// each three times over a thousand agents showed in profiles of a decision.
     private static func set(_ loads: [String: StoreSession.AgentLoad], of ids: [String], in agents: inout [String: RoutingDecision.Agent]) {
         for id in ids {
             guard let index = agents.index(forKey: id) else { continue }

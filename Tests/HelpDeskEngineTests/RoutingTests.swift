@@ -182,7 +182,7 @@ final class RoutingTests: XCTestCase {
         }
     }
 
-    func testA4LoadBalancingAndCapacityHoldWhenTicketsArriveTogetherOnTwoServers() async throws {
+    func testA4CapacityHoldsWhenTicketsArriveTogetherOnTwoServers() async throws {
         try await TestDatabases.eachLocation { location in
             let first = try await HelpDesk.open(location, logger: TestDatabases.logger)
             let setup = try await setUp(first, agents: 3) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: ids) }
