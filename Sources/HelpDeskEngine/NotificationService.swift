@@ -148,8 +148,9 @@ extension NotificationService {
         for event in relevant {
             var reply: String?
             if event.kind == .messageReceived, event.oldValue != FeedEvent.openedTicket, let id = event.newValue {
-                reply = try await session.message(id: id).map { message in
-                    String(message.text.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(140))
+                // An out-of-office answer or a bounce is not the customer replying.
+                reply = try await session.message(id: id).flatMap { message in
+                    message.automatic != nil ? nil : String(message.text.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(140))
                 }
             }
             made += NotificationTrigger.notices(for: event, ticket: event.recordID.flatMap { tickets[$0] }, reply: reply, teams: teams)

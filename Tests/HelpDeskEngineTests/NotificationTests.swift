@@ -10,25 +10,6 @@ import XCTest
 /// teams, customers' replies on their tickets and mentions, in the workspace and by mail in
 /// batches, as each chose over the super admin's defaults.
 final class NotificationTests: XCTestCase {
-    /// A clock the test moves.
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var now: Int64 = 1_780_000_000_000
-
-        func read() -> Timestamp {
-            lock.lock()
-            defer { lock.unlock() }
-            now += 1
-            return Timestamp(millisecondsSince1970: now)
-        }
-
-        func advance(minutes: Int64) {
-            lock.lock()
-            defer { lock.unlock() }
-            now += minutes * 60 * 1000
-        }
-    }
-
     struct Desk {
         let desk: HelpDesk
         let admin: Caller
@@ -119,6 +100,27 @@ final class NotificationTests: XCTestCase {
         }
     }
 
+    func testA10AnAutomaticAnswerIsNotACustomersReply() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk) { _ in .nobody }
+            _ = try await desk.channels.create(ChannelDraft(kind: .email, address: "support@example.com"), by: setup.admin)
+            @discardableResult func mail(_ id: String, headers: [String] = []) async throws -> InboundMail.Receipt {
+                let raw = Array((["From: Ada <ada@example.org>", "To: support@example.com", "Subject: Printer on fire", "Message-ID: <\(id)>"]
+                    + headers + ["Content-Type: text/plain; charset=utf-8", "", "Any news?", ""]).joined(separator: "\r\n").utf8)
+                return try await desk.inboundMail.receive(SMTPEnvelope(sender: "ada@example.org", recipients: ["support@example.com"],
+                                                                       clientName: "mx.example.org", remoteAddress: "192.0.2.1"), raw: raw)
+            }
+            let first = try await mail("n1@example.org")
+            let ticket = try XCTUnwrap(first.ticketID)
+            _ = try await desk.records.update(type: "tickets", [(ticket, ["hubspot_owner_id": setup.agents[0].user.id])], by: setup.admin)
+            try await mail("n2@example.org", headers: ["In-Reply-To: <n1@example.org>", "Auto-Submitted: auto-replied"])
+            try await mail("n3@example.org", headers: ["In-Reply-To: <n1@example.org>"])
+            let heard = try await notices(setup, of: setup.agents[0])
+            XCTAssertEqual(heard, ["ASSIGNED Assigned to you: Printer on fire", "CUSTOMER_REPLY Customer replied on Printer on fire: Any news?"],
+                           "the out-of-office answer in between tells nobody")
+        }
+    }
+
     func testA10EachUserChoosesAndTheirChoiceWinsOverTheSuperAdminsDefaults() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: [ids[0], ids[1]], distribution: .roundRobin) }
@@ -153,8 +155,8 @@ final class NotificationTests: XCTestCase {
     }
 
     func testA10MailGathersWhatHappenedAndGoesAtMostOnceIn15Minutes() async throws {
-        let clock = Clock()
-        try await TestDatabases.each(clock: { clock.read() }) { desk in
+        let clock = TestClock(start: 1_780_000_000_000)
+        try await TestDatabases.each(clock: clock.now) { desk in
             let setup = try await setUp(desk) { ids in RoutingRule(assignment: .usersAndTeams, userIDs: [ids[0]]) }
             let none = try await desk.notifications.mailDue(links: "https://desk.example.com/")
             XCTAssertEqual(none, 0)
@@ -176,7 +178,7 @@ final class NotificationTests: XCTestCase {
             try await desk.notifications.catchUp()
             let soon = try await desk.notifications.mailDue(links: "https://desk.example.com")
             XCTAssertEqual(soon, 0, "the next waits for 15 minutes after the last")
-            clock.advance(minutes: 16)
+            clock.advance(by: 16 * 60 * 1000)
             let later = try await desk.notifications.mailDue(links: "https://desk.example.com")
             XCTAssertEqual(later, 1)
             let next = try await outgoing(desk)
