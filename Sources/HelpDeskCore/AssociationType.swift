@@ -30,6 +30,7 @@ public struct AssociationType: Sendable, Hashable {
     static let known: [String: (Int, Int)] = [
         "0-5>0-1": (16, 15), "0-5>0-2": (339, 340), "0-5>0-3": (28, 27),
         "0-1>0-2": (279, 280), "0-3>0-1": (3, 4), "0-3>0-2": (341, 342),
+        "0-27>0-1": (204, 203), "0-27>0-2": (192, 191), "0-27>0-3": (216, 215), "0-27>0-5": (230, 229),
     ]
 
     /// The default link from one type to another (type ids such as `0-5`).

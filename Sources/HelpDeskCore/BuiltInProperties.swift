@@ -9,6 +9,7 @@ public enum BuiltInProperties {
         case "companies": list += companies
         case "deals": list += deals
         case "projects": list += projects
+        case "tasks": list += tasks
         default:
             if type.hasPipelines { list += pipelineProperties(pipeline: "hs_pipeline", stage: "hs_pipeline_stage") }
         }
@@ -29,6 +30,8 @@ public enum BuiltInProperties {
         case "projects":
             ["createdate", "hs_lastmodifieddate", "hs_name", "hs_object_id", "hs_pipeline", "hs_pipeline_stage",
              "hs_start_date", "hs_target_due_date"]
+        case "tasks":
+            ["createdate", "hs_lastmodifieddate", "hs_object_id", "hs_task_priority", "hs_task_status", "hs_task_subject", "hs_timestamp"]
         default:
             ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
                 + (type.hasPipelines ? ["hs_pipeline", "hs_pipeline_stage"] : [])
@@ -112,6 +115,21 @@ public enum BuiltInProperties {
         .init(name: "hs_description", label: "Description", type: .string, fieldType: "textarea", builtIn: true),
         .init(name: "hs_start_date", label: "Start Date", type: .date, builtIn: true),
         .init(name: "hs_target_due_date", label: "Target Due Date", type: .date, builtIn: true),
+    ]
+
+    static let tasks: [PropertyDefinition] = [
+        .init(name: "hs_task_subject", label: "Task Title", type: .string, builtIn: true),
+        .init(name: "hs_task_body", label: "Task Notes", type: .string, fieldType: "textarea", builtIn: true),
+        .init(name: "hs_timestamp", label: "Due Date", type: .datetime, builtIn: true),
+        .init(name: "hs_task_status", label: "Task Status", type: .enumeration, fieldType: "select",
+              options: options(["NOT_STARTED": "Not started", "IN_PROGRESS": "In progress", "WAITING": "Waiting",
+                                "COMPLETED": "Completed", "DEFERRED": "Deferred"],
+                               order: ["NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED"]), builtIn: true),
+        .init(name: "hs_task_priority", label: "Priority", type: .enumeration, fieldType: "select",
+              options: options(["NONE": "None", "LOW": "Low", "MEDIUM": "Medium", "HIGH": "High"], order: ["NONE", "LOW", "MEDIUM", "HIGH"]),
+              builtIn: true),
+        .init(name: "hs_task_type", label: "Task Type", type: .enumeration, fieldType: "select",
+              options: options(["TODO": "To-do", "CALL": "Call", "EMAIL": "Email"], order: ["TODO", "CALL", "EMAIL"]), builtIn: true),
     ]
 
     static func options(_ labels: [String: String], order: [String]) -> [PropertyDefinition.Option] {

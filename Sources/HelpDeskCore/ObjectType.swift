@@ -1,4 +1,4 @@
-/// A kind of record the help desk stores: tickets, contacts, companies, deals, projects, or a
+/// A kind of record the help desk stores: tickets, contacts, companies, deals, projects, tasks, or a
 /// custom type an admin defines (P1). Identified both by its name (`tickets`) and by its type id (`0-5`), as the
 /// CRM v3 API accepts either.
 public struct ObjectType: Sendable, Hashable, Codable {
@@ -72,7 +72,13 @@ public struct ObjectType: Sendable, Hashable, Codable {
         primaryDisplayProperty: "hs_name", requiredProperties: ["hs_name"], searchableProperties: ["hs_name", "hs_description"],
         hasPipelines: true, isCustom: false)
 
-    public static let builtIn: [ObjectType] = [.contacts, .companies, .deals, .tickets, .projects]
+    /// Things to do, with a due time and an owner: made by hand or by a workflow's action (W2).
+    public static let tasks = ObjectType(
+        id: "0-27", name: "tasks", singularLabel: "Task", pluralLabel: "Tasks",
+        primaryDisplayProperty: "hs_task_subject", requiredProperties: ["hs_timestamp"],
+        searchableProperties: ["hs_task_subject", "hs_task_body"], hasPipelines: false, isCustom: false)
+
+    public static let builtIn: [ObjectType] = [.contacts, .companies, .deals, .tickets, .projects, .tasks]
 
     /// Whether `reference` (a name, a type id, or a fully qualified name) names this type.
     public func isNamed(_ reference: String) -> Bool {
