@@ -47,6 +47,11 @@ struct Intake {
                 try await session.lockRecords(ids: [thread.ticketID.flatMap { Int64($0) }].compactMap { $0 })
                 _ = try await ConversationService.bringBack(thread, by: caller, at: now, session: session)
             }
+            if case .mail = incoming.threading, incoming.automatic == nil, !bringBack, let ticket = thread.ticketID.flatMap({ Int64($0) }) {
+                // The reply may reopen its ticket (W1): the ticket is locked before its conversation
+                // is touched, as every write that touches both does, so none waits for the other.
+                try await session.lockRecords(ids: [ticket])
+            }
             conversation = try await session.touchConversation(id: thread.id, at: now) ?? thread
             conversation = try await reopenClosedTicket(of: conversation, for: incoming, answersForward: found.answersForward,
                                                         by: caller, session: session)
@@ -103,12 +108,12 @@ struct Intake {
     /// W1: a customer's mail in a thread of a CLOSED ticket moves the ticket to its pipeline's
     /// first OPEN status (see `IntakePlan.reopeningStatus`), and reopens the thread it came on,
     /// whichever other threads the ticket has. A status the ticket cannot take without properties
-    /// it lacks (P3) leaves it closed, with a warning: the mail is stored all the same.
+    /// it lacks (P3) leaves it closed, with a warning: the mail is stored all the same. The caller
+    /// has locked the ticket.
     private func reopenClosedTicket(of conversation: Conversation, for incoming: IncomingMessage, answersForward: Bool,
                                     by caller: Caller, session: StoreSession) async throws -> Conversation {
         guard case .mail = incoming.threading, incoming.automatic == nil, let ticketID = conversation.ticketID.flatMap({ Int64($0) })
         else { return conversation }
-        try await session.lockRecords(ids: [ticketID])
         guard let ticket = try await session.records(type: .tickets, ids: [ticketID]).first else { return conversation }
         let sender = incoming.sender.address
         let fromAUser = try await roster.snapshot(session: session).users.values.contains { Channel.normalizedAddress($0.email) == sender }
