@@ -72,10 +72,13 @@ final class NotificationTests: XCTestCase {
         }
     }
 
-    func testA10ANewUnassignedTicketInMyTeamNotifiesItsMembersWhoMaySeeIt() async throws {
+    func testA10R8ANewUnassignedTicketInMyTeamNotifiesItsMembersWhoMaySeeIt() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk) { _ in .nobody }
-            let team = try await desk.people.createTeam(name: "Billing", memberEmails: ["agent1@example.com", "agent2@example.com"])
+            let ownOnly = Caller(user: try await desk.people.createUser(UserDraft(
+                email: "own@example.com", roles: [.helpDeskAccess], serviceSeat: true, ticketScope: .own)), source: "TEST")
+            let team = try await desk.people.createTeam(name: "Billing",
+                                                        memberEmails: ["agent1@example.com", "agent2@example.com", "own@example.com"])
             _ = try await desk.routing.setRule(RoutingRule(assignment: .teamOnly, teamIDs: [team.id]), channelID: setup.channel.id, by: setup.admin)
             let ticket = try await message(setup, from: "+33600000002")
             let subject = try await subject(setup, ticket)
@@ -85,6 +88,8 @@ final class NotificationTests: XCTestCase {
             }
             let outsider = try await notices(setup, of: setup.agents[2])
             XCTAssertEqual(outsider, [], "agent 3 is not in Billing")
+            let unseen = try await notices(setup, of: ownOnly)
+            XCTAssertEqual(unseen, [], "R8: a member who sees only their own tickets does not hear of the team's")
         }
     }
 
