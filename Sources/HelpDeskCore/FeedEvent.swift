@@ -6,15 +6,19 @@ public struct FeedEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         case created = "record.created"
         case propertyChanged = "property.changed"
+        /// A record entered the stage `newValue`; `oldValue` is `workflowRun(_:)` when a
+        /// workflow's action moved it (the loop guard reads it).
         case stageEntered = "stage.entered"
         case archived = "record.archived"
         case restored = "record.restored"
         case associated = "association.added"
         case dissociated = "association.removed"
         /// A customer's message arrived in a conversation; `newValue` is its id, `oldValue` is
-        /// `FeedEvent.openedTicket` when the message opened its ticket.
+        /// `FeedEvent.openedTicket` when the message opened its ticket, `FeedEvent.customerReply`
+        /// when it is a reply W1's switch acts on.
         case messageReceived = "message.received"
-        /// An agent sent a message from a conversation; `newValue` is its id.
+        /// An agent sent a message from a conversation; `newValue` is its id, `oldValue` is
+        /// `FeedEvent.statusChosen` when the reply set the ticket's status itself (R5).
         case messageSent = "message.sent"
         /// A conversation began; `newValue` is its channel's id.
         case conversationOpened = "conversation.opened"
@@ -30,6 +34,19 @@ public struct FeedEvent: Sendable, Hashable {
 
     /// See `Kind.messageReceived`.
     public static let openedTicket = "opened-ticket"
+    /// See `Kind.messageReceived`.
+    public static let customerReply = "customer-reply"
+    /// See `Kind.messageSent`.
+    public static let statusChosen = "status-chosen"
+
+    /// See `Kind.stageEntered`.
+    public static func workflowRun(_ id: String) -> String { "workflow-run:" + id }
+
+    /// The run whose action made this event, if a workflow's did.
+    public var workflowRunID: String? {
+        guard kind == .stageEntered, let old = oldValue, old.hasPrefix("workflow-run:") else { return nil }
+        return String(old.dropFirst(13))
+    }
 
     /// What part of the configuration a `configurationChanged` event is about.
     public enum Area: String, Sendable, CaseIterable {
@@ -50,6 +67,8 @@ public struct FeedEvent: Sendable, Hashable {
         case templates
         /// Agents' availability, working hours, skills and capacity (A6, A7).
         case routing
+        /// Workflows and the email templates they send (W1-W6).
+        case workflows
     }
 
     /// The place in the feed, given at commit; 0 until then.

@@ -114,6 +114,16 @@ public enum IntakePlan: Sendable, Hashable {
         return pipeline.firstOpenStage?.id
     }
 
+    /// W1's "a customer replies" switch acts on a customer's mail in the thread its ticket was
+    /// created from, or, once the ticket has been closed and reopened, in any of its threads.
+    /// Never on machine mail, a forward or an answer to one, or mail from one of the help desk's
+    /// own users.
+    public static func isCustomerReply(_ message: IncomingMessage, answersForward: Bool, fromAUser: Bool, firstThread: Bool,
+                                       closedBefore: Bool) -> Bool {
+        guard case .mail = message.threading, message.automatic == nil, !message.isForward, !answersForward, !fromAUser else { return false }
+        return firstThread || closedBefore
+    }
+
     /// The properties of the ticket a conversation on this channel opens (C2): in the channel's
     /// pipeline, at its first OPEN status, with the message's subject and text unless the sender
     /// gave them. `nil` while the channel's switch is off (C1).

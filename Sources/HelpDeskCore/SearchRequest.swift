@@ -2,7 +2,7 @@
 /// a free-text query, paging. `validated` enforces the same limits as the commercial API.
 public struct SearchRequest: Sendable, Hashable {
     /// One condition on one property.
-    public struct Filter: Sendable, Hashable {
+    public struct Filter: Sendable, Hashable, Codable {
         public var propertyName: String
         public var `operator`: Operator
         public var value: String?
@@ -17,9 +17,21 @@ public struct SearchRequest: Sendable, Hashable {
             self.highValue = highValue
             self.values = values
         }
+
+        enum CodingKeys: String, CodingKey { case propertyName, `operator`, value, highValue, values }
+
+        /// As the search endpoint and workflows' criteria write it: `values` may be left out.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            propertyName = try container.decode(String.self, forKey: .propertyName)
+            `operator` = try container.decode(Operator.self, forKey: .operator)
+            value = try container.decodeIfPresent(String.self, forKey: .value)
+            highValue = try container.decodeIfPresent(String.self, forKey: .highValue)
+            values = try container.decodeIfPresent([String].self, forKey: .values) ?? []
+        }
     }
 
-    public enum Operator: String, Sendable, Hashable, CaseIterable {
+    public enum Operator: String, Sendable, Hashable, CaseIterable, Codable {
         case eq = "EQ", neq = "NEQ", lt = "LT", lte = "LTE", gt = "GT", gte = "GTE"
         case between = "BETWEEN", `in` = "IN", notIn = "NOT_IN"
         case hasProperty = "HAS_PROPERTY", notHasProperty = "NOT_HAS_PROPERTY"

@@ -1,7 +1,7 @@
 /// One step of a workflow (W2): its kind, the fields that kind reads, and the users' comments on
 /// it (W3). A branch holds two lists of actions of its own.
-public struct WorkflowAction: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+public struct WorkflowAction: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// An internal email to users, teams or the record's owner: `users`, `teams` (ids,
         /// comma-separated), `owner` (`true`), `subject`, `body`.
         case notify = "NOTIFY"
@@ -45,7 +45,7 @@ public struct WorkflowAction: Sendable, Hashable {
     }
 
     /// A user's note on an action (W3).
-    public struct Comment: Sendable, Hashable {
+    public struct Comment: Sendable, Hashable, Codable {
         public var authorID: String
         public var text: String
         public var at: Timestamp
@@ -54,6 +54,23 @@ public struct WorkflowAction: Sendable, Hashable {
             self.authorID = authorID
             self.text = text
             self.at = at
+        }
+
+        enum CodingKeys: String, CodingKey { case authorID = "authorId", text, at }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            authorID = try container.decodeIfPresent(String.self, forKey: .authorID) ?? ""
+            text = try container.decode(String.self, forKey: .text)
+            let written = try container.decodeIfPresent(String.self, forKey: .at)
+            at = Timestamp(millisecondsSince1970: written.flatMap(Timestamp.parse) ?? 0)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(authorID, forKey: .authorID)
+            try container.encode(text, forKey: .text)
+            try container.encode(at.isoString, forKey: .at)
         }
     }
 
@@ -76,6 +93,42 @@ public struct WorkflowAction: Sendable, Hashable {
         self.then = then
         self.otherwise = otherwise
         self.comments = comments
+    }
+
+    enum CodingKeys: String, CodingKey { case id, type, fields, criteria, then, otherwise, comments }
+
+    /// As the API and storage write it: `{"id", "type", "fields", ...}`, lists left out when empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? ""
+        kind = try container.decode(Kind.self, forKey: .type)
+        fields = try container.decodeIfPresent([String: String].self, forKey: .fields) ?? [:]
+        criteria = try container.decodeIfPresent([SearchRequest.Filter].self, forKey: .criteria) ?? []
+        then = try container.decodeIfPresent([WorkflowAction].self, forKey: .then) ?? []
+        otherwise = try container.decodeIfPresent([WorkflowAction].self, forKey: .otherwise) ?? []
+        comments = try container.decodeIfPresent([Comment].self, forKey: .comments) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .type)
+        try container.encode(fields, forKey: .fields)
+        if kind == .branch {
+            try container.encode(criteria, forKey: .criteria)
+            try container.encode(then, forKey: .then)
+            try container.encode(otherwise, forKey: .otherwise)
+        }
+        if !comments.isEmpty { try container.encode(comments, forKey: .comments) }
+    }
+
+    /// The action as others may read it: without its secrets, at every depth.
+    public var withoutSecrets: WorkflowAction {
+        var copy = self
+        for name in Self.secretFields { copy.fields[name] = nil }
+        copy.then = then.map(\.withoutSecrets)
+        copy.otherwise = otherwise.map(\.withoutSecrets)
+        return copy
     }
 
     public subscript(field: String) -> String? {

@@ -100,6 +100,7 @@ public final class HelpDesk: Sendable {
     public var newTicketForm: NewTicketFormService { NewTicketFormService(desk: self) }
     public var inboundMail: InboundMail { InboundMail(desk: self) }
     public var notifications: NotificationService { NotificationService(desk: self) }
+    public var workflows: WorkflowService { WorkflowService(desk: self) }
     public var forms: FormService { FormService(desk: self) }
     public var channelMessages: ChannelMessages { ChannelMessages(desk: self) }
     public var calls: CallService { CallService(desk: self) }
@@ -145,7 +146,7 @@ public final class HelpDesk: Sendable {
             routingRoster.forget()
         case .routing:
             routingRoster.forget()
-        case .snippets, .views, .ticketForm, .templates:
+        case .snippets, .views, .ticketForm, .templates, .workflows:
             // Read from the database each time a page needs them: nothing kept.
             break
         }

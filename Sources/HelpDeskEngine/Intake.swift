@@ -36,6 +36,7 @@ struct Intake {
         var conversation: Conversation
         var contactID: String?
         var opening: IntakePlan.Opening?
+        var customerReply = false
         switch IntakePlan.thread(for: incoming, found: found.plan) {
         case .duplicate(let conversationID):
             guard let copy = try await session.anyConversation(id: conversationID) else {
@@ -53,8 +54,19 @@ struct Intake {
                 try await session.lockRecords(ids: [ticket])
             }
             conversation = try await session.touchConversation(id: thread.id, at: now) ?? thread
-            conversation = try await reopenClosedTicket(of: conversation, for: incoming, answersForward: found.answersForward,
-                                                        by: caller, session: session)
+            // Only a person's mail can reopen its ticket or count as their reply (W1).
+            if case .mail = incoming.threading, incoming.automatic == nil, let ticketID = conversation.ticketID.flatMap({ Int64($0) }),
+               let ticket = try await session.records(type: .tickets, ids: [ticketID]).first {
+                let fromAUser = try await roster.snapshot(session: session).users.values
+                    .contains { Channel.normalizedAddress($0.email) == incoming.sender.address }
+                let threads = try await session.conversations(ticketIDs: [Int64(ticket.id) ?? 0])
+                customerReply = IntakePlan.isCustomerReply(
+                    incoming, answersForward: found.answersForward, fromAUser: fromAUser,
+                    firstThread: threads.compactMap { Int64($0.id) }.min() == Int64(conversation.id),
+                    closedBefore: !(ticket.properties["closed_date"] ?? "").isEmpty)
+                conversation = try await reopenClosedTicket(ticket, of: conversation, for: incoming, answersForward: found.answersForward,
+                                                            fromAUser: fromAUser, by: caller, session: session)
+            }
             contactID = conversation.contactID
         case .open:
             let contact = try await self.contact(keys: incoming.contactKeys, session: session)
@@ -95,7 +107,8 @@ struct Intake {
         let openedTicket = opening?.ticket != nil ? conversation.ticketID : nil
         events.append(FeedEvent(
             recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
-            kind: .messageReceived, property: "conversation", oldValue: openedTicket == nil ? nil : FeedEvent.openedTicket,
+            kind: .messageReceived, property: "conversation",
+            oldValue: openedTicket != nil ? FeedEvent.openedTicket : customerReply ? FeedEvent.customerReply : nil,
             newValue: message.id, actor: caller.user.id, source: incoming.source, occurredAt: now))
         try session.append(events)
         if let template = opening?.acknowledgement, let ticketID = openedTicket {
@@ -110,13 +123,9 @@ struct Intake {
     /// whichever other threads the ticket has. A status the ticket cannot take without properties
     /// it lacks (P3) leaves it closed, with a warning: the mail is stored all the same. The caller
     /// has locked the ticket.
-    private func reopenClosedTicket(of conversation: Conversation, for incoming: IncomingMessage, answersForward: Bool,
-                                    by caller: Caller, session: StoreSession) async throws -> Conversation {
-        guard case .mail = incoming.threading, incoming.automatic == nil, let ticketID = conversation.ticketID.flatMap({ Int64($0) })
-        else { return conversation }
-        guard let ticket = try await session.records(type: .tickets, ids: [ticketID]).first else { return conversation }
-        let sender = incoming.sender.address
-        let fromAUser = try await roster.snapshot(session: session).users.values.contains { Channel.normalizedAddress($0.email) == sender }
+    private func reopenClosedTicket(_ ticket: Record, of conversation: Conversation, for incoming: IncomingMessage, answersForward: Bool,
+                                    fromAUser: Bool, by caller: Caller, session: StoreSession) async throws -> Conversation {
+        let ticketID = ticket.id
         guard let stage = IntakePlan.reopeningStatus(for: incoming, answersForward: answersForward, fromAUser: fromAUser,
                                                      ticket: ticket.properties, tickets: tickets) else { return conversation }
         do {

@@ -17,10 +17,11 @@ public struct JobRunner: Service, Sendable {
         self.kinds = Dictionary(kinds.map { ($0.name, $0) }) { first, _ in first }
     }
 
-    /// The help desk's own jobs: posts to channels' services, and outgoing mail when there is a
-    /// relay to send it through (without one it waits in the outbox).
+    /// The help desk's own jobs: posts to channels' services, workflows' steps and webhooks, and
+    /// outgoing mail when there is a relay to send it through (without one it waits in the outbox).
     public init(desk: HelpDesk, relay: SMTPRelay?) {
-        self.init(desk: desk, kinds: [ChannelDelivery(desk: desk).jobs] + (relay.map { [MailDelivery.jobs(desk: desk, relay: $0)] } ?? []))
+        self.init(desk: desk, kinds: [ChannelDelivery(desk: desk).jobs, WorkflowStep.job(desk), WorkflowWebhook.job(desk)]
+                  + (relay.map { [MailDelivery.jobs(desk: desk, relay: $0)] } ?? []))
     }
 
     static let lease: Duration = .seconds(300)

@@ -48,7 +48,8 @@ extension ConversationService {
                 contactID: contactID, customerAddress: customer, subject: subject, createdAt: now, latestMessageAt: now))
             return try await Self.storeEmail(
                 in: conversation, answering: nil, subject: draft.subject ?? "\(subject) \(TicketToken.tag(ticketID: ticket.id))",
-                from: channel, to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments, by: caller, at: now,
+                from: channel, to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments,
+                status: draft.status.flatMap { $0.isEmpty ? nil : $0 }, by: caller, at: now,
                 tickets: tickets, session: session)
         }
     }

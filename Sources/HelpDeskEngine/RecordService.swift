@@ -193,15 +193,20 @@ public struct RecordService: Sendable {
     }
 
     /// Stores checked changes with their events; conversations follow their tickets (C6).
+    /// `run` names the workflow run whose action made the change, if one did.
     static func apply(_ planned: [(Record, RecordWrite)], schema: RecordSchema, actor: String, source: String, now: Timestamp,
-                      session: StoreSession) async throws {
+                      run: String? = nil, session: StoreSession) async throws {
         let changed = planned.filter { !$0.1.changes.isEmpty }
         guard !changed.isEmpty else { return }
         try await session.updateRecords(type: schema.type, changed.map { record, write in
             (Int64(record.id)!, write.properties, IndexedValue.entries(for: write.properties, schema: schema))
         }, now: now)
         try session.append(changed.flatMap { record, write in
-            Self.events(for: write, recordID: record.id, type: schema.type, actor: actor, source: source, now: now)
+            Self.events(for: write, recordID: record.id, type: schema.type, actor: actor, source: source, now: now).map { event in
+                var event = event
+                if event.kind == .stageEntered, let run { event.oldValue = FeedEvent.workflowRun(run) }
+                return event
+            }
         })
         guard schema.type.isTicket else { return }
         let moves = changed.compactMap { record, write -> (id: Int64, from: TicketState, to: TicketState)? in

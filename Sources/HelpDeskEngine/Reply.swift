@@ -19,9 +19,12 @@ public struct ReplyDraft: Sendable {
     public var subject: String?
     /// Files sent with an email reply (R3), within `AttachmentLimits`.
     public var attachments: [NewAttachment]
+    /// R5: the ticket's status, set in the reply's own transaction; W1's "sent" switch leaves it.
+    public var status: String?
 
     public init(text: String, html: String? = nil, to: [String]? = nil, cc: [String] = [], bcc: [String] = [],
-                channelID: String? = nil, inReplyTo: String? = nil, subject: String? = nil, attachments: [NewAttachment] = []) {
+                channelID: String? = nil, inReplyTo: String? = nil, subject: String? = nil, attachments: [NewAttachment] = [],
+                status: String? = nil) {
         self.text = text
         self.html = html
         self.to = to
@@ -31,6 +34,7 @@ public struct ReplyDraft: Sendable {
         self.inReplyTo = inReplyTo
         self.subject = subject
         self.attachments = attachments
+        self.status = status
     }
 
     /// Refuses files beyond `AttachmentLimits`, before anything is looked up or written.
@@ -55,6 +59,10 @@ extension ConversationService {
             throw HelpDeskError.badRequest("A reply holds at most 64 KiB of text and 1 MiB of rich text.")
         }
         try draft.checkAttachments()
+        let status = draft.status.flatMap { $0.isEmpty ? nil : $0 }
+        if status != nil, conversation.ticketID == nil {
+            throw HelpDeskError.badRequest("Conversation \(conversation.id) has no ticket to set the status of.")
+        }
         let html = draft.html.map { HTMLSanitizer.clean($0) }
         let plain = text.isEmpty ? html.map(HTMLText.plain) ?? "" : draft.text
         let (own, emailChannels) = try await desk.database.read { session in
@@ -64,8 +72,8 @@ extension ConversationService {
             guard draft.attachments.isEmpty else {
                 throw HelpDeskError.badRequest("Files can be attached to email replies only; send the text alone on this channel.")
             }
-            if own.kind == .chat { return try await replyInChat(conversation, text: plain, channel: own, by: caller) }
-            return try await replyOnChannel(conversation, text: plain, html: html, channel: own, by: caller)
+            if own.kind == .chat { return try await replyInChat(conversation, text: plain, channel: own, status: status, by: caller) }
+            return try await replyOnChannel(conversation, text: plain, html: html, channel: own, status: status, by: caller)
         }
         let defaultEmail = own?.kind == .email ? own : emailChannels.first
         let channelID = draft.channelID ?? defaultEmail?.id ?? conversation.channelID
@@ -92,18 +100,18 @@ extension ConversationService {
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
         let message = try await desk.database.write { session in
             try await Self.storeEmail(in: conversation, answering: draft.inReplyTo, subject: draft.subject, from: channel,
-                                      to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments, by: caller,
-                                      at: now, tickets: tickets, session: session)
+                                      to: to, cc: cc, bcc: bcc, text: plain, html: html, attachments: draft.attachments, status: status,
+                                      by: caller, at: now, tickets: tickets, session: session)
         }
         return message
     }
 
     /// The email an agent sends on a thread, in the transaction of `session`: the message on the
     /// thread with its files stored as incoming ones are, the mail carrying them in the outbox,
-    /// and what every reply leaves (`recordSent`).
+    /// and what every reply leaves (`recordSent`), with the status chosen with it (R5).
     static func storeEmail(in conversation: Conversation, answering wanted: String?, subject given: String?, from channel: Channel,
                            to: [String], cc: [String], bcc: [String], text plain: String, html: String?,
-                           attachments: [NewAttachment], by caller: Caller, at now: Timestamp, tickets: RecordSchema,
+                           attachments: [NewAttachment], status: String? = nil, by caller: Caller, at now: Timestamp, tickets: RecordSchema,
                            session: StoreSession) async throws -> ConversationMessage {
         let thread = try await session.messages(conversationID: conversation.id)
         let answered: ConversationMessage?
@@ -136,14 +144,14 @@ extension ConversationService {
             attachments: attachments)
         try await session.enqueueMail(messageID: Int64(stored.id), sender: channel.address, recipients: to + cc + bcc,
                                       data: mail.rendered(), now: now)
-        try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
+        try await Self.recordSent(stored, in: conversation, by: caller, at: now, status: status, tickets: tickets, session: session)
         stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
         return stored
     }
 
     /// A reply on a custom channel or WhatsApp: stored on the thread, and posted to the service
     /// behind the channel through the outbox.
-    func replyOnChannel(_ conversation: Conversation, text: String, html: String?, channel: Channel,
+    func replyOnChannel(_ conversation: Conversation, text: String, html: String?, channel: Channel, status: String?,
                         by caller: Caller) async throws -> ConversationMessage {
         let now = desk.clock()
         let author = caller.user
@@ -157,7 +165,7 @@ extension ConversationService {
             let payload = try ChannelPost.payload(for: stored, conversation: conversation, channel: channel)
             try await session.enqueuePost(messageID: Int64(stored.id), channelID: channel.id, recipient: conversation.customerAddress,
                                           payload: payload, now: now)
-            try await Self.recordSent(stored, in: conversation, by: caller, at: now, tickets: tickets, session: session)
+            try await Self.recordSent(stored, in: conversation, by: caller, at: now, status: status, tickets: tickets, session: session)
             stored.delivery = .init(status: .queued, attempts: 0, lastError: nil, sentAt: nil)
             return stored
         }
@@ -166,7 +174,8 @@ extension ConversationService {
 
     /// An agent answers in a live chat: the visitor's socket shows it at once. An agent stepping
     /// into a chat the chatbot handles takes it over, and it gets its ticket (C2).
-    func replyInChat(_ conversation: Conversation, text: String, channel: Channel, by caller: Caller) async throws -> ConversationMessage {
+    func replyInChat(_ conversation: Conversation, text: String, channel: Channel, status: String?,
+                     by caller: Caller) async throws -> ConversationMessage {
         let now = desk.clock()
         let author = caller.user
         let tickets = try await desk.catalog.schema(for: ObjectType.tickets.name)
@@ -180,7 +189,7 @@ extension ConversationService {
                 senderName: author.displayName, to: [chat.customerAddress], cc: [], subject: chat.subject,
                 text: text, html: nil, messageID: nil, inReplyTo: nil, isForward: false, automatic: nil, authorID: author.id,
                 createdAt: now), attachments: [])
-            try await Self.recordSent(stored, in: chat, by: caller, at: now, with: handOff, tickets: tickets, session: session)
+            try await Self.recordSent(stored, in: chat, by: caller, at: now, with: handOff, status: status, tickets: tickets, session: session)
             stored.delivery = .init(status: .sent, attempts: 1, lastError: nil, sentAt: now)
             return stored
         }
@@ -190,11 +199,23 @@ extension ConversationService {
     /// What every reply leaves besides its message: new activity on the conversation, the
     /// ticket's timeline entry (after `events` made in the same transaction), and (A2) the
     /// conversation and its ticket assigned to the agent who answered, if nobody owns them.
+    /// `status`, chosen with the reply, is set on its ticket here (R5).
     static func recordSent(_ message: ConversationMessage, in conversation: Conversation, by caller: Caller, at now: Timestamp,
-                           with events: [FeedEvent] = [], tickets: RecordSchema, session: StoreSession) async throws {
+                           with events: [FeedEvent] = [], status: String? = nil, tickets: RecordSchema,
+                           session: StoreSession) async throws {
         // The ticket is locked before the conversation, as every write that touches both does.
         let assigned = caller.user.id == Caller.systemUserID ? []
             : try await assignOnReply(conversation.id, to: caller, at: now, tickets: tickets, session: session)
+        if let status, let ticketID = conversation.ticketID.flatMap({ Int64($0) }),
+           let ticket = try await session.records(type: .tickets, ids: [ticketID]).first {
+            do {
+                let write = try RecordWrite.update(ticket.properties, with: ["hs_pipeline_stage": status], schema: tickets, now: now)
+                try await RecordService.apply([(ticket, write)], schema: tickets, actor: caller.user.id, source: caller.source, now: now,
+                                              session: session)
+            } catch let error as RecordInputError {
+                throw HelpDeskError.invalidInput(error)
+            }
+        }
         try await session.touchConversation(id: conversation.id, at: now)
         if let ticketID = conversation.ticketID, caller.user.id != Caller.systemUserID {
             // Sending removes the author's draft of the ticket (R4), in the same transaction.
@@ -202,8 +223,8 @@ extension ConversationService {
         }
         try session.append(events + [
             FeedEvent(recordID: conversation.ticketID, conversationID: Int64(conversation.id), objectType: ObjectType.tickets.id,
-                      kind: .messageSent, property: "conversation", newValue: message.id, actor: caller.user.id, source: caller.source,
-                      occurredAt: now),
+                      kind: .messageSent, property: "conversation", oldValue: status == nil ? nil : FeedEvent.statusChosen,
+                      newValue: message.id, actor: caller.user.id, source: caller.source, occurredAt: now),
         ] + assigned)
     }
 

@@ -311,6 +311,8 @@ struct ConversationRoutes {
         var channelAccountId: String?
         var inReplyToId: String?
         var subject: String?
+        /// R5: the ticket's status, set with the message.
+        var ticketStatus: String?
     }
 
     /// A change to a thread. `assignedTo` given as null unassigns, which absent does not.
@@ -467,7 +469,7 @@ struct ConversationRoutes {
             }
             message = try await desk.conversations.reply(conversationID: id, ReplyDraft(
                 text: input.text ?? "", html: input.richText, to: to, cc: cc, bcc: bcc, channelID: input.channelAccountId,
-                inReplyTo: input.inReplyToId, subject: input.subject), by: caller)
+                inReplyTo: input.inReplyToId, subject: input.subject, status: input.ticketStatus), by: caller)
         case let other:
             throw APIError.badRequest("type must be MESSAGE or COMMENT; \"\(other)\" given.")
         }

@@ -331,28 +331,20 @@ struct TicketRoutes {
             status: status)
     }
 
-    /// Sends what the editor holds, then sets the status chosen with it (R5). What could not be
-    /// sent stays as the author's draft, which the page shows again: nothing typed is lost. Files
-    /// cannot be kept in a draft; the page says to attach them again.
+    /// Sends what the editor holds, with the status chosen with it in the same transaction (R5).
+    /// What could not be sent stays as the author's draft, which the page shows again: nothing
+    /// typed is lost. Files cannot be kept in a draft; the page says to attach them again.
     func send(_ form: SubmittedForm, ticketID: String, by caller: Caller,
               _ sending: () async throws -> ConversationMessage) async throws -> String? {
-        let message: ConversationMessage
         do {
-            message = try await sending()
+            _ = try await sending()
+            return nil
         } catch let error as HelpDeskError {
             try await desk.drafts.save(Self.draft(from: form, ticketID: ticketID), by: caller)
             if form.carriedFiles, case .badRequest(let reason) = error {
                 throw HelpDeskError.badRequest(reason + " What you wrote is kept as a draft; attach the files again.")
             }
             throw error
-        }
-        guard let status = form["status"], !status.isEmpty else { return nil }
-        do {
-            _ = try await desk.records.update(type: ObjectType.tickets.name, [(id: ticketID, properties: ["hs_pipeline_stage": status])],
-                                              by: caller)
-            return nil
-        } catch let error as HelpDeskError {
-            return "The message was sent (message \(message.id)), but the status was not changed: \(error.message)"
         }
     }
 
@@ -361,7 +353,7 @@ struct TicketRoutes {
         let to = addresses(form["to"])
         return try ReplyDraft(text: form["text"] ?? "", html: nonEmpty(form["html"]), to: to.isEmpty ? nil : to, cc: addresses(form["cc"]),
                               bcc: addresses(form["bcc"]), channelID: nonEmpty(form["from"]), inReplyTo: nonEmpty(form["answer"]),
-                              attachments: form.files("files"))
+                              attachments: form.files("files"), status: nonEmpty(form["status"]))
     }
 
     /// The editor's form as the author's draft (R4).

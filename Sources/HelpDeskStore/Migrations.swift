@@ -409,6 +409,37 @@ enum Migrations {
             "CREATE INDEX notifications_email_due ON notifications (user_id, id) WHERE email_due = 1",
             "CREATE TABLE notification_mail (user_id TEXT PRIMARY KEY, last_sent_at {INT} NOT NULL)",
         ],
+        // W1-W5: workflows of pipelines, their runs and each action a run reached, and the email
+        // templates they send (the built-in ones are stored once edited).
+        [
+            """
+            CREATE TABLE workflows (
+                id {ID}, object_type TEXT NOT NULL, pipeline_id TEXT NOT NULL, trigger_key TEXT NOT NULL, name TEXT NOT NULL,
+                enabled {INT} NOT NULL, version {INT} NOT NULL, definition TEXT NOT NULL, updated_at {INT} NOT NULL,
+                updated_by TEXT NOT NULL, archived {INT} NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX workflows_trigger ON workflows (object_type, trigger_key) WHERE archived = 0",
+            """
+            CREATE TABLE workflow_runs (
+                id {ID}, workflow_id {INT} NOT NULL REFERENCES workflows(id), workflow_version {INT} NOT NULL,
+                object_type TEXT NOT NULL, record_id {INT} NOT NULL, event_position {INT}, chain {INT} NOT NULL,
+                status TEXT NOT NULL, current_action TEXT, wake_at {INT}, reason TEXT, started_at {INT} NOT NULL, ended_at {INT})
+            """,
+            "CREATE UNIQUE INDEX workflow_runs_event ON workflow_runs (workflow_id, event_position, record_id)",
+            "CREATE INDEX workflow_runs_record ON workflow_runs (record_id, id)",
+            "CREATE INDEX workflow_runs_workflow ON workflow_runs (workflow_id, id)",
+            """
+            CREATE TABLE workflow_run_steps (
+                id {ID}, run_id {INT} NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE, action_id TEXT NOT NULL,
+                kind TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL, at {INT} NOT NULL)
+            """,
+            "CREATE INDEX workflow_run_steps_run ON workflow_run_steps (run_id, id)",
+            """
+            CREATE TABLE email_templates (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, transactional {INT} NOT NULL,
+                built_in {INT} NOT NULL, updated_at {INT} NOT NULL)
+            """,
+        ],
     ]
 
     /// What the load triggers say of a row, as `old` or `new`: whether it counts, and its bucket.

@@ -104,7 +104,8 @@ struct Serve: AsyncParsableCommand {
         }
         let app = HTTPServer.application(desk: desk, host: host, port: httpPort, publicURL: base,
                                          clients: ClientAddress(trustedProxies: trustedProxy),
-                                         services: [smtp, TrashPurge(desk: desk), RoutingBacklog(desk: desk), NotificationDelivery(desk: desk, links: base), jobs], logger: logger)
+                                         services: [smtp, TrashPurge(desk: desk), RoutingBacklog(desk: desk), NotificationDelivery(desk: desk, links: base),
+                                                    Automation(desk: desk), jobs], logger: logger)
         do {
             try await app.runService()
         } catch {

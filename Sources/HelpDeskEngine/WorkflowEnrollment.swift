@@ -1,0 +1,81 @@
+import HelpDeskCore
+import HelpDeskStore
+
+/// W1-W5: the durable consumer `workflows` reads the feed and starts runs. A record entering a
+/// stage starts the workflows of that stage; W1's switches start on a reply sent to the customer
+/// and on the customer's reply. Each run is recorded and its first step scheduled as a job in the
+/// batch's transaction, so a run starts once, whichever server reads the feed.
+enum WorkflowEnrollment {
+    static let name = "workflows"
+
+    static func consumer(_ desk: HelpDesk) -> FeedConsumer {
+        FeedConsumer(name: name) { events, session in
+            try await enroll(events, desk: desk, session: session)
+        }
+    }
+
+    /// What starts workflows: the event's trigger and whether W1 lets it.
+    static func trigger(of event: FeedEvent) -> WorkflowTrigger? {
+        guard event.recordID != nil else { return nil }
+        switch event.kind {
+        case .stageEntered: return event.newValue.map(WorkflowTrigger.stageEntered)
+        case .messageSent:
+            // Sent by a user from a ticket; mail the help desk sends itself is not "sent to the customer".
+            return event.objectType == ObjectType.tickets.id && event.actor != Caller.systemUserID ? .emailSent : nil
+        case .messageReceived: return event.oldValue == FeedEvent.customerReply ? .customerReplied : nil
+        default: return nil
+        }
+    }
+
+    static func enroll(_ events: [FeedEvent], desk: HelpDesk, session: StoreSession) async throws {
+        let started = events.compactMap { event in trigger(of: event).map { (event, $0) } }
+        guard !started.isEmpty else { return }
+        let now = desk.clock()
+        var workflows: [String: [Workflow]] = [:]
+        for (type, group) in Dictionary(grouping: started, by: { $0.0.objectType }) {
+            workflows[type] = try await session.enabledWorkflows(objectType: type, triggers: Array(Set(group.map(\.1.key))))
+        }
+        guard workflows.values.contains(where: { !$0.isEmpty }) else { return }
+        for (event, trigger) in started {
+            let matching = (workflows[event.objectType] ?? []).filter { $0.trigger == trigger }
+            guard !matching.isEmpty, let recordID = event.recordID, let id = Int64(recordID) else { continue }
+            let schema = try await desk.catalog.schema(for: event.objectType)
+            guard let record = try await session.records(type: schema.type, ids: [id]).first else { continue }
+            let pipeline = schema.type.pipelineProperty.flatMap { record.properties[$0] }
+            for workflow in matching where workflow.pipelineID == pipeline && workflow.enrolls(record.properties, schema: schema) {
+                try await start(workflow, record: record, event: event, at: now, session: session)
+            }
+        }
+    }
+
+    /// Records a run and schedules its first step, or records it stopped: by the loop guard, or
+    /// because the reply it answers set the status itself (R5).
+    static func start(_ workflow: Workflow, record: Record, event: FeedEvent, at now: Timestamp, session: StoreSession) async throws {
+        var chain = 0
+        if let cause = event.workflowRunID, let causing = try await session.run(id: cause), causing.workflowID == workflow.id {
+            chain = causing.chain + 1
+        }
+        var run = WorkflowRun(id: "", workflowID: workflow.id, workflowVersion: workflow.version, objectType: record.objectType,
+                              recordID: record.id, status: .running, currentAction: workflow.firstActionID, chain: chain, startedAt: now)
+        if chain >= WorkflowRun.loopLimit {
+            run.stop("The workflow moved the record into its own stage \(chain) times in a row; stopped to break the loop.", at: now)
+        } else if workflow.trigger == .emailSent, event.oldValue == FeedEvent.statusChosen {
+            run.stop("The reply set the ticket's status itself (R5); the switch leaves it.", at: now)
+        } else if run.currentAction == nil {
+            run.status = .finished
+            run.endedAt = now
+        }
+        guard let stored = try await session.insertRun(run, eventPosition: event.position) else { return }
+        if stored.status == .running { try await WorkflowStep.schedule(stored, at: now, session: session) }
+    }
+}
+
+extension WorkflowRun {
+    mutating func stop(_ reason: String, at now: Timestamp) {
+        status = .stopped
+        self.reason = reason
+        currentAction = nil
+        wakeAt = nil
+        endedAt = now
+    }
+}
