@@ -112,6 +112,11 @@ public final class HelpDesk: Sendable {
         try await catalog.schema(for: reference).type
     }
 
+    /// Every live object type, built-in first.
+    public func objectTypes() async throws -> [ObjectType] {
+        try await catalog.objectTypes()
+    }
+
     /// A type's properties and pipelines, as the rules check writes against them.
     public func recordSchema(_ reference: String) async throws -> RecordSchema {
         try await catalog.schema(for: reference)

@@ -57,6 +57,7 @@ public enum HTTPServer {
         ChannelSettingsRoutes(desk: desk, workspace: pages, publicURL: publicURL).register(workspace)
         OfficeHoursRoutes(desk: desk, workspace: pages).register(workspace)
         NotificationPages(desk: desk, workspace: pages).register(workspace)
+        AutomationPages(desk: desk, workspace: pages).register(workspace)
         let authentication = TokenAuthentication(desk: desk)
         func section(_ prefix: String, _ tag: String, checksAccess: Bool = true) -> RouteBook.Section {
             book.section(router.group(RouterPath(prefix)).add(middleware: authentication), prefix: prefix, tag: tag,
@@ -76,6 +77,8 @@ public enum HTTPServer {
         webhooks.register(integration: section("conversations/v3/custom-channels", "Custom channels"))
         UserRoutes(desk: desk, accounts: accounts).register(section("settings/v3/users", "Users"))
         RoutingRoutes(desk: desk).register(section("routing/v1", "Routing"))
+        WorkflowRoutes(desk: desk).register(section("automation/v4/flows", "Workflows"))
+        WorkflowRoutes(desk: desk).registerTemplates(section("automation/v4/email-templates", "Workflows"))
         // The document lists itself, so it is written once every route, its own included, is in the book.
         let document = NIOLockedValueBox<Result<[UInt8], any Error>>(.success([]))
         server.add(.get, "openapi.json", "getOpenAPIDocument", "This document: every route with each status and media type it answers",

@@ -128,13 +128,12 @@ enum OpenAPIDocument {
         ], required: ["id", "type", "occurredAt", "actorId", "sourceType"]))], required: ["results"]),
         "CollectionResponseWithTotal": object(["total": integer, "results": reference("SimplePublicObject[]"), "paging": paging],
                                               required: ["total", "results"]),
+        "Filter": object([
+            "propertyName": string, "operator": ["type": "string", "enum": SearchRequest.Operator.allCases.map(\.rawValue)],
+            "value": string, "highValue": string, "values": array(string),
+        ], required: ["propertyName", "operator"]),
         "PublicObjectSearchRequest": object([
-            "filterGroups": array(object(["filters": array(object([
-                "propertyName": string,
-                "operator": ["type": "string", "enum": ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
-                                                        "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"]],
-                "value": string, "highValue": string, "values": array(string),
-            ], required: ["propertyName", "operator"]))])),
+            "filterGroups": array(object(["filters": reference("Filter[]")])),
             "sorts": array(["oneOf": [string, object(["propertyName": string, "direction": ["type": "string", "enum": ["ASCENDING", "DESCENDING"]]])]]),
             "query": string, "properties": array(string), "limit": ["type": "integer", "maximum": 200], "after": string,
         ]),
@@ -313,6 +312,7 @@ enum OpenAPIDocument {
             "channelAccountId": ["type": "string", "description": "The team address to send from (R2)."],
             "inReplyToId": ["type": "string", "description": "The message answered (R1); the latest from the customer by default."],
             "subject": string,
+            "ticketStatus": ["type": "string", "description": "R5: the ticket's status, set with the message in one transaction."],
         ]),
         "MessagePage": object(["results": reference("Message[]")], required: ["results"]),
         "FormField": object([
@@ -372,6 +372,41 @@ enum OpenAPIDocument {
         "NotificationSettings": object(["own": reference("NotificationPreferences"), "defaults": reference("NotificationPreferences"),
                                         "effective": reference("NotificationPreferences")], required: ["own", "defaults", "effective"]),
         "ReadResult": object(["updated": integer], required: ["updated"]),
+        "FlowTrigger": object(["type": ["type": "string", "enum": ["STAGE_ENTERED", "EMAIL_SENT", "CUSTOMER_REPLIED"]], "stageId": string],
+                              required: ["type"]),
+        "FlowAction": object([
+            "id": string, "type": ["type": "string", "enum": WorkflowAction.Kind.allCases.map(\.rawValue)],
+            "fields": stringMap, "criteria": reference("Filter[]"), "then": reference("FlowAction[]"), "otherwise": reference("FlowAction[]"),
+            "comments": array(object(["authorId": string, "text": string, "at": dateTime], required: ["text"])),
+        ], required: ["type"]),
+        "Flow": object([
+            "id": string, "name": string, "isEnabled": boolean, "objectTypeId": string, "pipelineId": string,
+            "trigger": reference("FlowTrigger"), "enrollmentCriteria": reference("Filter[]"), "actions": reference("FlowAction[]"),
+            "revisionId": string, "updatedAt": dateTime, "updatedBy": string,
+        ], required: ["id", "name", "isEnabled", "objectTypeId", "pipelineId", "trigger", "enrollmentCriteria", "actions", "revisionId"]),
+        "FlowInput": object([
+            "name": string, "isEnabled": boolean, "objectTypeId": string, "pipelineId": string, "trigger": reference("FlowTrigger"),
+            "enrollmentCriteria": reference("Filter[]"), "actions": reference("FlowAction[]"),
+        ], required: ["name", "pipelineId", "trigger"]),
+        "FlowList": object(["results": reference("Flow[]")], required: ["results"]),
+        "FlowActionInput": object(["action": reference("FlowAction"), "after": string, "branchId": string, "otherwise": boolean],
+                                  required: ["action"]),
+        "FlowCommentInput": object(["text": string], required: ["text"]),
+        "FlowDryRunInput": object(["objectId": string], required: ["objectId"]),
+        "FlowDryRun": object(["enrolls": boolean, "reason": string, "steps": array(object([
+            "actionId": string, "type": string, "outcome": string, "skipped": boolean]))], required: ["enrolls", "steps"]),
+        "FlowRun": object([
+            "id": string, "flowId": string, "revisionId": string, "objectTypeId": string, "objectId": string,
+            "status": ["type": "string", "enum": WorkflowRun.Status.allCases.map(\.rawValue)], "currentActionId": string, "wakeAt": dateTime,
+            "reason": string, "startedAt": dateTime, "endedAt": dateTime,
+            "steps": array(object(["actionId": string, "type": string, "outcome": ["type": "string", "enum": ["DONE", "SKIPPED", "FAILED"]],
+                                   "detail": string, "at": dateTime])),
+        ], required: ["id", "flowId", "objectId", "status", "startedAt", "steps"]),
+        "FlowRunList": object(["results": reference("FlowRun[]")], required: ["results"]),
+        "EmailTemplate": object(["id": string, "name": string, "subject": string, "body": string, "transactional": boolean,
+                                 "builtIn": boolean, "updatedAt": dateTime], required: ["name", "subject", "body"]),
+        "EmailTemplateList": object(["results": reference("EmailTemplate[]")], required: ["results"]),
+
         "AssociationSpec": object(["associationCategory": string, "associationTypeId": integer], required: ["associationTypeId"]),
         "DefaultAssociationResponse": object([
             "status": string, "startedAt": dateTime, "completedAt": dateTime,

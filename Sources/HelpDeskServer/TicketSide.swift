@@ -81,6 +81,15 @@ struct TicketSide {
         var visitor: VisitorLink?
         /// Why routing gave the ticket its owner, while the owner is still the one it chose.
         var routing: RoutingNote?
+        /// The workflows' runs on the ticket, newest first, each action with its result.
+        var automation: [AutomationRun]
+    }
+
+    struct AutomationRun {
+        var id: String
+        var title: String
+        var startedISO: String
+        var steps: [String]
     }
 
     /// The linked types shown, with how one is found to be added.
@@ -113,6 +122,8 @@ struct TicketSide {
         let chosen = Set(shown.map(\.name))
         let owner = record.properties[Record.ownerProperty].flatMap { $0.isEmpty ? nil : $0 }
         let routed = try await desk.routing.explanation(ticketID: record.id, by: caller)
+        let workflowNames = Dictionary(try await desk.workflows.list(objectType: ObjectType.tickets.name, by: caller).map { ($0.id, $0.name) }) { a, _ in a }
+        let runs = try await desk.workflows.runs(recordID: record.id, limit: 10, by: caller)
         return View(
             fields: shown.map { Self.field($0, value: record.properties[$0.name] ?? "") },
             shown: shown.map(\.name).joined(separator: ","),
@@ -128,6 +139,12 @@ struct TicketSide {
             // Once someone reassigns the ticket, routing's reason no longer explains its owner.
             routing: routed.flatMap { routed in
                 routed.decision.ownerID != owner ? nil : RoutingNote(title: owner == nil ? "Why unassigned" : "Why this owner", sentence: routed.sentence)
+            },
+            automation: runs.map { run in
+                AutomationRun(id: run.id, title: "\(workflowNames[run.workflowID] ?? "A deleted workflow"): \(run.status.rawValue.lowercased())"
+                                  + (run.reason.map { ". \($0)" } ?? ""),
+                              startedISO: run.startedAt.isoString,
+                              steps: run.steps.map { "\($0.kind.title): \($0.detail)" })
             })
     }
 

@@ -25,6 +25,8 @@ struct WorkspaceRoutes {
         var properties: Bool
         /// Whether the header links to the channels' settings.
         var channels: Bool
+        /// Whether the header links to the pipelines' automation (W6).
+        var automation: Bool
         /// Whether the header shows the settings at all.
         var settings: Bool
         /// The header's available/away switch (A6), for those who work tickets.
@@ -51,7 +53,8 @@ struct WorkspaceRoutes {
             snippets = Access.allows(user, .configureSnippets)
             properties = Access.allows(user, .configureProperties)
             channels = Access.allows(user, .configureChannels)
-            settings = admin || pipelines || snippets || properties || channels
+            automation = Access.allows(user, .configureAutomation)
+            settings = admin || pipelines || snippets || properties || channels || automation
         }
     }
 

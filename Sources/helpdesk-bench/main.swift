@@ -1,7 +1,8 @@
 // Measures the help desk as its users meet it: a real `helpdesk serve` process driven over HTTP.
 // Prints ticket creation throughput and latency beside the same server's no-op ceiling, and
 // search latency with a large number of stored tickets, on SQLite and (with --postgres) PostgreSQL;
-// with --workspace N, the workspace's pages over N stored tickets (WorkspaceLoad).
+// with --workspace N, the workspace's pages over N stored tickets (WorkspaceLoad); with --automation N,
+// workflows run on N tickets moved into a stage (AutomationLoad).
 // Needs `wrk` (Debian package) for the load. Figures only: it never fails on a slow result.
 import Foundation
 #if canImport(FoundationNetworking)
@@ -26,6 +27,8 @@ struct Options {
     /// Runs only the routing benchmark, with this many tickets stored.
     var routingTickets: Int?
     var routingAgents = 1_000
+    /// With --automation N: workflows run on N tickets moved into a stage (AutomationLoad).
+    var automationTickets: Int?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -52,8 +55,9 @@ struct Options {
             case "--workspace-data": workspaceData = value
             case "--routing": routingTickets = Int(value.replacingOccurrences(of: "_", with: ""))
             case "--routing-agents": routingAgents = Int(value) ?? routingAgents
+            case "--automation": automationTickets = Int(value.replacingOccurrences(of: "_", with: ""))
             default:
-                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL] [--workspace TICKETS [--workspace-data DIR]] [--routing TICKETS [--routing-agents N] [--workspace-data DIR]]")
+                print("usage: helpdesk-bench [--binary PATH] [--clients N] [--seconds S] [--search-tickets N] [--mail-connections K] [--mail-only] [--feed-only] [--feed-tickets N] [--jobs N] [--postgres URL] [--workspace TICKETS [--workspace-data DIR]] [--routing TICKETS [--routing-agents N] [--workspace-data DIR]] [--automation TICKETS]")
                 exit(2)
             }
         }
@@ -288,7 +292,14 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("h
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 print("helpdesk-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(options.clients) clients, \(options.seconds) s per run")
-if let tickets = options.routingTickets {
+if let tickets = options.automationTickets {
+    print("\n== Workflows, SQLite")
+    try await AutomationLoad.measure(.sqlite(path: directory.appendingPathComponent("automation.sqlite").path), tickets: tickets)
+    if let postgres = options.postgres {
+        print("\n== Workflows, PostgreSQL")
+        try await AutomationLoad.measure(.postgres(url: postgres), tickets: tickets)
+    }
+} else if let tickets = options.routingTickets {
     let data = options.workspaceData ?? directory.path
     try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
     print("\n== Routing among \(options.routingAgents) agents with \(tickets) tickets, SQLite")

@@ -526,6 +526,19 @@ function startFromTemplates() {
   });
 }
 
+// An action's form shows the fields of the kind chosen; without the script, all show and the
+// server reads the chosen kind's alone.
+function showActionFields() {
+  for (const form of document.querySelectorAll("form.add-action")) {
+    const kind = form.querySelector("select.action-kind");
+    const show = () => {
+      for (const set of form.querySelectorAll("fieldset[data-kind]")) set.hidden = set.dataset.kind !== kind.value;
+    };
+    kind.addEventListener("change", show);
+    show();
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.documentElement.classList.add("scripted");
   showLocalTimes(document);
@@ -540,4 +553,5 @@ document.addEventListener("DOMContentLoaded", () => {
   showBulkWhenPicked();
   sharePresence();
   showOptionsForChoices();
+  showActionFields();
 });
