@@ -46,13 +46,16 @@ enum WorkflowStep {
             return try await finish(&run, at: now, session: session)
         }
         let schema = try await desk.catalog.schema(for: run.objectType)
-        guard let recordID = Int64(run.recordID), let record = try await session.records(type: schema.type, ids: [recordID]).first else {
+        let recordID = Int64(run.recordID) ?? 0
+        try await session.lockRecords(ids: [recordID])
+        guard let record = try await session.records(type: schema.type, ids: [recordID]).first else {
             run.stop("The record was deleted.", at: now)
             return try await session.updateRun(run)
         }
-        try await session.lockRecords(ids: [recordID])
-        let context = try await Self.context(desk: desk, session: session)
-        let contact = try await Self.contact(of: record, type: schema.type, session: session)
+        let context = try await Self.context(for: action.kind, desk: desk, session: session)
+        // The contact is read only for what speaks of it: most steps do not.
+        let needsContact = action.kind == .emailContact || action.fields.values.contains { $0.contains("{{contact.") }
+        let contact = needsContact ? try await Self.contact(of: record, type: schema.type, session: session) : nil
         let decision = WorkflowDecision.decide(action, record: record.properties, contact: contact?.properties, schema: schema,
                                                context: context, now: now, local: Self.local)
         var outcome = WorkflowRun.Step.Outcome.done
@@ -122,16 +125,32 @@ enum WorkflowStep {
         try await session.updateRun(run)
     }
 
+    /// What a workflow may name, whole: for checking one and for dry runs.
     static func context(desk: HelpDesk, session: StoreSession) async throws -> WorkflowContext {
+        WorkflowContext(users: try await session.users(includeArchived: false), teams: try await session.teams(),
+                        templates: try await session.emailTemplates(), schemas: try await schemas(desk),
+                        knowsTimeZone: { TimeZone(identifier: $0) != nil })
+    }
+
+    /// What one kind of action reads: people from the routing roster, which this server keeps in
+    /// memory; templates and other types only for the actions that name them.
+    static func context(for kind: WorkflowAction.Kind, desk: HelpDesk, session: StoreSession) async throws -> WorkflowContext {
+        let roster = try await desk.routingRoster.snapshot(session: session)
+        return WorkflowContext(users: roster.users.values.filter { !$0.archived }, teams: roster.teams,
+                               templates: kind == .emailContact ? try await session.emailTemplates() : [],
+                               schemas: kind == .createRecord || kind == .associateRecord ? try await schemas(desk) : [:],
+                               knowsTimeZone: { TimeZone(identifier: $0) != nil })
+    }
+
+    /// Every object type's schema, by name and by id.
+    static func schemas(_ desk: HelpDesk) async throws -> [String: RecordSchema] {
         var schemas: [String: RecordSchema] = [:]
         for type in try await desk.catalog.objectTypes() {
             let schema = try await desk.catalog.schema(for: type.id)
             schemas[type.name] = schema
             schemas[type.id] = schema
         }
-        return WorkflowContext(users: try await session.users(includeArchived: false), teams: try await session.teams(),
-                               templates: try await session.emailTemplates(), schemas: schemas,
-                               knowsTimeZone: { TimeZone(identifier: $0) != nil })
+        return schemas
     }
 
     /// A moment on the wall clock of a time zone: weekday (1 = Monday) and minute of the day.
