@@ -13,13 +13,15 @@ public struct Workflow: Sendable, Hashable {
     /// W5: all must hold for a record to be taken in.
     public var criteria: [SearchRequest.Filter]
     public var actions: [WorkflowAction]
-    /// Goes up with every saved change; a run waiting in a delay compares it when it wakes.
+    /// Goes up with every saved change; each run keeps the one it last moved in.
     public var version: Int
+    /// How many action ids were given out (`takeActionID`), deleted actions' included.
+    public var actionsNumbered: Int
     public var updatedAt: Timestamp
     public var updatedBy: String
 
     public init(id: String, objectType: String, pipelineID: String, trigger: WorkflowTrigger, name: String, enabled: Bool = true,
-                criteria: [SearchRequest.Filter] = [], actions: [WorkflowAction] = [], version: Int = 1,
+                criteria: [SearchRequest.Filter] = [], actions: [WorkflowAction] = [], version: Int = 1, actionsNumbered: Int = 0,
                 updatedAt: Timestamp = Timestamp(millisecondsSince1970: 0), updatedBy: String = "") {
         self.id = id
         self.objectType = objectType
@@ -30,6 +32,7 @@ public struct Workflow: Sendable, Hashable {
         self.criteria = criteria
         self.actions = actions
         self.version = version
+        self.actionsNumbered = actionsNumbered
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
     }

@@ -1,6 +1,7 @@
 /// One step of a workflow (W2): its kind, the fields that kind reads, and the users' comments on
 /// it (W3). A branch holds two lists of actions of its own.
 public struct WorkflowAction: Sendable, Hashable, Codable {
+    /// What an action does, as the API names it.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// An internal email to users, teams or the record's owner: `users`, `teams` (ids,
         /// comma-separated), `owner` (`true`), `subject`, `body`.

@@ -2,6 +2,7 @@
 /// a run would take them, with the branch each criterion picks, the values set along the way and
 /// the skips a run would record. The help desk's runs take the same decisions (`WorkflowDecision`).
 public struct WorkflowDryRun: Sendable, Hashable {
+    /// One action the run would reach.
     public struct Step: Sendable, Hashable {
         public var actionID: String
         public var kind: WorkflowAction.Kind

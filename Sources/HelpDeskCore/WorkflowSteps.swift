@@ -153,11 +153,11 @@ extension Workflow {
         }
     }
 
-    /// An id for a new action that no action of this workflow has.
-    public var newActionID: String {
-        let taken = Set(allActionIDs)
-        var number = taken.count + 1
-        while taken.contains("a\(number)") { number += 1 }
-        return "a\(number)"
+    /// An id for a new action that no action of this workflow has or had: a run waiting for a
+    /// deleted action must never find another in its place.
+    public mutating func takeActionID() -> String {
+        let highest = allActionIDs.compactMap { $0.hasPrefix("a") ? Int($0.dropFirst()) : nil }.max() ?? 0
+        actionsNumbered = max(actionsNumbered, highest) + 1
+        return "a\(actionsNumbered)"
     }
 }

@@ -39,6 +39,10 @@ enum WorkflowEnrollment {
         for (event, trigger) in started {
             let matching = (workflows[event.objectType] ?? []).filter { $0.trigger == trigger }
             guard !matching.isEmpty, let recordID = event.recordID, let id = Int64(recordID) else { continue }
+            // W1 speaks of email: a reply on chat, WhatsApp or a custom channel (no Message-ID) is not one.
+            if trigger == .emailSent {
+                guard let message = event.newValue, try await session.message(id: message)?.messageID != nil else { continue }
+            }
             let schema = try await desk.catalog.schema(for: event.objectType)
             guard let record = try await session.records(type: schema.type, ids: [id]).first else { continue }
             let pipeline = schema.type.pipelineProperty.flatMap { record.properties[$0] }
@@ -51,21 +55,25 @@ enum WorkflowEnrollment {
     /// Records a run and schedules its first step, or records it stopped: by the loop guard, or
     /// because the reply it answers set the status itself (R5).
     static func start(_ workflow: Workflow, record: Record, event: FeedEvent, at now: Timestamp, session: StoreSession) async throws {
-        var chain = 0
-        if let cause = event.workflowRunID, let causing = try await session.run(id: cause), causing.workflowID == workflow.id {
-            chain = causing.chain + 1
+        // The workflows of the runs that led here, nearest first.
+        var ancestors: [String] = []
+        var cause = event.workflowRunID
+        while let id = cause, ancestors.count < WorkflowRun.chainLimit, let causing = try await session.run(id: id) {
+            ancestors.append(causing.workflowID)
+            cause = causing.causedBy
         }
         var run = WorkflowRun(id: "", workflowID: workflow.id, workflowVersion: workflow.version, objectType: record.objectType,
-                              recordID: record.id, status: .running, currentAction: workflow.firstActionID, chain: chain, startedAt: now)
-        if chain >= WorkflowRun.loopLimit {
-            run.stop("The workflow moved the record into its own stage \(chain) times in a row; stopped to break the loop.", at: now)
+                              recordID: record.id, status: .running, currentAction: workflow.firstActionID, chain: ancestors.count,
+                              causedBy: event.workflowRunID, eventPosition: event.position, startedAt: now)
+        if let loop = WorkflowRun.loopReason(workflowID: workflow.id, ancestors: ancestors) {
+            run.stop(loop, at: now)
         } else if workflow.trigger == .emailSent, event.oldValue == FeedEvent.statusChosen {
             run.stop("The reply set the ticket's status itself (R5); the switch leaves it.", at: now)
         } else if run.currentAction == nil {
             run.status = .finished
             run.endedAt = now
         }
-        guard let stored = try await session.insertRun(run, eventPosition: event.position) else { return }
+        guard let stored = try await session.insertRun(run) else { return }
         if stored.status == .running { try await WorkflowStep.schedule(stored, at: now, session: session) }
     }
 }

@@ -28,7 +28,8 @@ public struct WorkflowService: Sendable {
     public func create(_ workflow: Workflow, by caller: Caller) async throws -> Workflow {
         try caller.check(.configureAutomation)
         var new = workflow
-        new.actions = Self.identified(new.actions, in: new)
+        let given = new.actions.map { Self.withoutComments($0) }
+        new.actions = Self.identified(given, in: &new)
         new.version = 1
         new.updatedAt = desk.clock()
         new.updatedBy = caller.user.id
@@ -39,8 +40,14 @@ public struct WorkflowService: Sendable {
     }
 
     /// Replaces a workflow by `change` of what is stored now, under the workflow's lock. A
-    /// webhook's secret left out of an action that had one is kept.
+    /// webhook's secret left out of an action that had one is kept. Comments are the stored ones:
+    /// they are added by `comment` alone, with their author and time.
     public func update(id: String, by caller: Caller, _ change: @escaping @Sendable (Workflow) throws -> Workflow) async throws -> Workflow {
+        try await update(id: id, keepingComments: true, by: caller, change)
+    }
+
+    func update(id: String, keepingComments: Bool, by caller: Caller,
+                _ change: @escaping @Sendable (Workflow) throws -> Workflow) async throws -> Workflow {
         try caller.check(.configureAutomation)
         let context = try await context()
         let now = desk.clock()
@@ -51,7 +58,9 @@ public struct WorkflowService: Sendable {
             var changed = try change(stored)
             changed.id = stored.id
             changed.objectType = stored.objectType
-            changed.actions = Self.keepingSecrets(Self.identified(changed.actions, in: changed), from: stored)
+            changed.actionsNumbered = max(changed.actionsNumbered, stored.actionsNumbered)
+            let given = keepingComments ? Self.comments(of: changed.actions, from: stored) : changed.actions
+            changed.actions = Self.keepingSecrets(Self.identified(given, in: &changed), from: stored)
             changed.version = stored.version + 1
             changed.updatedAt = now
             changed.updatedBy = caller.user.id
@@ -79,9 +88,9 @@ public struct WorkflowService: Sendable {
     /// W3: adds an action at a place.
     public func addAction(workflowID: String, _ action: WorkflowAction, at place: ActionPlace, by caller: Caller) async throws -> Workflow {
         try await update(id: workflowID, by: caller) { stored in
-            var new = action
-            if new.id.isEmpty { new.id = stored.newActionID }
-            guard let changed = stored.inserting(new, at: place) else {
+            var new = action, numbered = stored
+            if new.id.isEmpty { new.id = numbered.takeActionID() }
+            guard let changed = numbered.inserting(new, at: place) else {
                 throw HelpDeskError.badRequest("The place to add the action names no action (or no branch) of workflow \(stored.id).")
             }
             return changed
@@ -108,7 +117,7 @@ public struct WorkflowService: Sendable {
     public func comment(workflowID: String, actionID: String, text: String, by caller: Caller) async throws -> Workflow {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let now = desk.clock(), author = caller.user.id
-        return try await update(id: workflowID, by: caller) { stored in
+        return try await update(id: workflowID, keepingComments: false, by: caller) { stored in
             guard let changed = stored.commenting(actionID, .init(authorID: author, text: trimmed, at: now)) else {
                 throw Self.noAction(actionID, in: stored)
             }
@@ -158,7 +167,16 @@ public struct WorkflowService: Sendable {
             }
             guard visible else { throw HelpDeskError.notFound("\(schema.type.singularLabel) \(recordID) does not exist.") }
         }
-        return try await desk.database.read { try await $0.runs(workflowID: workflowID, recordID: recordID, limit: min(max(limit, 1), 200)) }
+        let user = caller.user
+        return try await desk.database.read { session in
+            let runs = try await session.runs(workflowID: workflowID, recordID: recordID, limit: min(max(limit, 1), 200))
+            // R8: runs of tickets the caller may not see are not theirs to read.
+            guard !(Access.allows(user, .readRecords(.tickets)) && user.ticketScope == .all) else { return runs }
+            let tickets = runs.filter { $0.objectType == ObjectType.tickets.id }.compactMap { Int64($0.recordID) }
+            let visible = Set(try await session.records(type: .tickets, ids: Array(Set(tickets)))
+                .filter { RecordService.visible($0, to: user, type: .tickets) }.map(\.id))
+            return runs.filter { $0.objectType != ObjectType.tickets.id || visible.contains($0.recordID) }
+        }
     }
 
     /// The email templates workflows send: the built-in ones and the team's.
@@ -214,9 +232,10 @@ public struct WorkflowService: Sendable {
         await JobRunner(desk: desk, kinds: [WorkflowStep.job(desk), WorkflowWebhook.job(desk)]).runDue()
     }
 
+    /// W6: everyone who works tickets reads workflows, and so does everyone who may change them.
     func checkRead(_ caller: Caller) throws {
-        guard Access.allows(caller.user, .workConversations) || caller.user.roles.contains(.superAdmin) else {
-            throw HelpDeskError.forbidden(AccessDenied(reason: "Reading workflows needs help desk access."))
+        guard Access.allows(caller.user, .workConversations) || Access.allows(caller.user, .configureAutomation) else {
+            throw HelpDeskError.forbidden(AccessDenied(reason: "Reading workflows needs help desk access or the right to configure automation."))
         }
     }
 
@@ -241,31 +260,42 @@ public struct WorkflowService: Sendable {
     }
 
     /// Gives actions without an id one of their own.
-    static func identified(_ actions: [WorkflowAction], in workflow: Workflow) -> [WorkflowAction] {
-        var taken = Set(workflow.allActionIDs.filter { !$0.isEmpty })
-        func fill(_ list: [WorkflowAction]) -> [WorkflowAction] {
-            list.map { action in
-                var action = action
-                if action.id.isEmpty {
-                    var number = taken.count + 1
-                    while taken.contains("a\(number)") { number += 1 }
-                    action.id = "a\(number)"
-                    taken.insert(action.id)
-                }
-                action.then = fill(action.then)
-                action.otherwise = fill(action.otherwise)
-                return action
-            }
+    static func identified(_ actions: [WorkflowAction], in workflow: inout Workflow) -> [WorkflowAction] {
+        actions.map { action in
+            var action = action
+            if action.id.isEmpty { action.id = workflow.takeActionID() }
+            action.then = identified(action.then, in: &workflow)
+            action.otherwise = identified(action.otherwise, in: &workflow)
+            return action
         }
-        return fill(actions)
     }
 
-    /// Secrets the caller left out of actions that had them (they are never read back) are kept.
+    /// The actions with the comments stored for them (none for new ones), whatever was given.
+    static func comments(of actions: [WorkflowAction], from stored: Workflow) -> [WorkflowAction] {
+        actions.map { action in
+            var action = action
+            action.comments = stored.action(action.id)?.comments ?? []
+            action.then = comments(of: action.then, from: stored)
+            action.otherwise = comments(of: action.otherwise, from: stored)
+            return action
+        }
+    }
+
+    static func withoutComments(_ action: WorkflowAction) -> WorkflowAction {
+        var action = action
+        action.comments = []
+        action.then = action.then.map(withoutComments)
+        action.otherwise = action.otherwise.map(withoutComments)
+        return action
+    }
+
+    /// Secrets the caller left out of actions that had them (they are never read back) are kept,
+    /// for the same webhook only: another address needs its secret given again.
     static func keepingSecrets(_ actions: [WorkflowAction], from stored: Workflow) -> [WorkflowAction] {
         actions.map { action in
             var action = action
-            for name in WorkflowAction.secretFields where action.fields[name] == nil {
-                action.fields[name] = stored.action(action.id)?.fields[name]
+            if let before = stored.action(action.id), before.kind == action.kind, before["url"] == action["url"] {
+                for name in WorkflowAction.secretFields where action.fields[name] == nil { action.fields[name] = before.fields[name] }
             }
             action.then = keepingSecrets(action.then, from: stored)
             action.otherwise = keepingSecrets(action.otherwise, from: stored)

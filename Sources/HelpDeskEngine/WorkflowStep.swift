@@ -19,7 +19,25 @@ enum WorkflowStep {
     static func job(_ desk: HelpDesk) -> JobKind {
         JobKind(name: kind, work: .inDatabase { job, session in
             try await run(job, desk: desk, session: session)
-        })
+        }, retryPauses: retryPauses)
+    }
+
+    /// A step that cannot be done (no team address to mail from, the database away) is tried
+    /// again after these pauses; after the last, its run fails with the reason.
+    static let retryPauses: [Duration] = [.seconds(60), .seconds(300), .seconds(900), .seconds(3600), .seconds(4 * 3600)]
+
+    /// Does the step a job names; on its last try, a failure ends the run as failed, with why.
+    static func run(_ job: Job, desk: HelpDesk, session: StoreSession) async throws {
+        guard let failure = try await session.undoingOnFailure({ try await step(job, desk: desk, session: session) }) else { return }
+        guard job.attempts >= retryPauses.count, var run = try await session.run(id: job.payload, locking: true), !run.status.isOver else {
+            throw failure
+        }
+        run.status = .failed
+        run.reason = "A step could not be done in \(job.attempts + 1) tries: \(JobRunner.message(of: failure))"
+        run.currentAction = nil
+        run.wakeAt = nil
+        run.endedAt = desk.clock()
+        try await session.updateRun(run)
     }
 
     /// Schedules the run's next step: now, or when its delay ends. The key names the step, so the
@@ -29,7 +47,7 @@ enum WorkflowStep {
                                          dedupeKey: "workflow-run:\(run.id):\(run.currentAction ?? "")"), now: now)
     }
 
-    static func run(_ job: Job, desk: HelpDesk, session: StoreSession) async throws {
+    static func step(_ job: Job, desk: HelpDesk, session: StoreSession) async throws {
         let now = desk.clock()
         guard var run = try await session.run(id: job.payload, locking: true), !run.status.isOver else { return }
         guard let workflow = try await session.workflow(id: run.workflowID) else {
@@ -54,14 +72,21 @@ enum WorkflowStep {
         }
         let context = try await Self.context(for: action.kind, desk: desk, session: session)
         // The contact is read only for what speaks of it: most steps do not.
-        let needsContact = action.kind == .emailContact || action.fields.values.contains { $0.contains("{{contact.") }
+        let needsContact = action.kind == .emailContact || action.fields.values.contains { $0.contains("contact.") }
         let contact = needsContact ? try await Self.contact(of: record, type: schema.type, session: session) : nil
-        let decision = WorkflowDecision.decide(action, record: record.properties, contact: contact?.properties, schema: schema,
+        var decision = WorkflowDecision.decide(action, record: record.properties, contact: contact?.properties, schema: schema,
                                                context: context, now: now, local: Self.local)
+        // R5: a status chosen with a later reply, or set by anyone since the email went, stays.
+        if workflow.trigger == .emailSent, case .setProperty(let name, _) = decision, name == schema.type.stageProperty,
+           let sent = run.eventPosition, let stageProperty = schema.type.stageProperty,
+           let entered = try await session.latestStageEntry(recordID: record.id, stageProperty: stageProperty), entered > sent {
+            decision = .skip("The ticket's status was set after the email was sent (R5); the switch leaves it.")
+        }
         var outcome = WorkflowRun.Step.Outcome.done
         var detail = decision.summary
         var following = workflow.next(after: actionID)
-        do {
+        // A failed action is undone whole, so that a failed step leaves nothing half done.
+        let failure = try await session.undoingOnFailure {
             switch decision {
             case .skip:
                 outcome = .skipped
@@ -78,11 +103,11 @@ enum WorkflowStep {
                 try await email(to, subject: subject, body: body, record: record, schema: schema, at: now, session: session)
             case .createTask(let properties):
                 let id = try await create(properties, in: try await desk.catalog.schema(for: ObjectType.tasks.name), linkedTo: record,
-                                          type: schema.type, at: now, session: session)
+                                          type: schema.type, run: run, at: now, session: session)
                 detail += " Task \(id)."
             case .createRecord(let type, let properties):
                 let id = try await create(properties, in: try await desk.catalog.schema(for: type), linkedTo: record, type: schema.type,
-                                          at: now, session: session)
+                                          run: run, at: now, session: session)
                 detail += " Record \(id)."
             case .associate(let type, let property, let value):
                 detail = try await associate(record, type: schema.type, with: try await desk.catalog.schema(for: type), property: property,
@@ -94,14 +119,16 @@ enum WorkflowStep {
                 try await WorkflowWebhook.schedule(run: run, actionID: actionID, url: url, record: record, workflow: workflow,
                                                    at: now, session: session)
             }
-        } catch let error as RecordInputError {
-            outcome = .failed
-            detail = "Failed: \(error.message)"
-        } catch let error as HelpDeskError {
+        }
+        if let failure {
             // Nothing to send mail from yet, and the like: the step is tried again later.
-            if case .unavailable = error { throw error }
+            if let error = failure as? HelpDeskError, case .unavailable = error { throw failure }
+            guard failure is RecordInputError || failure is HelpDeskError else { throw failure }
             outcome = .failed
-            detail = "Failed: \(error.message)"
+            detail = "Failed: " + ((failure as? RecordInputError)?.message ?? (failure as? HelpDeskError)?.message ?? "")
+            following = workflow.next(after: actionID)
+            run.status = .running
+            run.wakeAt = nil
         }
         try await session.insertRunStep(runID: run.id, WorkflowRun.Step(actionID: actionID, kind: action.kind, outcome: outcome,
                                                                         detail: detail, at: now))
@@ -221,12 +248,18 @@ enum WorkflowStep {
 
     /// A record made by the workflow, linked to the one it runs on; returns its id.
     static func create(_ properties: [String: String], in other: RecordSchema, linkedTo record: Record, type: ObjectType,
-                       at now: Timestamp, session: StoreSession) async throws -> String {
+                       run: WorkflowRun, at now: Timestamp, session: StoreSession) async throws -> String {
         let link = RecordService.Link(type: type, id: Int64(record.id) ?? 0,
                                       association: .defaultType(from: other.type.id, to: type.id))
         let (records, events) = try await Intake.create(properties, schema: other, links: [link], by: .system(source: source), now: now,
                                                         session: session)
-        try session.append(events)
+        // A record a run makes is part of its chain: a workflow that makes records entering its own
+        // stage meets the loop guard.
+        try session.append(events.map { event in
+            var event = event
+            if event.kind == .stageEntered { event.oldValue = FeedEvent.workflowRun(run.id) }
+            return event
+        })
         return records.first?.id ?? ""
     }
 

@@ -32,7 +32,14 @@ enum WorkflowWebhook {
                                          runAt: now, dedupeKey: "workflow-webhook:\(run.id):\(actionID)"), now: now)
     }
 
-    static func job(_ desk: HelpDesk, client: HTTPClient = .shared) -> JobKind {
+    /// Redirects are not followed: a webhook goes to the address its workflow names, nowhere else.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    static func job(_ desk: HelpDesk, client: HTTPClient = WorkflowWebhook.client) -> JobKind {
         JobKind(name: kind, work: .outside(perform: { job in
             try await post(job, desk: desk, client: client)
         }, record: { job, outcome, session in
@@ -81,11 +88,10 @@ enum WorkflowWebhook {
         } catch {
             throw JobFailure(permanent: false, message: "\(payload.url) could not be reached: \(error)")
         }
-        let answer = try await response.body.collect(upTo: 64 * 1024)
+        // What the service answers is not kept: every reader of the run would see it.
+        _ = try await response.body.collect(upTo: 64 * 1024)
         let code = Int(response.status.code)
         guard !(200..<300).contains(code) else { return }
-        let detail = String(buffer: answer).prefix(300)
-        throw JobFailure(permanent: (400..<500).contains(code) && code != 408 && code != 429,
-                         message: "\(payload.url) answered \(code)\(detail.isEmpty ? "" : ": \(detail)")")
+        throw JobFailure(permanent: (400..<500).contains(code) && code != 408 && code != 429, message: "\(payload.url) answered \(code)")
     }
 }

@@ -25,6 +25,12 @@ struct AutomationPages {
         var on: Bool
         var statuses: [Option]
         var workflowID: String?
+        /// Names this switch's elements on the page.
+        var key: String
+        var actions: [ActionRow]
+        var places: [Option]
+        /// Where its add form posts.
+        var addAction: String
     }
 
     struct ActionRow {
@@ -41,6 +47,8 @@ struct AutomationPages {
 
     struct StageView {
         var stageID: String
+        var key: String
+        var addAction: String
         var label: String
         var workflowID: String?
         var enabled: Bool
@@ -69,6 +77,15 @@ struct AutomationPages {
         var steps: [String]
     }
 
+    struct TemplateView {
+        var id: String
+        var name: String
+        var subject: String
+        var body: String
+        var transactional: Bool
+        var builtIn: Bool
+    }
+
     struct PipelineLink {
         var href: String
         var label: String
@@ -93,6 +110,7 @@ struct AutomationPages {
         var users: [Option]
         var teams: [Option]
         var templates: [Option]
+        var emailTemplates: [TemplateView]
         var properties: [Option]
         var operators: [Option]
         var distributions: [Option]
@@ -162,7 +180,7 @@ struct AutomationPages {
                     edited.criteria = [Self.criterion(property: property, operator: form["field:criterion.operator"], value: form["field:criterion.value"])]
                 }
                 _ = try await desk.workflows.editAction(workflowID: id, actionID: actionID, edited, by: caller)
-                return "action-\(actionID)"
+                return "action-\(id)-\(actionID)"
             }
         }
         router.post("settings/automation/:type/:pipeline/workflows/:workflow/actions/:action/delete") { request, context in
@@ -176,9 +194,30 @@ struct AutomationPages {
         router.post("settings/automation/:type/:pipeline/workflows/:workflow/actions/:action/comments") { request, context in
             try await change(request, context) { caller, form, _, _ in
                 let actionID = try context.parameters.require("action")
-                _ = try await desk.workflows.comment(workflowID: try context.parameters.require("workflow"), actionID: actionID,
-                                                     text: form["text"] ?? "", by: caller)
-                return "action-\(actionID)"
+                let id = try context.parameters.require("workflow")
+                _ = try await desk.workflows.comment(workflowID: id, actionID: actionID, text: form["text"] ?? "", by: caller)
+                return "action-\(id)-\(actionID)"
+            }
+        }
+        router.post("settings/automation/:type/:pipeline/templates") { request, context in
+            try await change(request, context) { caller, form, _, _ in
+                _ = try await desk.workflows.saveEmailTemplate(id: nil, name: form["name"] ?? "", subject: form["subject"] ?? "",
+                                                               body: form["body"] ?? "", transactional: form["transactional"] == "1", by: caller)
+                return "templates"
+            }
+        }
+        router.post("settings/automation/:type/:pipeline/templates/:template") { request, context in
+            try await change(request, context) { caller, form, _, _ in
+                let id = try context.parameters.require("template")
+                _ = try await desk.workflows.saveEmailTemplate(id: id, name: form["name"] ?? "", subject: form["subject"] ?? "",
+                                                               body: form["body"] ?? "", transactional: form["transactional"] == "1", by: caller)
+                return "template-\(id)"
+            }
+        }
+        router.post("settings/automation/:type/:pipeline/templates/:template/delete") { request, context in
+            try await change(request, context) { caller, _, _, _ in
+                try await desk.workflows.deleteEmailTemplate(id: try context.parameters.require("template"), by: caller)
+                return "templates"
             }
         }
         router.post("settings/automation/:type/:pipeline/workflows/:workflow") { request, context in
@@ -331,6 +370,7 @@ struct AutomationPages {
         let teamNames = Dictionary(teams.map { ($0.id, $0.name) }) { first, _ in first }
         let describe = ActionSummary(schema: schema, users: names, teams: teamNames, templates: templates, pipeline: pipeline)
 
+        let base = "/settings/automation/\(schema.type.name)/\(pipeline.id)"
         var switches: [Switch] = []
         if schema.type.isTicket {
             for (trigger, title, hint) in [
@@ -343,13 +383,16 @@ struct AutomationPages {
                 let current = flow?.actions.first { $0.kind == .setProperty && $0["property"] == "hs_pipeline_stage" }?["value"]
                 switches.append(Switch(trigger: trigger.key, title: title, hint: hint, on: flow?.enabled ?? false,
                                        statuses: pipeline.activeStages.map { Option(value: $0.id, label: $0.label, selected: $0.id == current) },
-                                       workflowID: flow?.id))
+                                       workflowID: flow?.id, key: trigger.key.lowercased(),
+                                       actions: flow.map { describe.rows($0.actions, depth: 0) } ?? [],
+                                       places: [Option(value: "end", label: "At the end", selected: true)] + (flow.map { describe.places($0.actions) } ?? []),
+                                       addAction: flow.map { "\(base)/workflows/\($0.id)/actions" } ?? ""))
             }
         }
         let stages = pipeline.activeStages.map { stage -> StageView in
             let flow = workflows.first { $0.trigger == .stageEntered(stage.id) }
             return StageView(
-                stageID: stage.id, label: stage.label, workflowID: flow?.id, enabled: flow?.enabled ?? false,
+                stageID: stage.id, key: "stage-\(stage.id)", addAction: "\(base)/stages/\(stage.id)/actions", label: stage.label, workflowID: flow?.id, enabled: flow?.enabled ?? false,
                 criteria: (flow?.criteria ?? []).enumerated().map { Option(value: String($0.offset), label: describe.criterion($0.element)) },
                 actions: flow.map { describe.rows($0.actions, depth: 0) } ?? [],
                 places: [Option(value: "end", label: "At the end", selected: true)] + (flow.map { describe.places($0.actions) } ?? []),
@@ -387,12 +430,14 @@ struct AutomationPages {
             title: "Automation of \(pipeline.label)", csrf: csrf, feed: desk.live.head(),
             user: try await WorkspaceRoutes.UserView(caller, desk: desk),
             views: try await workspace.viewLinks(for: caller, tickets: tickets, current: nil),
-            pipelineName: pipeline.label, typeLabel: schema.type.pluralLabel, base: "/settings/automation/\(schema.type.name)/\(pipeline.id)",
+            pipelineName: pipeline.label, typeLabel: schema.type.pluralLabel, base: base,
             canChange: canChange, pipelines: links, switches: switches, stages: stages,
             kinds: WorkflowAction.Kind.allCases.map { Option(value: $0.rawValue, label: $0.title) },
             users: users.map { Option(value: $0.id, label: $0.displayName ?? $0.email) },
             teams: teams.map { Option(value: $0.id, label: $0.name) },
             templates: templates.map { Option(value: $0.id, label: $0.name + ($0.transactional ? " (transactional)" : " (marketing)")) },
+            emailTemplates: templates.map { TemplateView(id: $0.id, name: $0.name, subject: $0.subject, body: $0.body,
+                                                         transactional: $0.transactional, builtIn: $0.builtIn) },
             properties: schema.properties.values.filter { !$0.readOnlyValue }.sorted { $0.label < $1.label }.map { Option(value: $0.name, label: $0.label) },
             operators: ActionSummary.operators.map { Option(value: $0.0.rawValue, label: $0.1) },
             distributions: Distribution.allCases.map { Option(value: $0.rawValue, label: $0.title.prefix(1).uppercased() + $0.title.dropFirst()) },

@@ -83,6 +83,18 @@ struct TicketSide {
         var routing: RoutingNote?
         /// The workflows' runs on the ticket, newest first, each action with its result.
         var automation: [AutomationRun]
+        /// The tasks linked to the ticket, by due date (W2).
+        var tasks: [TaskRow]
+        var hasTasks: Bool
+    }
+
+    struct TaskRow {
+        var id: String
+        var title: String
+        var dueISO: String?
+        var status: String
+        var owner: String?
+        var done: Bool
     }
 
     struct AutomationRun {
@@ -124,6 +136,20 @@ struct TicketSide {
         let routed = try await desk.routing.explanation(ticketID: record.id, by: caller)
         let workflowNames = Dictionary(try await desk.workflows.list(objectType: ObjectType.tickets.name, by: caller).map { ($0.id, $0.name) }) { a, _ in a }
         let runs = try await desk.workflows.runs(recordID: record.id, limit: 10, by: caller)
+        var tasks: [TaskRow] = []
+        if Access.allows(caller.user, .readRecords(.tasks)) {
+            let linked = try await desk.associations.list(ObjectType.tickets.name, record.id, toType: ObjectType.tasks.name, after: nil,
+                                                          limit: 50, by: caller).associations
+            let statuses = try await desk.recordSchema(ObjectType.tasks.name).properties["hs_task_status"]?.options ?? []
+            tasks = try await desk.records.read(type: ObjectType.tasks.name, ids: linked.map(\.toObjectID), options: ReadOptions(
+                properties: ["hs_task_subject", "hs_timestamp", "hs_task_status", Record.ownerProperty]), by: caller).map { view in
+                let properties = view.record.properties
+                let status = properties["hs_task_status"] ?? ""
+                return TaskRow(id: view.record.id, title: properties["hs_task_subject"] ?? "", dueISO: properties["hs_timestamp"],
+                               status: statuses.first { $0.value == status }?.label ?? status,
+                               owner: properties[Record.ownerProperty].flatMap { people[$0] }, done: status == "COMPLETED")
+            }.sorted { ($0.dueISO ?? "", $0.id) < ($1.dueISO ?? "", $1.id) }
+        }
         return View(
             fields: shown.map { Self.field($0, value: record.properties[$0.name] ?? "") },
             shown: shown.map(\.name).joined(separator: ","),
@@ -145,7 +171,8 @@ struct TicketSide {
                                   + (run.reason.map { ". \($0)" } ?? ""),
                               startedISO: run.startedAt.isoString,
                               steps: run.steps.map { "\($0.kind.title): \($0.detail)" })
-            })
+            },
+            tasks: tasks, hasTasks: !tasks.isEmpty)
     }
 
     static func field(_ definition: PropertyDefinition, value: String) -> Field {

@@ -422,7 +422,7 @@ enum Migrations {
             """
             CREATE TABLE workflow_runs (
                 id {ID}, workflow_id {INT} NOT NULL REFERENCES workflows(id), workflow_version {INT} NOT NULL,
-                object_type TEXT NOT NULL, record_id {INT} NOT NULL, event_position {INT}, chain {INT} NOT NULL,
+                object_type TEXT NOT NULL, record_id {INT} NOT NULL, event_position {INT}, caused_by {INT}, chain {INT} NOT NULL,
                 status TEXT NOT NULL, current_action TEXT, wake_at {INT}, reason TEXT, started_at {INT} NOT NULL, ended_at {INT})
             """,
             "CREATE UNIQUE INDEX workflow_runs_event ON workflow_runs (workflow_id, event_position, record_id)",

@@ -8,6 +8,7 @@ extension StoreSession {
     struct WorkflowDefinition: Codable {
         var criteria: [SearchRequest.Filter]
         var actions: [WorkflowAction]
+        var actionsNumbered: Int?
     }
 
     /// The workflows of a type (all types when `nil`), oldest first; switched-off ones included.
@@ -33,7 +34,7 @@ extension StoreSession {
 
     /// Stores a new workflow; returns it with its id.
     package func insertWorkflow(_ workflow: Workflow) async throws -> Workflow {
-        let definition = try Self.encoded(WorkflowDefinition(criteria: workflow.criteria, actions: workflow.actions))
+        let definition = try Self.encoded(WorkflowDefinition(criteria: workflow.criteria, actions: workflow.actions, actionsNumbered: workflow.actionsNumbered))
         let row = try await sql.raw("""
             INSERT INTO workflows (object_type, pipeline_id, trigger_key, name, enabled, version, definition, updated_at, updated_by)
             VALUES (\(bind: workflow.objectType), \(bind: workflow.pipelineID), \(bind: workflow.trigger.key), \(bind: workflow.name),
@@ -47,7 +48,7 @@ extension StoreSession {
     }
 
     package func updateWorkflow(_ workflow: Workflow) async throws {
-        let definition = try Self.encoded(WorkflowDefinition(criteria: workflow.criteria, actions: workflow.actions))
+        let definition = try Self.encoded(WorkflowDefinition(criteria: workflow.criteria, actions: workflow.actions, actionsNumbered: workflow.actionsNumbered))
         try await sql.raw("""
             UPDATE workflows SET pipeline_id = \(bind: workflow.pipelineID), trigger_key = \(bind: workflow.trigger.key),
             name = \(bind: workflow.name), enabled = \(bind: workflow.enabled ? 1 : 0), version = \(bind: workflow.version),
@@ -76,20 +77,22 @@ extension StoreSession {
             pipelineID: try row.decode(column: "pipeline_id", as: String.self), trigger: trigger,
             name: try row.decode(column: "name", as: String.self), enabled: try row.decode(column: "enabled", as: Int.self) == 1,
             criteria: definition.criteria, actions: definition.actions, version: try row.decode(column: "version", as: Int.self),
+            actionsNumbered: definition.actionsNumbered ?? 0,
             updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
             updatedBy: try row.decode(column: "updated_by", as: String.self))
     }
 }
 
 extension StoreSession {
-    /// Records a new run; `nil` when this workflow already took the record in for this event
+    /// Records a new run; `nil` when this workflow already took the record in for its event
     /// (a consumer's batch that runs again finds its runs there).
-    package func insertRun(_ run: WorkflowRun, eventPosition: Int64?) async throws -> WorkflowRun? {
+    package func insertRun(_ run: WorkflowRun) async throws -> WorkflowRun? {
         let row = try await sql.raw("""
-            INSERT INTO workflow_runs (workflow_id, workflow_version, object_type, record_id, event_position, chain, status,
+            INSERT INTO workflow_runs (workflow_id, workflow_version, object_type, record_id, event_position, caused_by, chain, status,
                                        current_action, wake_at, reason, started_at, ended_at)
             VALUES (\(bind: Int64(run.workflowID) ?? 0), \(bind: run.workflowVersion), \(bind: run.objectType),
-                    \(bind: Int64(run.recordID) ?? 0), \(bind: eventPosition), \(bind: run.chain), \(bind: run.status.rawValue),
+                    \(bind: Int64(run.recordID) ?? 0), \(bind: run.eventPosition), \(bind: run.causedBy.flatMap { Int64($0) }), \(bind: run.chain),
+                    \(bind: run.status.rawValue),
                     \(bind: run.currentAction), \(bind: run.wakeAt?.millisecondsSince1970), \(bind: run.reason),
                     \(bind: run.startedAt.millisecondsSince1970), \(bind: run.endedAt?.millisecondsSince1970))
             ON CONFLICT DO NOTHING
@@ -150,12 +153,12 @@ extension StoreSession {
         return runs
     }
 
-    /// The latest run of a workflow on a record, for the loop guard.
-    package func latestRun(workflowID: String, recordID: String) async throws -> WorkflowRun? {
+    /// Where in the feed the record last entered a stage, if it did.
+    package func latestStageEntry(recordID: String, stageProperty: String) async throws -> Int64? {
         try await sql.raw("""
-            SELECT * FROM workflow_runs WHERE record_id = \(bind: Int64(recordID) ?? 0) AND workflow_id = \(bind: Int64(workflowID) ?? 0)
-            ORDER BY id DESC LIMIT 1
-            """).first().map(Self.run)
+            SELECT MAX(position) AS position FROM events
+            WHERE record_id = \(bind: Int64(recordID) ?? 0) AND property = \(bind: stageProperty) AND kind = \(bind: FeedEvent.Kind.stageEntered.rawValue)
+            """).first()?.decode(column: "position", as: Int64?.self)
     }
 
     static func run(_ row: any SQLRow) throws -> WorkflowRun {
@@ -170,6 +173,8 @@ extension StoreSession {
             currentAction: try row.decode(column: "current_action", as: String?.self),
             wakeAt: try row.decode(column: "wake_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)),
             reason: try row.decode(column: "reason", as: String?.self), chain: try row.decode(column: "chain", as: Int.self),
+            causedBy: try row.decode(column: "caused_by", as: Int64?.self).map(String.init),
+            eventPosition: try row.decode(column: "event_position", as: Int64?.self),
             startedAt: Timestamp(millisecondsSince1970: try row.decode(column: "started_at", as: Int64.self)),
             endedAt: try row.decode(column: "ended_at", as: Int64?.self).map(Timestamp.init(millisecondsSince1970:)))
     }

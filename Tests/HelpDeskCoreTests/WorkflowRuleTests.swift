@@ -65,7 +65,12 @@ final class WorkflowRuleTests: XCTestCase {
         XCTAssertEqual(edited.action("t2")?.comments.count, 1, "editing keeps the comments")
         let branchEdited = workflow.replacing("b", with: WorkflowAction(id: "b", kind: .branch, criteria: [.init(propertyName: "subject", operator: .hasProperty)]))!
         XCTAssertEqual(branchEdited.allActionIDs, workflow.allActionIDs, "editing a branch's criteria keeps its arms")
-        XCTAssertFalse(workflow.allActionIDs.contains(workflow.newActionID))
+        var numbered = workflow
+        let fresh = numbered.takeActionID()
+        XCTAssertFalse(workflow.allActionIDs.contains(fresh))
+        numbered.actions.append(WorkflowAction(id: fresh, kind: .delay))
+        numbered = numbered.deleting(fresh, withFollowing: false)!
+        XCTAssertNotEqual(numbered.takeActionID(), fresh, "a deleted action's id is never given again")
     }
 
     func testW5ChatAndMessengerRecordsAreLeftOutUnlessACriterionAsksForThem() {

@@ -80,6 +80,16 @@ final class WorkflowTests: XCTestCase {
             XCTAssertEqual(latest?.status, .stopped)
             XCTAssertEqual(latest?.reason, "The reply set the ticket's status itself (R5); the switch leaves it.")
 
+            // A reply without a status whose switch has not run yet, then one with a status: the later choice stays.
+            try await setStage("1", setup)
+            _ = try await desk.conversations.reply(conversationID: setup.conversationID, ReplyDraft(text: "One more thing"), by: setup.people.agent)
+            _ = try await desk.conversations.reply(conversationID: setup.conversationID, ReplyDraft(text: "Done", status: "3"), by: setup.people.agent)
+            try await settle(desk)
+            let later = try await value("hs_pipeline_stage", of: setup.ticketID, setup)
+            XCTAssertEqual(later, "3", "R5: a switch lagging behind a later reply's status does not override it")
+            let skipped = try await runs(setup, workflow: sent).flatMap(\.steps).first { $0.outcome == .skipped }
+            XCTAssertEqual(skipped?.detail, "Skipped: The ticket's status was set after the email was sent (R5); the switch leaves it.")
+
             let refused = try? await desk.conversations.reply(conversationID: setup.conversationID, ReplyDraft(text: "x", status: "99"),
                                                              by: setup.people.agent)
             XCTAssertNil(refused, "a status the pipeline lacks refuses the reply whole: nothing is sent without it")
@@ -219,6 +229,32 @@ final class WorkflowTests: XCTestCase {
         }
     }
 
+    func testW2AssigningAnOwnerTakesTurnsAmongTheAvailableAgents() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk)
+            var agents: [User] = []
+            for n in 1...3 {
+                agents.append(try await desk.people.createUser(UserDraft(email: "agent\(n)@example.com", firstName: "Agent", lastName: "\(n)",
+                                                                         roles: [.helpDeskAccess], serviceSeat: true)))
+            }
+            _ = try await desk.routing.setStatus(.away, by: Caller(user: agents[2], source: "TEST"))
+            let flow = try await workflow(.stageEntered("3"), [
+                WorkflowAction(id: "o", kind: .assignOwner, fields: ["users": agents.map(\.id).joined(separator: ","), "distribution": "ROUND_ROBIN"]),
+            ], on: setup)
+            let tickets = try await desk.records.create(type: "tickets", (0..<4).map { n in
+                RecordInput(properties: ["subject": "T\(n)", "hs_pipeline": "0", "hs_pipeline_stage": "3"])
+            }, by: setup.people.admin)
+            try await settle(desk)
+            var owners: [String] = []
+            for ticket in tickets { owners.append(try await value(Record.ownerProperty, of: ticket.id, setup) ?? "") }
+            XCTAssertEqual(owners.filter { $0 == agents[0].id }.count, 2, "round robin: two each")
+            XCTAssertEqual(owners.filter { $0 == agents[1].id }.count, 2)
+            XCTAssertFalse(owners.contains(agents[2].id), "never the agent who is away")
+            let details = try await runs(setup, workflow: flow).flatMap(\.steps).map(\.detail)
+            XCTAssertTrue(details.allSatisfy { $0.hasPrefix("Given to user ") && $0.hasSuffix("round robin, among 3 agents.") }, "\(details)")
+        }
+    }
+
     func testW2LoopsAreStoppedWithTheirReason() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk)
@@ -231,8 +267,22 @@ final class WorkflowTests: XCTestCase {
             let all = try await runs(setup, workflow: looping)
             XCTAssertEqual(all.count, 3, "the first run, one re-entry, and the second re-entry stopped")
             XCTAssertEqual(all.first?.status, .stopped)
-            XCTAssertEqual(all.first?.reason, "The workflow moved the record into its own stage 2 times in a row; stopped to break the loop.")
+            XCTAssertEqual(all.first?.reason,
+                           "The workflow was started 3 times in one chain of runs, each by a change the run before made; stopped to break the loop.")
             XCTAssertEqual(all.dropFirst().map(\.status), [.finished, .finished])
+
+            // Two workflows handing the record back and forth: each runs twice, then the loop stops.
+            _ = try await desk.workflows.delete(id: looping.id, by: setup.people.admin)
+            let there = try await workflow(.stageEntered("2"), [
+                WorkflowAction(id: "a", kind: .setProperty, fields: ["property": "hs_pipeline_stage", "value": "3"])], on: setup)
+            let back = try await workflow(.stageEntered("3"), [
+                WorkflowAction(id: "a", kind: .setProperty, fields: ["property": "hs_pipeline_stage", "value": "2"])], on: setup)
+            try await setStage("1", setup)
+            try await setStage("2", setup)
+            for _ in 0..<8 { try await settle(desk) }
+            let thereRuns = try await runs(setup, workflow: there), backRuns = try await runs(setup, workflow: back)
+            XCTAssertEqual(thereRuns.map(\.status), [.stopped, .finished, .finished])
+            XCTAssertEqual(backRuns.map(\.status), [.finished, .finished])
         }
     }
 
@@ -279,19 +329,33 @@ final class WorkflowTests: XCTestCase {
             XCTAssertEqual(flow.allActionIDs, ["a1", "a2", "a3", "a4"], "actions without ids get their own")
             let commented = try await desk.workflows.comment(workflowID: flow.id, actionID: "a1", text: "Give them time", by: setup.people.admin)
             XCTAssertEqual(commented.action("a1")?.comments.first?.text, "Give them time")
+            let forged = WorkflowAction.Comment(authorID: setup.people.agent.user.id, text: "Said by someone else", at: Timestamp(millisecondsSince1970: 0))
             let edited = try await desk.workflows.editAction(workflowID: flow.id, actionID: "a4",
-                                                             WorkflowAction(id: "a4", kind: .webhook, fields: ["url": "https://hooks.example.com/y"]),
+                                                             WorkflowAction(id: "a4", kind: .webhook, fields: ["url": "https://hooks.example.com/x"],
+                                                                            comments: [forged]),
                                                              by: setup.people.admin)
-            XCTAssertEqual(edited.action("a4")?["secret"], "0123456789abcdef", "a secret left out is kept")
+            XCTAssertEqual(edited.action("a4")?["secret"], "0123456789abcdef", "a secret left out is kept for the same address")
+            XCTAssertEqual(edited.action("a4")?.comments, [], "comments come from commenting alone")
             XCTAssertEqual(edited.version, 3)
+            do {
+                _ = try await desk.workflows.editAction(workflowID: flow.id, actionID: "a4",
+                                                        WorkflowAction(id: "a4", kind: .webhook, fields: ["url": "https://elsewhere.example.com/"]),
+                                                        by: setup.people.admin)
+                XCTFail("another address does not inherit the secret")
+            } catch let error as HelpDeskError {
+                XCTAssertEqual(error.message, "Send a webhook (a4) needs a secret of at least 16 characters to sign with.")
+            }
             let cut = try await desk.workflows.deleteAction(workflowID: flow.id, actionID: "a2", withFollowing: true, by: setup.people.admin)
             XCTAssertEqual(cut.allActionIDs, ["a1"], "the branch, its arm and the webhook after it")
+            let again = try await desk.workflows.addAction(workflowID: flow.id, WorkflowAction(id: "", kind: .delay, fields: ["minutes": "5"]),
+                                                           at: .end, by: setup.people.admin)
+            XCTAssertEqual(again.allActionIDs, ["a1", "a5"], "a deleted action's id is not given again")
             do {
                 _ = try await desk.workflows.addAction(workflowID: flow.id, WorkflowAction(id: "", kind: .setProperty, fields: ["property": "nope"]),
                                                        at: .end, by: setup.people.admin)
                 XCTFail("an unknown property is refused")
             } catch let error as HelpDeskError {
-                XCTAssertEqual(error.message, "Set property value (a2): nope is not a ticket property.")
+                XCTAssertEqual(error.message, "Set property value (a6): nope is not a ticket property.")
             }
         }
     }

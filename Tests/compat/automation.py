@@ -90,12 +90,30 @@ try:
     check("the form shows the chosen action's fields alone",
           [f.get_attribute("data-kind") for f in fields if f.is_displayed()] == ["EMAIL_CONTACT"],
           [f.get_attribute("data-kind") for f in fields if f.is_displayed()])
-    Select(closed.find_element(By.ID, "add-4-template")).select_by_value("ticket-closed")
+    Select(closed.find_element(By.ID, "add-stage-4-template")).select_by_value("ticket-closed")
     press(closed.find_element(By.CSS_SELECTOR, "form.add-action button[type=submit]"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#stage-4 li.action")
     check("the action shows under the Closed status (W2)",
           len(rows) == 1 and "Send email to contact" in rows[0].text and "Ticket closed" in rows[0].text, [r.text for r in rows])
 
+    closed = browser.find_element(By.ID, "stage-4")
+    Select(closed.find_element(By.CSS_SELECTOR, "select.action-kind")).select_by_value("CREATE_TASK")
+    closed.find_element(By.ID, "add-stage-4-task-title").send_keys("Call back about {{ticket.subject}}")
+    press(closed.find_element(By.CSS_SELECTOR, "form.add-action button[type=submit]"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#stage-4 li.action")
+    check("a second action goes after the first", len(rows) == 2 and "Create task" in rows[1].text, [r.text for r in rows])
+
+    template = browser.find_element(By.ID, "template-ticket-closed")
+    template.find_element(By.TAG_NAME, "summary").click()
+    body = template.find_element(By.ID, "template-ticket-closed-body")
+    body.send_keys("\nThank you for your patience.")
+    press(template.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    status, templates = api("GET", "/automation/v4/email-templates")
+    closed_template = next((t for t in templates.get("results", []) if t["id"] == "ticket-closed"), {})
+    check("the built-in Ticket closed template is edited on the page and stays transactional",
+          "Thank you for your patience." in closed_template.get("body", "") and closed_template.get("transactional") is True, closed_template)
+
+    rows = browser.find_elements(By.CSS_SELECTOR, "#stage-4 li.action")
     if rows:
         rows[0].find_element(By.TAG_NAME, "summary").click()
         rows[0].find_element(By.CSS_SELECTOR, "input[name=text]").send_keys("Tell them it is done")
@@ -111,6 +129,9 @@ try:
     switch = browser.find_element(By.ID, "switch-EMAIL_SENT")
     check("W1's sent switch is on with its status", switch.find_element(By.CSS_SELECTOR, "input[name='on:EMAIL_SENT']").is_selected()
           and Select(switch.find_element(By.TAG_NAME, "select")).first_selected_option.text == "Waiting on contact")
+    opened = browser.find_elements(By.CSS_SELECTOR, ".switch-workflow li.action")
+    check("and is a workflow of its own, opened under it, that more actions can join (W1)",
+          len(opened) == 1 and "to \u201cWaiting on contact\u201d" in opened[0].text, [o.text for o in opened])
 
     browser.execute_script("window.scrollTo(0, 0)")
     browser.save_screenshot(os.path.join(SHOTS, "automation-switches.png"))
@@ -143,8 +164,9 @@ try:
           [(m["recipients"], m["data"][:300]) for m in relayed(RELAY, 0, 1)])
     if sent:
         parsed = email.message_from_string(sent[0]["data"], policy=email.policy.default)
-        check("from the template, with the ticket's subject", parsed["Subject"].startswith("Your request is closed: The printer is on fire"),
-              parsed["Subject"])
+        check("from the template as edited, with the ticket's subject",
+              parsed["Subject"].startswith("Your request is closed: The printer is on fire")
+              and "Thank you for your patience." in parsed.get_body(("plain",)).get_content(), parsed["Subject"])
 
     # The runner sleeps until the retry is due (a minute); the first refusal is enough to show the retry.
     check("the webhook reaches the service, signed over its timestamp and body", eventually(lambda: len(hooks) >= 1, 20), hooks)
@@ -164,7 +186,11 @@ try:
     runs = eventually(ticket_runs, 10) or browser.find_element(By.ID, "automation").text
     check("the ticket's page lists the run and its actions, the webhook's first refusal among them",
           "When a record enters Closed: finished" in runs and "Send email to contact" in runs and "answered 503" in runs, runs)
+    tasks = browser.find_element(By.ID, "tasks").text
+    check("the task the workflow made shows on the ticket", "Call back about The printer is on fire" in tasks and "Not started" in tasks, tasks)
     problems_here("the ticket page with its runs")
+    browser.execute_script("document.getElementById('tasks').scrollIntoView()")
+    browser.save_screenshot(os.path.join(SHOTS, "automation-ticket.png"))
     browser.get(BASE + "/settings/automation/tickets/0")
     runs_table = browser.find_element(By.ID, "runs").text
     check("the automation page lists the run, with each action's result", f"#{ticket}" in runs_table and "Finished" in runs_table,
