@@ -416,7 +416,7 @@ struct AutomationPages {
         }
         var links: [PipelineLink] = []
         // W4: every type whose records move through pipelines, custom ones included.
-        for type in try await desk.objectTypes() {
+        for type in try await desk.objectTypes().sorted(by: { $0.isTicket && !$1.isTicket }) {
             let other = try await desk.recordSchema(type.id)
             guard other.usesPipelines else { continue }
             for each in other.pipelines where !each.archived {
