@@ -255,6 +255,32 @@ final class WorkflowTests: XCTestCase {
         }
     }
 
+    func testW2AWorkflowCreatesAndLinksRecords() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk)
+            let company = try await desk.records.create(type: "companies", [RecordInput(properties: ["name": "Example", "domain": "example.org"])],
+                                                        by: setup.people.admin)[0]
+            _ = try await desk.records.update(type: "tickets", [(setup.ticketID, ["hs_resolution": "example.org"])], by: setup.people.admin)
+            let flow = try await workflow(.stageEntered("3"), [
+                WorkflowAction(id: "d", kind: .createRecord, fields: ["objectType": "deals",
+                                                                      "properties": "dealname=Renewal for {{ticket.subject}}\npipeline=default"]),
+                WorkflowAction(id: "c", kind: .associateRecord, fields: ["objectType": "companies", "matchProperty": "domain",
+                                                                         "property": "hs_resolution"]),
+            ], on: setup)
+            try await setStage("3", setup)
+            try await settle(desk)
+            let run = try await runs(setup, workflow: flow).first
+            XCTAssertEqual(run?.steps.map(\.outcome), [.done, .done], "\(run?.steps.map(\.detail) ?? [])")
+            let deals = try await desk.associations.list("tickets", setup.ticketID, toType: "deals", after: nil, limit: 10, by: setup.people.admin)
+            let dealID = try XCTUnwrap(deals.associations.first?.toObjectID)
+            let name = try await value("dealname", of: dealID, type: "deals", setup)
+            XCTAssertEqual(name, "Renewal for Printer on fire", "a new deal, filled from the ticket and linked to it")
+            let companies = try await desk.associations.list("tickets", setup.ticketID, toType: "companies", after: nil, limit: 10,
+                                                             by: setup.people.admin)
+            XCTAssertEqual(companies.associations.map(\.toObjectID), [company.id], "linked to the company whose domain matches")
+        }
+    }
+
     func testW2LoopsAreStoppedWithTheirReason() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk)
