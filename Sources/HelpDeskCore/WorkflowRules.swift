@@ -53,9 +53,10 @@ extension Workflow {
         for id in ids where id.isEmpty || id.count > 40 || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             problems.append("Action id \"\(id)\" must be 1 to 40 letters, digits, - or _.")
         }
+        let pipeline = schema.pipeline(pipelineID)
         func check(_ list: [WorkflowAction]) {
             for action in list {
-                problems += action.problems(schema: schema, context: context)
+                problems += action.problems(schema: schema, pipeline: pipeline, context: context)
                 check(action.then)
                 check(action.otherwise)
             }
@@ -90,7 +91,7 @@ extension Workflow {
 
 extension WorkflowAction {
     /// What is wrong with this action alone (its arms are checked on their own).
-    func problems(schema: RecordSchema, context: WorkflowContext) -> [String] {
+    func problems(schema: RecordSchema, pipeline: Pipeline?, context: WorkflowContext) -> [String] {
         var problems: [String] = []
         let label = "\(kind.title) (\(id))"
         func need(_ field: String, _ what: String) {
@@ -135,8 +136,20 @@ extension WorkflowAction {
         case .setProperty:
             if let name = self["property"] {
                 if let definition = schema.properties[name] {
+                    let value = fields["value"] ?? ""
                     if definition.readOnlyValue || ["hs_object_id", schema.createdProperty, schema.type.lastModifiedProperty].contains(name) {
                         problems.append("\(label): \(name) is read-only.")
+                    } else if value.contains("{{") {
+                        // Filled when the step runs: checked then, and a wrong value fails the step, saying why.
+                    } else if name == schema.type.stageProperty, let pipeline {
+                        if pipeline.stage(value) == nil {
+                            let known = pipeline.activeStages.map { "\($0.id) (\($0.label))" }.joined(separator: ", ")
+                            problems.append("\(label): \"\(value)\" is not a stage of \(pipeline.label); its stages are \(known).")
+                        }
+                    } else if definition.type == .enumeration, !value.isEmpty,
+                              let wrong = value.split(separator: ";").first(where: { part in !definition.options.contains { $0.value == part } }) {
+                        problems.append("\(label): \"\(wrong)\" is not an option of \(name); its options are "
+                                        + definition.options.map(\.value).joined(separator: ", ") + ".")
                     }
                 } else {
                     problems.append("\(label): \(name) is not a \(schema.type.singularLabel.lowercased()) property.")

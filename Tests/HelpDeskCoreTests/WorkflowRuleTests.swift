@@ -166,6 +166,9 @@ final class WorkflowRuleTests: XCTestCase {
             WorkflowAction(id: "s", kind: .setProperty, fields: ["property": "hs_object_id", "value": "1"]),
             WorkflowAction(id: "n", kind: .notify, fields: ["users": "99", "subject": "s", "body": "b"]),
             WorkflowAction(id: "e", kind: .emailContact, fields: ["template": "gone"]),
+            WorkflowAction(id: "st", kind: .setProperty, fields: ["property": "hs_pipeline_stage", "value": "9"]),
+            WorkflowAction(id: "pr", kind: .setProperty, fields: ["property": "hs_ticket_priority", "value": "SOON"]),
+            WorkflowAction(id: "ok", kind: .setProperty, fields: ["property": "hs_ticket_priority", "value": "{{ticket.subject}}"]),
         ]
         XCTAssertThrowsError(try flow.validated(schema: tickets, context: context)) { error in
             let problems = (error as? WorkflowError)?.problems ?? []
@@ -180,7 +183,9 @@ final class WorkflowRuleTests: XCTestCase {
                 "Set property value (s): hs_object_id is read-only.",
                 "Send internal email notification (n): user 99 does not exist or is deactivated.",
                 "Send email to contact (e): template gone does not exist.",
-            ])
+                "Set property value (st): \"9\" is not a stage of Support Pipeline; its stages are 1 (New), 2 (Waiting on contact), 3 (Waiting on us), 4 (Closed).",
+                "Set property value (pr): \"SOON\" is not an option of hs_ticket_priority; its options are LOW, MEDIUM, HIGH, URGENT.",
+            ], "a value with placeholders is checked when the step runs")
         }
         XCTAssertEqual(try workflow.validated(schema: tickets, context: context).name, "Closed")
         var deals = workflow
