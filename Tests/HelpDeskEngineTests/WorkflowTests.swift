@@ -60,7 +60,7 @@ final class WorkflowTests: XCTestCase {
         try await setup.desk.workflows.runs(workflowID: workflow.id, by: setup.people.admin)
     }
 
-    func testW1SentSwitchMovesTheTicketButNeverOverridesAStatusChosenWithTheReply() async throws {
+    func testW1R5SentSwitchMovesTheTicketButNeverOverridesAStatusChosenWithTheReply() async throws {
         try await TestDatabases.each { desk in
             let setup = try await setUp(desk)
             let sent = try await workflow(.emailSent, [WorkflowAction(id: "s", kind: .setProperty, fields: ["property": "hs_pipeline_stage", "value": "2"])],
@@ -441,6 +441,27 @@ final class WorkflowTests: XCTestCase {
             }
             let permitted = try await desk.people.createUser(UserDraft(email: "flows@example.com", roles: [.helpDeskAccess, .workflowPermission]))
             _ = try await desk.workflows.setEnabled(id: flow.id, false, by: Caller(user: permitted, source: "TEST"))
+        }
+    }
+
+    func testW6R8AnAgentWhoSeesOnlyTheirOwnTicketsReadsOnlyTheirRuns() async throws {
+        try await TestDatabases.each { desk in
+            let setup = try await setUp(desk)
+            let own = try await desk.people.createUser(UserDraft(email: "own@example.com", roles: [.helpDeskAccess], ticketScope: .own))
+            let flow = try await workflow(.stageEntered("4"), [
+                WorkflowAction(id: "p", kind: .setProperty, fields: ["property": "hs_resolution", "value": "Done"])], on: setup)
+            let mine = try await desk.records.create(type: "tickets", [RecordInput(properties: [
+                "subject": "Mine", "hs_pipeline": "0", "hs_pipeline_stage": "4", Record.ownerProperty: own.id])], by: setup.people.admin)[0]
+            try await setStage("4", setup)
+            try await settle(desk)
+            let all = try await desk.workflows.runs(workflowID: flow.id, by: setup.people.admin)
+            XCTAssertEqual(Set(all.map(\.recordID)), [mine.id, setup.ticketID])
+            let seen = try await desk.workflows.runs(workflowID: flow.id, by: Caller(user: own, source: "TEST"))
+            XCTAssertEqual(seen.map(\.recordID), [mine.id], "the other ticket's run is not theirs to read")
+            do {
+                _ = try await desk.workflows.runs(recordID: setup.ticketID, by: Caller(user: own, source: "TEST"))
+                XCTFail("a ticket they may not see has no runs for them")
+            } catch HelpDeskError.notFound {}
         }
     }
 
